@@ -1,0 +1,314 @@
+// Turns a tree-sitter HCL tree into plain objects that outlive the tree (trees live in the wasm heap and must be
+// deleted), and recovers blocks that follow a damaged one by re-parsing top-level chunks of the text.
+import type { SyntaxNode, TerraformParser, Tree } from './terraform-parser';
+
+export interface Located {
+  start: number;
+  end: number;
+}
+
+export interface HclBlock extends Located {
+  type: string;
+  typeEnd: number;
+  labels: HclLabel[];
+  /** Offset just after `{` and of `}` (or of the block's end when the brace is missing). */
+  bodyStart: number;
+  bodyEnd: number;
+  attributes: HclAttribute[];
+  blocks: HclBlock[];
+}
+
+export interface HclLabel extends Located {
+  value: string;
+}
+
+export interface HclAttribute extends Located {
+  name: string;
+  nameEnd: number;
+  expr: Expr;
+}
+
+export type Expr =
+  | (Located & { kind: 'literal'; value: boolean | number | string | null; quoted: boolean })
+  | (Located & { kind: 'template'; parts: Array<string | Expr> })
+  | (Located & { kind: 'ref'; root: string; path: Array<string | number | Expr | '*'> })
+  | (Located & { kind: 'object'; items: ObjectItem[] })
+  | (Located & { kind: 'tuple'; items: Expr[] })
+  | (Located & { kind: 'call'; name: string; args: Expr[] })
+  | (Located & { kind: 'conditional'; condition: Expr; then: Expr; else: Expr })
+  | (Located & { kind: 'other' });
+
+export interface ObjectItem extends Located {
+  /** The key when it is a plain name or a literal string; undefined for computed keys. */
+  key: string | undefined;
+  keyStart: number;
+  keyEnd: number;
+  value: Expr;
+}
+
+export interface HclFile {
+  blocks: HclBlock[];
+  attributes: HclAttribute[];
+  /** Whether tree-sitter found errors anywhere (recovered blocks are included all the same). */
+  hasErrors: boolean;
+}
+
+/** Extracts a file; when the tree has errors, damaged regions are re-parsed chunk by chunk. */
+export function extractFile(tree: Tree, text: string, parser: TerraformParser): HclFile {
+  const root = tree.rootNode;
+  const body = root.namedChildren.find((c) => c?.type === 'body') ?? null;
+  const file: HclFile = { blocks: [], attributes: [], hasErrors: root.hasError };
+  if (!root.hasError) {
+    if (body) readBody(body, text, file.blocks, file.attributes);
+    return file;
+  }
+  // Keep intact top-level blocks from the main tree; re-parse the text around damage in chunks.
+  const damaged: Located[] = [];
+  const visit = (n: SyntaxNode | null) => {
+    if (!n) return;
+    if (n.type === 'body') {
+      for (const c of n.namedChildren) visit(c);
+    } else if (n.type === 'block' && !n.hasError) {
+      const b = readBlock(n, text);
+      if (b) file.blocks.push(b);
+    } else if (n.type === 'attribute' && !n.hasError) {
+      const a = readAttribute(n, text);
+      if (a) file.attributes.push(a);
+    } else if (n.type !== 'comment') {
+      damaged.push({ start: n.startIndex, end: n.endIndex });
+    }
+  };
+  for (const c of root.namedChildren) visit(c);
+  for (const region of mergeRegions(damaged)) recoverRegion(region, text, parser, file);
+  file.blocks.sort((a, b) => a.start - b.start);
+  file.attributes.sort((a, b) => a.start - b.start);
+  return file;
+}
+
+const CHUNK_START = /^(resource|data|module|variable|locals|terraform|provider|output|moved|import|check|removed)\b|^[A-Za-z_][\w-]*\s*=/gm;
+
+function recoverRegion(region: Located, text: string, parser: TerraformParser, file: HclFile): void {
+  const starts: number[] = [];
+  CHUNK_START.lastIndex = region.start;
+  for (let m = CHUNK_START.exec(text); m && m.index < region.end; m = CHUNK_START.exec(text)) {
+    if (m.index >= region.start && (m.index === 0 || text[m.index - 1] === '\n')) starts.push(m.index);
+  }
+  if (starts.length === 0 || starts[0] !== region.start) starts.unshift(region.start);
+  for (let i = 0; i < starts.length; i++) {
+    const start = starts[i];
+    const end = i + 1 < starts.length ? starts[i + 1] : region.end;
+    if (end <= start) continue;
+    const tree = parser.parseRange(text, start, end, rowOf(text, start), rowOf(text, end));
+    try {
+      const body = tree.rootNode.namedChildren.find((c) => c?.type === 'body');
+      if (body) readBody(body, text, file.blocks, file.attributes, start, end);
+    } finally {
+      tree.delete();
+    }
+  }
+}
+
+function mergeRegions(regions: Located[]): Located[] {
+  const sorted = regions.filter((r) => r.end > r.start).sort((a, b) => a.start - b.start);
+  const out: Located[] = [];
+  for (const r of sorted) {
+    const last = out[out.length - 1];
+    if (last && r.start <= last.end) last.end = Math.max(last.end, r.end);
+    else out.push({ ...r });
+  }
+  return out;
+}
+
+function rowOf(text: string, offset: number): number {
+  let row = 0;
+  for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) row++;
+  return row;
+}
+
+function readBody(body: SyntaxNode, text: string, blocks: HclBlock[], attributes: HclAttribute[], min = 0, max = Infinity): void {
+  for (const c of body.namedChildren) {
+    if (!c || c.startIndex < min || c.endIndex > max) continue;
+    if (c.type === 'block') {
+      const b = readBlock(c, text);
+      if (b) blocks.push(b);
+    } else if (c.type === 'attribute') {
+      const a = readAttribute(c, text);
+      if (a) attributes.push(a);
+    }
+  }
+}
+
+function readBlock(node: SyntaxNode, text: string): HclBlock | undefined {
+  const first = node.namedChild(0);
+  if (!first || first.type !== 'identifier') return undefined;
+  const block: HclBlock = {
+    type: first.text,
+    start: node.startIndex,
+    end: node.endIndex,
+    typeEnd: first.endIndex,
+    labels: [],
+    bodyStart: node.endIndex,
+    bodyEnd: node.endIndex,
+    attributes: [],
+    blocks: [],
+  };
+  for (let i = 0; i < node.childCount; i++) {
+    const c = node.child(i);
+    if (!c) continue;
+    switch (c.type) {
+      case 'string_lit':
+        block.labels.push({ value: stringLitValue(c), start: c.startIndex, end: c.endIndex });
+        break;
+      case 'identifier':
+        if (c.startIndex !== first.startIndex) block.labels.push({ value: c.text, start: c.startIndex, end: c.endIndex });
+        break;
+      case 'block_start':
+        block.bodyStart = c.endIndex;
+        break;
+      case 'block_end':
+        block.bodyEnd = c.startIndex;
+        break;
+      case 'body':
+        readBody(c, text, block.blocks, block.attributes);
+        break;
+    }
+  }
+  return block;
+}
+
+function readAttribute(node: SyntaxNode, text: string): HclAttribute | undefined {
+  const name = node.namedChild(0);
+  const exprNode = node.namedChildren.find((c) => c?.type === 'expression');
+  if (!name || name.type !== 'identifier' || !exprNode) return undefined;
+  return { name: name.text, start: node.startIndex, end: node.endIndex, nameEnd: name.endIndex, expr: readExpr(exprNode, text) };
+}
+
+function other(n: SyntaxNode): Expr {
+  return { kind: 'other', start: n.startIndex, end: n.endIndex };
+}
+
+export function readExpr(node: SyntaxNode, text: string): Expr {
+  if (node.type === 'expression' || node.type === 'literal_value' || node.type === 'collection_value') {
+    // `expression` wraps either one child, or a variable_expr followed by get_attr/index/splat traversals.
+    const first = node.namedChild(0);
+    if (!first) return other(node);
+    if (first.type === 'variable_expr') return readTraversal(node, first, text);
+    if (node.namedChildCount === 1) return readExpr(first, text);
+    return other(node);
+  }
+  switch (node.type) {
+    case 'bool_lit':
+      return { kind: 'literal', value: node.text === 'true', quoted: false, start: node.startIndex, end: node.endIndex };
+    case 'null_lit':
+      return { kind: 'literal', value: null, quoted: false, start: node.startIndex, end: node.endIndex };
+    case 'numeric_lit':
+      return { kind: 'literal', value: Number(node.text), quoted: false, start: node.startIndex, end: node.endIndex };
+    case 'string_lit':
+      return { kind: 'literal', value: stringLitValue(node), quoted: true, start: node.startIndex, end: node.endIndex };
+    case 'template_expr': {
+      const inner = node.namedChild(0);
+      return inner && inner.type === 'quoted_template' ? readTemplate(inner, text) : other(node);
+    }
+    case 'object':
+      return readObject(node, text);
+    case 'tuple':
+      return {
+        kind: 'tuple',
+        start: node.startIndex,
+        end: node.endIndex,
+        items: node.namedChildren.filter((c) => c?.type === 'expression').map((c) => readExpr(c!, text)),
+      };
+    case 'function_call': {
+      const name = node.namedChild(0);
+      const args = node.namedChildren.find((c) => c?.type === 'function_arguments');
+      return {
+        kind: 'call',
+        name: name?.text ?? '',
+        start: node.startIndex,
+        end: node.endIndex,
+        args: args ? args.namedChildren.filter((c) => c?.type === 'expression').map((c) => readExpr(c!, text)) : [],
+      };
+    }
+    case 'conditional': {
+      const parts = node.namedChildren.filter((c) => c?.type === 'expression');
+      if (parts.length !== 3) return other(node);
+      return {
+        kind: 'conditional',
+        start: node.startIndex,
+        end: node.endIndex,
+        condition: readExpr(parts[0]!, text),
+        then: readExpr(parts[1]!, text),
+        else: readExpr(parts[2]!, text),
+      };
+    }
+    default:
+      return other(node);
+  }
+}
+
+function readTraversal(node: SyntaxNode, variable: SyntaxNode, text: string): Expr {
+  const path: Array<string | number | Expr | '*'> = [];
+  for (let i = 1; i < node.namedChildCount; i++) {
+    const step = node.namedChild(i);
+    if (!step) continue;
+    if (step.type === 'get_attr') {
+      path.push(step.namedChild(0)?.text ?? '');
+    } else if (step.type === 'index') {
+      const inner = step.namedChild(0);
+      const keyExpr = inner?.type === 'new_index' ? inner.namedChild(0) : inner?.type === 'legacy_index' ? inner : null;
+      if (inner?.type === 'legacy_index') path.push(Number(inner.text.replace(/^\./, '')));
+      else if (keyExpr) {
+        const key = readExpr(keyExpr, text);
+        path.push(key.kind === 'literal' && (typeof key.value === 'string' || typeof key.value === 'number') ? key.value : key);
+      } else path.push('*');
+    } else if (step.type === 'splat') {
+      path.push('*');
+    } else {
+      return other(node);
+    }
+  }
+  return { kind: 'ref', root: variable.text, path, start: node.startIndex, end: node.endIndex };
+}
+
+function readTemplate(node: SyntaxNode, text: string): Expr {
+  const parts: Array<string | Expr> = [];
+  for (const c of node.namedChildren) {
+    if (!c) continue;
+    if (c.type === 'template_literal') parts.push(c.text);
+    else if (c.type === 'template_interpolation') {
+      const e = c.namedChildren.find((x) => x?.type === 'expression');
+      parts.push(e ? readExpr(e, text) : other(c));
+    } else if (c.type === 'template_directive') parts.push(other(c));
+  }
+  if (parts.every((p) => typeof p === 'string')) {
+    return { kind: 'literal', value: parts.join(''), quoted: true, start: node.startIndex, end: node.endIndex };
+  }
+  return { kind: 'template', parts, start: node.startIndex, end: node.endIndex };
+}
+
+function readObject(node: SyntaxNode, text: string): Expr {
+  const items: ObjectItem[] = [];
+  for (const elem of node.namedChildren) {
+    if (!elem || elem.type !== 'object_elem') continue;
+    const keyNode = elem.childForFieldName('key');
+    const valNode = elem.childForFieldName('val');
+    if (!keyNode || !valNode) continue;
+    const keyExpr = readExpr(keyNode, text);
+    let key: string | undefined;
+    if (keyExpr.kind === 'literal' && typeof keyExpr.value === 'string') key = keyExpr.value;
+    else if (keyExpr.kind === 'ref' && keyExpr.path.length === 0) key = keyExpr.root;
+    items.push({ key, keyStart: keyNode.startIndex, keyEnd: keyNode.endIndex, value: readExpr(valNode, text), start: elem.startIndex, end: elem.endIndex });
+  }
+  return { kind: 'object', items, start: node.startIndex, end: node.endIndex };
+}
+
+/** The value of a quoted string without interpolation; escapes are decoded as HCL does. */
+function stringLitValue(node: SyntaxNode): string {
+  let out = '';
+  for (const c of node.namedChildren) {
+    if (c?.type === 'template_literal') out += c.text;
+  }
+  return out.replace(/\\(["\\nrt]|u[0-9a-fA-F]{4})/g, (_, e: string) =>
+    e === 'n' ? '\n' : e === 'r' ? '\r' : e === 't' ? '\t' : e.length > 1 ? String.fromCharCode(parseInt(e.slice(1), 16)) : e,
+  );
+}

@@ -1,0 +1,45 @@
+// web-tree-sitter with the Terraform flavour of the HCL grammar. The core receives the folder holding the wasm
+// files from its caller (server, CLI or tests) and never reads the disk itself beyond what the runtime loads.
+import TS = require('web-tree-sitter');
+
+export type SyntaxNode = TS.Node;
+export type Tree = TS.Tree;
+
+export interface TerraformParser {
+  /** Parses `text`; with `oldTree` (already `edit`ed) the parse is incremental. */
+  parse(text: string, oldTree?: Tree): Tree;
+  /** Parses only `[start, end)` of `text`, keeping offsets absolute (for recovery after damage). */
+  parseRange(text: string, start: number, end: number, startRow: number, endRow: number): Tree;
+}
+
+let runtime: Promise<void> | undefined;
+const languages = new Map<string, Promise<TS.Language>>();
+
+export async function loadTerraformParser(wasmDir: string): Promise<TerraformParser> {
+  const dir = wasmDir.replace(/[\\/]+$/, '');
+  runtime ??= TS.Parser.init({ locateFile: (name: string) => `${dir}/${name === 'web-tree-sitter.wasm' ? 'tree-sitter.wasm' : name}` });
+  await runtime;
+  const key = `${dir}/tree-sitter-terraform.wasm`;
+  if (!languages.has(key)) languages.set(key, TS.Language.load(key));
+  const language = await languages.get(key)!;
+  const parser = new TS.Parser();
+  parser.setLanguage(language);
+  return {
+    parse(text, oldTree) {
+      const tree = parser.parse(text, oldTree ?? null);
+      if (!tree) throw new Error('tree-sitter returned no tree');
+      return tree;
+    },
+    parseRange(text, start, end, startRow, endRow) {
+      const range: TS.Range = {
+        startIndex: start,
+        endIndex: end,
+        startPosition: { row: startRow, column: 0 },
+        endPosition: { row: endRow, column: 0 },
+      };
+      const tree = parser.parse(text, null, { includedRanges: [range] });
+      if (!tree) throw new Error('tree-sitter returned no tree');
+      return tree;
+    },
+  };
+}

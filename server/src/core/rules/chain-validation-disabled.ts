@@ -1,0 +1,25 @@
+import { asBool } from '../model';
+import { consumerInfo, isPrim, type Rule } from './rule';
+
+export const chainValidationDisabled: Rule = {
+  meta: {
+    id: 'APIM001',
+    name: 'chain-validation-disabled',
+    defaultSeverity: 'warning',
+    summary: 'Backend certificate chain validation is switched off and no CA pin replaces it.',
+  },
+  check(model, ctx) {
+    for (const backend of model.backends) {
+      const bound = backend.validateChain;
+      if (!bound || !isPrim(bound.val) || asBool(bound.val) !== false || backend.pins.length > 0) continue;
+      ctx.report({
+        span: bound.val.span,
+        message:
+          `Certificate chain validation is disabled for ${backend.name}: APIM accepts any certificate the backend presents, ` +
+          'like curl -k. Pin the issuing CA on the backend instead (an azapi TLS overlay setting serverX509Names); ' +
+          'on v2 tiers that pin is the only way to trust an internal CA.',
+        related: consumerInfo(bound, backend.name),
+      });
+    }
+  },
+};

@@ -1,0 +1,34 @@
+import { asBool } from '../model';
+import { setBooleanLiteral } from '../fixes/literal';
+import { consumerInfo, isPrim, type Rule } from './rule';
+
+export const nameValidationDisabled: Rule = {
+  meta: {
+    id: 'APIM002',
+    name: 'name-validation-disabled',
+    defaultSeverity: 'warning',
+    summary: 'Backend certificate name validation is switched off and no CA pin replaces it.',
+  },
+  check(model, ctx) {
+    for (const backend of model.backends) {
+      const bound = backend.validateName;
+      if (!bound || !isPrim(bound.val) || asBool(bound.val) !== false || backend.pins.length > 0) continue;
+      const flag = bound.consumerName.replace(/^.*\./, '');
+      ctx.report({
+        span: bound.val.span,
+        message:
+          `Certificate name validation is disabled for ${backend.name}: APIM accepts a certificate issued to any host. ` +
+          'Turning it back on is the cheapest hardening; it only needs the certificate to name the URL host.',
+        related: consumerInfo(bound, backend.name),
+        fixes: [
+          {
+            title: `Set ${flag} = true`,
+            kind: 'fix',
+            isPreferred: true,
+            edits: [setBooleanLiteral(bound.val, true, ctx.textOf(bound.val.span.file))],
+          },
+        ],
+      });
+    }
+  },
+};

@@ -1,0 +1,42 @@
+// What a rule is: metadata beside a check over the format-neutral model (one file per rule, as in Bicep's linter).
+import type { Bound, Model, PrimVal } from '../model';
+import type { Fix, RelatedInfo, Severity, Span } from '../types';
+
+export interface RuleMeta {
+  id: string;
+  /** Describes the problem, kebab-case: `chain-validation-disabled`. */
+  name: string;
+  defaultSeverity: Severity;
+  /** One line, for the docs index and the README table. */
+  summary: string;
+}
+
+export interface Report {
+  span: Span;
+  message: string;
+  related?: RelatedInfo[];
+  fixes?: Fix[];
+  unnecessary?: boolean;
+}
+
+export interface RuleContext {
+  /** The text of a file of the workspace, for fixes that must look at it. */
+  textOf(file: string): string | undefined;
+  report(report: Report): void;
+}
+
+export interface Rule {
+  meta: RuleMeta;
+  check(model: Model, ctx: RuleContext): void;
+}
+
+/** The place that consumes a value, when the value was written elsewhere (tfvars, locals, a module argument). */
+export function consumerInfo(bound: Bound, owner: string): RelatedInfo[] {
+  const v = bound.val;
+  if (v.span && v.span.file === bound.consumer.file && v.span.start >= bound.consumer.start && v.span.end <= bound.consumer.end) return [];
+  return [{ ...bound.consumer, message: `Used by ${owner} ${bound.consumerName}` }];
+}
+
+export function isPrim(val: Bound['val']): val is PrimVal {
+  return val.kind === 'prim';
+}

@@ -1,0 +1,28 @@
+import { asBool } from '../model';
+import { setBooleanLiteral } from '../fixes/literal';
+import { consumerInfo, isPrim, type Rule } from './rule';
+
+export const weakCipher: Rule = {
+  meta: {
+    id: 'APIM014',
+    name: 'weak-cipher',
+    defaultSeverity: 'info',
+    summary: 'A weak cipher suite (3DES, CBC or static RSA key exchange) is enabled on the service.',
+  },
+  check(model, ctx) {
+    for (const service of model.services) {
+      for (const sw of service.ciphers) {
+        const v = sw.bound.val;
+        if (!isPrim(v) || asBool(v) !== true) continue;
+        ctx.report({
+          span: v.span,
+          message:
+            `${service.name} enables the weak cipher ${sw.label} (${sw.setting}), which offers no forward secrecy or ` +
+            'uses a legacy block mode. Disable it unless a client you cannot change depends on it.',
+          related: consumerInfo(sw.bound, service.name),
+          fixes: [{ title: `Set ${sw.setting} to false`, kind: 'fix', isPreferred: true, edits: [setBooleanLiteral(v, false, ctx.textOf(v.span.file))] }],
+        });
+      }
+    }
+  },
+};

@@ -1,0 +1,135 @@
+// A Terraform module is a directory: its .tf/.tofu files, plus the variable files that feed it. This file groups
+// parsed files into modules and indexes what the evaluator looks up (variables, locals, module calls).
+import type { HclAttribute, HclBlock, HclFile } from '../parse/hcl-ast';
+
+export interface TfSource {
+  path: string;
+  file: HclFile;
+}
+
+export interface TfModuleCall {
+  name: string;
+  block: HclBlock;
+  path: string;
+  /** The called module's directory when `source` is a local path. */
+  sourceDir?: string;
+}
+
+export interface TfModule {
+  dir: string;
+  configFiles: TfSource[];
+  /** Variable files in Terraform's precedence order, lowest first. */
+  varFiles: TfSource[];
+  variables: Map<string, { block: HclBlock; path: string }>;
+  locals: Map<string, { attr: HclAttribute; path: string }>;
+  resources: Array<{ type: string; name: string; block: HclBlock; path: string }>;
+  moduleCalls: TfModuleCall[];
+}
+
+export function dirname(path: string): string {
+  const i = path.lastIndexOf('/');
+  return i <= 0 ? (i === 0 ? '/' : '.') : path.slice(0, i);
+}
+
+export function basename(path: string): string {
+  return path.slice(path.lastIndexOf('/') + 1);
+}
+
+/** Joins and normalizes `a/b/../c` style paths with '/' separators. */
+export function joinPath(dir: string, rel: string): string {
+  const parts = (rel.startsWith('/') ? rel : `${dir}/${rel}`).split('/');
+  const out: string[] = [];
+  for (const p of parts) {
+    if (p === '' || p === '.') continue;
+    if (p === '..' && out.length && out[out.length - 1] !== '..') out.pop();
+    else out.push(p);
+  }
+  return (dir.startsWith('/') || rel.startsWith('/') ? '/' : '') + out.join('/');
+}
+
+export function isConfigFile(path: string): boolean {
+  return /\.(tf|tofu)$/.test(path);
+}
+
+export function isVarFile(path: string): boolean {
+  return /\.tfvars$/.test(path);
+}
+
+/**
+ * Builds modules from parsed files. `extraVarFiles` are the var files named in the configuration, in order;
+ * each applies to the module of its own directory, or else to every root module that declares its variables.
+ */
+export function buildModules(sources: TfSource[], extraVarFiles: ReadonlySet<string>): Map<string, TfModule> {
+  const modules = new Map<string, TfModule>();
+  const moduleOf = (dir: string): TfModule => {
+    let m = modules.get(dir);
+    if (!m) {
+      m = { dir, configFiles: [], varFiles: [], variables: new Map(), locals: new Map(), resources: [], moduleCalls: [] };
+      modules.set(dir, m);
+    }
+    return m;
+  };
+  const sorted = [...sources].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  for (const src of sorted) {
+    if (isConfigFile(src.path)) indexConfigFile(moduleOf(dirname(src.path)), src);
+  }
+  const configured: TfSource[] = [];
+  for (const src of sorted) {
+    if (!isVarFile(src.path)) continue;
+    if (extraVarFiles.has(src.path)) {
+      configured.push(src);
+      continue;
+    }
+    const name = basename(src.path);
+    const m = modules.get(dirname(src.path));
+    if (m && (name === 'terraform.tfvars' || name.endsWith('.auto.tfvars'))) m.varFiles.push(src);
+  }
+  // terraform.tfvars first, then *.auto.tfvars in lexical order: later files win.
+  for (const m of modules.values()) {
+    m.varFiles.sort((a, b) => rank(a.path) - rank(b.path) || (a.path < b.path ? -1 : 1));
+  }
+  const called = new Set<string>();
+  for (const m of modules.values()) for (const c of m.moduleCalls) if (c.sourceDir) called.add(c.sourceDir);
+  for (const src of configured) {
+    const own = modules.get(dirname(src.path));
+    if (own) {
+      own.varFiles.push(src);
+      continue;
+    }
+    const names = new Set(src.file.attributes.map((a) => a.name));
+    for (const m of modules.values()) {
+      if (!called.has(m.dir) && [...m.variables.keys()].some((v) => names.has(v))) m.varFiles.push(src);
+    }
+  }
+  return modules;
+}
+
+function rank(path: string): number {
+  return basename(path) === 'terraform.tfvars' ? 0 : 1;
+}
+
+function indexConfigFile(m: TfModule, src: TfSource): void {
+  m.configFiles.push(src);
+  for (const block of src.file.blocks) {
+    const [l0, l1] = block.labels;
+    switch (block.type) {
+      case 'variable':
+        if (l0) m.variables.set(l0.value, { block, path: src.path });
+        break;
+      case 'locals':
+        for (const attr of block.attributes) m.locals.set(attr.name, { attr, path: src.path });
+        break;
+      case 'resource':
+        if (l0 && l1) m.resources.push({ type: l0.value, name: l1.value, block, path: src.path });
+        break;
+      case 'module':
+        if (l0) {
+          const source = block.attributes.find((a) => a.name === 'source');
+          const value = source?.expr.kind === 'literal' ? source.expr.value : undefined;
+          const local = typeof value === 'string' && (value.startsWith('./') || value.startsWith('../'));
+          m.moduleCalls.push({ name: l0.value, block, path: src.path, sourceDir: local ? joinPath(m.dir, value as string) : undefined });
+        }
+        break;
+    }
+  }
+}

@@ -1,0 +1,269 @@
+// The workspace: every Terraform file's text and its parsed form, grouped into modules and linted. Open documents
+// keep a tree for incremental reparsing; closed files keep only plain extracted blocks (the wasm heap never shrinks).
+import picomatch from 'picomatch';
+import { defaultConfig, type Config } from './config';
+import { extractFile, type HclFile } from './parse/hcl-ast';
+import type { TerraformParser, Tree } from './parse/terraform-parser';
+import { RULE_LIST } from './rules';
+import type { Report } from './rules/rule';
+import { applySuppressions } from './suppress';
+import { extractModel, moduleInstances } from './terraform/extract';
+import { buildModules, dirname, isConfigFile, isVarFile, type TfModule, type TfSource } from './terraform/module';
+import { LineIndex } from './text';
+import type { Finding } from './types';
+
+/** Files larger than this are not parsed; they get one info finding instead. */
+export const MAX_FILE_SIZE = 5 * 1024 * 1024;
+export const FILE_TOO_LARGE_CODE = 'file-too-large';
+
+/** A file that mentions none of these cannot hold a backend, a service or a value a backend reads. */
+const RELEVANT = /api_management|ApiManagement|azapi|variable|locals|module/;
+
+export function isTerraformFile(path: string): boolean {
+  return isConfigFile(path) || isVarFile(path);
+}
+
+export interface TextChange {
+  /** Offsets in the text as it is before this change. */
+  start: number;
+  end: number;
+  text: string;
+}
+
+interface FileEntry {
+  text: string;
+  hcl?: HclFile;
+  tree?: Tree;
+}
+
+export interface LintResult {
+  findings: Finding[];
+  /** Every file the lint covered, findings or not (so callers can clear stale diagnostics). */
+  files: string[];
+}
+
+export class Workspace {
+  private readonly entries = new Map<string, FileEntry>();
+  private config: Config = defaultConfig();
+  private ignore: (path: string) => boolean = () => false;
+  private varFileMatch: (path: string) => boolean = () => false;
+
+  constructor(private readonly parser: TerraformParser, config?: Config, configDir?: string) {
+    if (config) this.setConfig(config, configDir);
+  }
+
+  /** `configDir` is the folder of `.apim-tls-lint.json`; its globs are relative to it. */
+  setConfig(config: Config, configDir?: string): void {
+    this.config = config;
+    const base = configDir ? configDir.replace(/\/+$/, '') + '/' : '';
+    const relative = (path: string) => (base && path.startsWith(base) ? path.slice(base.length) : path);
+    const ignore = config.ignore.length ? picomatch(config.ignore, { dot: true }) : undefined;
+    const varFiles = config.varFiles.length ? picomatch(config.varFiles, { dot: true }) : undefined;
+    this.ignore = ignore ? (p) => ignore(relative(p)) : () => false;
+    this.varFileMatch = varFiles ? (p) => varFiles(relative(p)) : () => false;
+  }
+
+  getConfig(): Config {
+    return this.config;
+  }
+
+  isIgnored(path: string): boolean {
+    return this.ignore(path);
+  }
+
+  has(path: string): boolean {
+    return this.entries.has(path);
+  }
+
+  paths(): string[] {
+    return [...this.entries.keys()];
+  }
+
+  textOf(path: string): string | undefined {
+    return this.entries.get(path)?.text;
+  }
+
+  /** Sets a file's whole text; any incremental tree is dropped. */
+  setFile(path: string, text: string): void {
+    const old = this.entries.get(path);
+    if (old && old.text === text && !old.tree) return;
+    old?.tree?.delete();
+    this.entries.set(path, { text });
+  }
+
+  /** Opens a document for editing: its tree is kept so later edits reparse incrementally. */
+  openFile(path: string, text: string): void {
+    this.setFile(path, text);
+    const entry = this.entries.get(path)!;
+    if (text.length <= MAX_FILE_SIZE) {
+      entry.tree = this.parser.parse(text);
+      entry.hcl = undefined;
+    }
+  }
+
+  /** Applies changes in order (LSP incremental sync) and reparses incrementally. */
+  editFile(path: string, changes: TextChange[]): void {
+    const entry = this.entries.get(path);
+    if (!entry) return;
+    let text = entry.text;
+    for (const change of changes) {
+      if (entry.tree) {
+        const before = new LineIndex(text);
+        const next = text.slice(0, change.start) + change.text + text.slice(change.end);
+        const after = new LineIndex(next);
+        const newEnd = change.start + change.text.length;
+        entry.tree.edit({
+          startIndex: change.start,
+          oldEndIndex: change.end,
+          newEndIndex: newEnd,
+          startPosition: point(before, change.start),
+          oldEndPosition: point(before, change.end),
+          newEndPosition: point(after, newEnd),
+        });
+        text = next;
+      } else {
+        text = text.slice(0, change.start) + change.text + text.slice(change.end);
+      }
+    }
+    entry.text = text;
+    entry.hcl = undefined;
+    if (entry.tree) {
+      const old = entry.tree;
+      entry.tree = text.length <= MAX_FILE_SIZE ? this.parser.parse(text, old) : undefined;
+      old.delete();
+    }
+  }
+
+  /** Closes a document: its tree is freed; the text stays until the caller sets the disk text. */
+  closeFile(path: string): void {
+    const entry = this.entries.get(path);
+    if (entry?.tree) {
+      entry.tree.delete();
+      entry.tree = undefined;
+    }
+  }
+
+  removeFile(path: string): void {
+    this.entries.get(path)?.tree?.delete();
+    this.entries.delete(path);
+  }
+
+  /** Lints every module; with `paths`, only the modules those files belong to (and their callers and callees). */
+  lint(paths?: Iterable<string>): LintResult {
+    const sources: TfSource[] = [];
+    const tooLarge: Finding[] = [];
+    for (const [path, entry] of this.entries) {
+      if (this.ignore(path)) continue;
+      if (entry.text.length > MAX_FILE_SIZE) {
+        tooLarge.push(tooLargeFinding(path, entry.text));
+        continue;
+      }
+      sources.push({ path, file: this.hclOf(path, entry) });
+    }
+    const varFiles = new Set(sources.filter((s) => isVarFile(s.path) && this.varFileMatch(s.path)).map((s) => s.path));
+    const modules = buildModules(sources, varFiles);
+    const wanted = paths ? connectedModules(modules, [...paths], varFiles) : undefined;
+    const instances = moduleInstances(modules).filter((i) => !wanted || wanted.has(i.module.dir));
+
+    const files = new Set<string>();
+    for (const i of instances) {
+      for (const s of i.module.configFiles) files.add(s.path);
+      for (const s of i.module.varFiles) files.add(s.path);
+    }
+    for (const f of tooLarge) if (!wanted || wanted.has(dirname(f.file))) files.add(f.file);
+
+    const model = extractModel(instances);
+    const byFile = new Map<string, Finding[]>();
+    const seen = new Set<string>();
+    const enabled = new Set<string>();
+    for (const rule of RULE_LIST) {
+      const setting = this.config.rules[rule.meta.id] ?? rule.meta.defaultSeverity;
+      if (setting === 'off') continue;
+      enabled.add(rule.meta.id);
+      rule.check(model, {
+        textOf: (file) => this.entries.get(file)?.text,
+        report: (r: Report) => {
+          const key = `${rule.meta.id}|${r.span.file}|${r.span.start}|${r.span.end}`;
+          if (seen.has(key)) return;
+          seen.add(key);
+          const finding: Finding = { ...r.span, ruleId: rule.meta.id, severity: setting, message: r.message, related: r.related ?? [], fixes: r.fixes ?? [], unnecessary: r.unnecessary };
+          const list = byFile.get(r.span.file) ?? [];
+          list.push(finding);
+          byFile.set(r.span.file, list);
+          files.add(r.span.file);
+        },
+      });
+    }
+    const findings: Finding[] = [...tooLarge.filter((f) => files.has(f.file))];
+    for (const file of files) {
+      const text = this.entries.get(file)?.text;
+      if (text === undefined || text.length > MAX_FILE_SIZE) continue;
+      findings.push(...applySuppressions(file, text, byFile.get(file) ?? [], enabled));
+    }
+    findings.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.start - b.start || a.end - b.end));
+    return { findings, files: [...files].sort() };
+  }
+
+  private hclOf(path: string, entry: FileEntry): HclFile {
+    if (entry.hcl) return entry.hcl;
+    if (isConfigFile(path) && !RELEVANT.test(entry.text)) {
+      entry.hcl = { blocks: [], attributes: [], hasErrors: false };
+    } else if (entry.tree) {
+      entry.hcl = extractFile(entry.tree, entry.text, this.parser);
+    } else {
+      const tree = this.parser.parse(entry.text);
+      try {
+        entry.hcl = extractFile(tree, entry.text, this.parser);
+      } finally {
+        tree.delete();
+      }
+    }
+    return entry.hcl;
+  }
+}
+
+function point(index: LineIndex, offset: number): { row: number; column: number } {
+  const p = index.positionAt(offset);
+  return { row: p.line, column: p.character };
+}
+
+/** The modules of `paths` plus every module linked to them by local module calls, in either direction. */
+function connectedModules(modules: Map<string, TfModule>, paths: string[], varFiles: ReadonlySet<string>): Set<string> {
+  if (paths.some((p) => varFiles.has(p))) return new Set(modules.keys());
+  const links = new Map<string, Set<string>>();
+  const link = (a: string, b: string) => {
+    if (!links.has(a)) links.set(a, new Set());
+    links.get(a)!.add(b);
+  };
+  for (const m of modules.values()) {
+    for (const c of m.moduleCalls) {
+      if (c.sourceDir && modules.has(c.sourceDir)) {
+        link(m.dir, c.sourceDir);
+        link(c.sourceDir, m.dir);
+      }
+    }
+  }
+  const out = new Set<string>();
+  const stack = paths.map(dirname);
+  while (stack.length) {
+    const dir = stack.pop()!;
+    if (out.has(dir)) continue;
+    out.add(dir);
+    for (const next of links.get(dir) ?? []) stack.push(next);
+  }
+  return out;
+}
+
+function tooLargeFinding(path: string, text: string): Finding {
+  const mb = (text.length / 1024 / 1024).toFixed(1);
+  return {
+    file: path,
+    start: 0,
+    end: 0,
+    ruleId: FILE_TOO_LARGE_CODE,
+    severity: 'info',
+    message: `apim-tls-lint skipped this file: at ${mb} MB it is over the ${MAX_FILE_SIZE / 1024 / 1024} MB limit.`,
+    related: [],
+    fixes: [],
+  };
+}
