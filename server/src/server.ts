@@ -1,0 +1,367 @@
+// LSP wiring only: documents in, diagnostics and code actions out. All analysis is in ./core.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import {
+  CodeAction,
+  CodeActionKind,
+  DiagnosticSeverity,
+  DiagnosticTag,
+  FileChangeType,
+  TextDocumentSyncKind,
+  type CodeActionParams,
+  type Connection,
+  type Diagnostic,
+  type InitializeParams,
+  type InitializeResult,
+  type TextEdit as LspTextEdit,
+  type WorkspaceEdit,
+} from 'vscode-languageserver/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { URI } from 'vscode-uri';
+import { CONFIG_FILE_NAME, defaultConfig, parseConfig, type ConfigProblem } from './core/config';
+import { loadTerraformParser } from './core/parse/terraform-parser';
+import { RULE_IDS } from './core/rules';
+import { UNUSED_DIRECTIVE_CODE } from './core/suppress';
+import { LineIndex } from './core/text';
+import { docsUrl, SOURCE, type Finding, type Severity } from './core/types';
+import { isTerraformFile, Workspace } from './core/workspace';
+import { walkTerraformFiles } from './workspace-files';
+
+export interface ServerOptions {
+  /** The folder holding tree-sitter.wasm and tree-sitter-terraform.wasm. */
+  wasmDir: string;
+}
+
+const SEVERITY: Record<Severity, DiagnosticSeverity> = {
+  error: DiagnosticSeverity.Error,
+  warning: DiagnosticSeverity.Warning,
+  info: DiagnosticSeverity.Information,
+  hint: DiagnosticSeverity.Hint,
+};
+
+export function startServer(connection: Connection, options: ServerOptions): void {
+  let workspace: Workspace | undefined;
+  let rootDir: string | undefined;
+  let progressSupported = false;
+  const open = new Map<string, TextDocument>();
+  /** Findings last published, per path, for code actions. */
+  const lastFindings = new Map<string, Finding[]>();
+  const pending = new Set<string>();
+  let lintAllPending = false;
+  let scheduled = false;
+
+  const guard =
+    <A extends unknown[], R>(what: string, fn: (...args: A) => R) =>
+    (...args: A): R | undefined => {
+      try {
+        return fn(...args);
+      } catch (e) {
+        connection.console.error(`${what} failed: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
+        return undefined;
+      }
+    };
+
+  connection.onInitialize(async (params: InitializeParams): Promise<InitializeResult> => {
+    const folder = params.workspaceFolders?.[0]?.uri ?? params.rootUri ?? undefined;
+    rootDir = folder && folder.startsWith('file:') ? toPath(folder) : undefined;
+    progressSupported = !!params.capabilities.window?.workDoneProgress;
+    workspace = new Workspace(await loadTerraformParser(options.wasmDir));
+    readConfig();
+    return {
+      capabilities: {
+        textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+      },
+      serverInfo: { name: 'apim-tls-lint', version: '0.1.0' },
+    };
+  });
+
+  connection.onInitialized(() => {
+    indexWorkspace().catch((e) => connection.console.error(`Indexing the workspace failed: ${String(e)}`));
+  });
+
+  /** Reads every Terraform file below the root so findings show in files that are not open (a .tfvars, say). */
+  async function indexWorkspace(): Promise<void> {
+    if (!rootDir || !workspace) return;
+    const progress = progressSupported ? await connection.window.createWorkDoneProgress() : undefined;
+    progress?.begin('APIM TLS Lint', 0, 'Indexing Terraform files', false);
+    try {
+      const files = await walkTerraformFiles(rootDir, (p) => workspace!.isIgnored(p));
+      let done = 0;
+      for (const file of files) {
+        if (!open.has(file)) {
+          const text = await fs.promises.readFile(file, 'utf8').catch(() => undefined);
+          if (text !== undefined) workspace.setFile(file, text);
+        }
+        if (++done % 200 === 0) progress?.report(Math.round((done / files.length) * 100), `${done}/${files.length} files`);
+      }
+    } finally {
+      progress?.done();
+    }
+    scheduleLintAll();
+  }
+
+  function readConfig(): void {
+    if (!rootDir || !workspace) return;
+    const file = path.join(rootDir, CONFIG_FILE_NAME).replace(/\\/g, '/');
+    const text = open.get(file)?.getText() ?? readTextSync(file);
+    if (text === undefined) {
+      workspace.setConfig(defaultConfig(), rootDir);
+      publishConfigProblems(file, '', []);
+      return;
+    }
+    const { config, problems } = parseConfig(text, RULE_IDS);
+    workspace.setConfig(config, rootDir);
+    publishConfigProblems(file, text, problems);
+  }
+
+  function publishConfigProblems(file: string, text: string, problems: ConfigProblem[]): void {
+    const index = new LineIndex(text);
+    connection.sendDiagnostics({
+      uri: toUri(file),
+      diagnostics: problems.map((p) => ({
+        range: { start: index.positionAt(p.start), end: index.positionAt(p.end) },
+        severity: DiagnosticSeverity.Error,
+        source: SOURCE,
+        message: p.message,
+      })),
+    });
+  }
+
+  connection.onDidOpenTextDocument(
+    guard('didOpen', ({ textDocument }) => {
+      const file = toPath(textDocument.uri);
+      const doc = TextDocument.create(textDocument.uri, textDocument.languageId, textDocument.version, textDocument.text);
+      open.set(file, doc);
+      if (isConfigPath(file)) return onConfigChanged();
+      if (!workspace || !isTerraformFile(file)) return;
+      // The first diagnostics must not wait for the whole workspace: read this file's own module now.
+      readSiblingsSync(file);
+      workspace.openFile(file, doc.getText());
+      schedule(file);
+    }),
+  );
+
+  connection.onDidChangeTextDocument(
+    guard('didChange', ({ textDocument, contentChanges }) => {
+      const file = toPath(textDocument.uri);
+      const doc = open.get(file);
+      if (!doc) return;
+      const changes = [];
+      let current = doc;
+      for (const change of contentChanges) {
+        if ('range' in change) {
+          const start = current.offsetAt(change.range.start);
+          const end = current.offsetAt(change.range.end);
+          changes.push({ start, end, text: change.text });
+        } else {
+          changes.push({ start: 0, end: current.getText().length, text: change.text });
+        }
+        current = TextDocument.update(current, [change], textDocument.version);
+      }
+      open.set(file, current);
+      if (isConfigPath(file)) return onConfigChanged();
+      if (!workspace || !isTerraformFile(file)) return;
+      workspace.editFile(file, changes);
+      schedule(file);
+    }),
+  );
+
+  connection.onDidCloseTextDocument(
+    guard('didClose', ({ textDocument }) => {
+      const file = toPath(textDocument.uri);
+      open.delete(file);
+      if (isConfigPath(file)) return onConfigChanged();
+      if (!workspace || !isTerraformFile(file)) return;
+      workspace.closeFile(file);
+      const disk = readTextSync(file);
+      if (disk === undefined) {
+        workspace.removeFile(file);
+        clearDiagnostics(file);
+      } else workspace.setFile(file, disk);
+      schedule(file);
+    }),
+  );
+
+  connection.onDidChangeWatchedFiles(
+    guard('didChangeWatchedFiles', ({ changes }) => {
+      for (const change of changes) {
+        const file = toPath(change.uri);
+        if (isConfigPath(file)) {
+          onConfigChanged();
+          continue;
+        }
+        if (!workspace || !isTerraformFile(file) || open.has(file)) continue;
+        if (change.type === FileChangeType.Deleted) {
+          workspace.removeFile(file);
+          clearDiagnostics(file);
+        } else {
+          const text = readTextSync(file);
+          if (text === undefined || workspace.isIgnored(file)) continue;
+          workspace.setFile(file, text);
+        }
+        schedule(file);
+      }
+    }),
+  );
+
+  connection.onCodeAction(guard('codeAction', (params: CodeActionParams) => codeActions(params)));
+
+  connection.onShutdown(() => {
+    for (const file of open.keys()) workspace?.closeFile(file);
+  });
+
+  function onConfigChanged(): void {
+    readConfig();
+    scheduleLintAll();
+  }
+
+  function schedule(file: string): void {
+    pending.add(file);
+    kick();
+  }
+
+  function scheduleLintAll(): void {
+    lintAllPending = true;
+    kick();
+  }
+
+  // Changes that arrive together are linted once, against the latest text.
+  function kick(): void {
+    if (scheduled) return;
+    scheduled = true;
+    setImmediate(guard('lint', runLint));
+  }
+
+  function runLint(): void {
+    scheduled = false;
+    if (!workspace) return;
+    const all = lintAllPending;
+    const paths = [...pending];
+    lintAllPending = false;
+    pending.clear();
+    const result = all ? workspace.lint() : workspace.lint(paths);
+    const byFile = new Map<string, Finding[]>();
+    for (const f of result.findings) {
+      const list = byFile.get(f.file) ?? [];
+      list.push(f);
+      byFile.set(f.file, list);
+    }
+    const covered = new Set(result.files);
+    for (const p of paths) if (!covered.has(p) && !workspace.has(p)) clearDiagnostics(p);
+    if (all) for (const p of lastFindings.keys()) if (!covered.has(p)) clearDiagnostics(p);
+    for (const p of paths) if (!covered.has(p) && workspace.isIgnored(p)) clearDiagnostics(p);
+    for (const file of covered) publish(file, byFile.get(file) ?? []);
+  }
+
+  function publish(file: string, findings: Finding[]): void {
+    const doc = open.get(file);
+    const text = doc?.getText() ?? workspace?.textOf(file) ?? '';
+    const index = new LineIndex(text);
+    lastFindings.set(file, findings);
+    connection.sendDiagnostics({ uri: doc?.uri ?? toUri(file), version: doc?.version, diagnostics: findings.map((f) => toDiagnostic(f, index)) });
+  }
+
+  function clearDiagnostics(file: string): void {
+    if (!lastFindings.has(file)) return;
+    lastFindings.delete(file);
+    connection.sendDiagnostics({ uri: open.get(file)?.uri ?? toUri(file), diagnostics: [] });
+  }
+
+  function toDiagnostic(f: Finding, index: LineIndex): Diagnostic {
+    const isRule = RULE_IDS.includes(f.ruleId);
+    const diagnostic: Diagnostic = {
+      range: { start: index.positionAt(f.start), end: index.positionAt(f.end) },
+      severity: SEVERITY[f.severity],
+      source: SOURCE,
+      code: f.ruleId,
+      message: f.message,
+    };
+    if (isRule) diagnostic.codeDescription = { href: docsUrl(f.ruleId) };
+    else if (f.ruleId === UNUSED_DIRECTIVE_CODE) diagnostic.codeDescription = { href: docsUrl('suppression').replace('/rules/suppression.md', '/suppression.md') };
+    if (f.unnecessary) diagnostic.tags = [DiagnosticTag.Unnecessary];
+    if (f.related.length) {
+      diagnostic.relatedInformation = f.related.map((r) => ({
+        location: { uri: uriOf(r.file), range: rangeIn(r.file, r.start, r.end) },
+        message: r.message,
+      }));
+    }
+    return diagnostic;
+  }
+
+  function codeActions(params: CodeActionParams): CodeAction[] {
+    const file = toPath(params.textDocument.uri);
+    const doc = open.get(file);
+    const text = doc?.getText() ?? workspace?.textOf(file);
+    if (text === undefined) return [];
+    const index = new LineIndex(text);
+    const start = index.offsetAt(params.range.start);
+    const end = index.offsetAt(params.range.end);
+    const actions: CodeAction[] = [];
+    for (const f of lastFindings.get(file) ?? []) {
+      if (f.end < start || f.start > end) continue;
+      const diagnostic = toDiagnostic(f, index);
+      for (const fix of f.fixes) {
+        const changes: Record<string, LspTextEdit[]> = {};
+        for (const e of fix.edits) {
+          (changes[uriOf(e.file)] ??= []).push({ range: rangeIn(e.file, e.start, e.end), newText: e.newText });
+        }
+        const edit: WorkspaceEdit = { changes };
+        actions.push({ title: fix.title, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], isPreferred: fix.isPreferred, edit });
+      }
+    }
+    // Safe fixes first, suppressions last, as ESLint orders them.
+    return actions.sort((a, b) => Number(b.isPreferred) - Number(a.isPreferred));
+  }
+
+  function rangeIn(file: string, start: number, end: number) {
+    const text = open.get(file)?.getText() ?? workspace?.textOf(file) ?? '';
+    const index = new LineIndex(text);
+    return { start: index.positionAt(start), end: index.positionAt(end) };
+  }
+
+  function uriOf(file: string): string {
+    return open.get(file)?.uri ?? toUri(file);
+  }
+
+  function readSiblingsSync(file: string): void {
+    if (!workspace || !file.startsWith('/')) return;
+    const dir = path.dirname(file);
+    let names: string[] = [];
+    try {
+      names = fs.readdirSync(dir);
+    } catch {
+      return;
+    }
+    for (const name of names) {
+      const sibling = `${dir}/${name}`;
+      if (sibling === file || open.has(sibling) || workspace.has(sibling) || !isTerraformFile(sibling) || workspace.isIgnored(sibling)) continue;
+      const text = readTextSync(sibling);
+      if (text !== undefined) workspace.setFile(sibling, text);
+    }
+  }
+
+  function isConfigPath(file: string): boolean {
+    return !!rootDir && file === `${rootDir}/${CONFIG_FILE_NAME}`;
+  }
+
+  connection.listen();
+}
+
+function toPath(uri: string): string {
+  const parsed = URI.parse(uri);
+  return parsed.scheme === 'file' ? parsed.fsPath.replace(/\\/g, '/') : uri;
+}
+
+function toUri(file: string): string {
+  return file.startsWith('/') ? URI.file(file).toString() : file;
+}
+
+function readTextSync(file: string): string | undefined {
+  try {
+    const buf = fs.readFileSync(file);
+    return buf.toString('utf8');
+  } catch {
+    return undefined;
+  }
+}
