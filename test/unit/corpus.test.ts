@@ -1,0 +1,103 @@
+// The Terraform files of ../shared/corpus, written by other people, against the expectations of MANIFEST.tsv.
+// The manifest states expectations in prose; the table below restates them as findings, and every Terraform row
+// of the manifest must appear in it, so a new corpus file cannot slip by untested.
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { describe, test } from 'node:test';
+import { LineIndex } from '../../server/src/core/text';
+import { REPO_ROOT } from '../support/parser';
+import { lintTexts, toPosix } from '../support/fixtures';
+
+const CORPUS = path.resolve(REPO_ROOT, '..', 'shared', 'corpus');
+
+const AVM_TF = 'avm/Azure__terraform-azurerm-avm-res-apimanagement-service__';
+const PROVIDER = 'azurerm_provider/hashicorp__terraform-provider-azurerm__internal__services__apimanagement__';
+
+/** Files linted together as one module because they are one module upstream. */
+const MODULES: Record<string, string[]> = {
+  [`${AVM_TF}main.tf`]: [`${AVM_TF}main.tf`, `${AVM_TF}variables.tf`, `${AVM_TF}main.backends.tf`],
+};
+
+/** The cipher lines of the provider's complete() test: every switch there is a legacy (CBC or static-RSA) suite. */
+const COMPLETE_CIPHERS = [72, 73, 74, 75, 76, 77, 78, 79, 80, 81].map((l) => `APIM014@${l}`);
+
+/**
+ * Expected findings per file as `RULE@line`. Where this goes beyond the manifest, `why` says so.
+ */
+const EXPECTED: Record<string, { findings: string[]; why?: string }> = {
+  'peer_checkov/bridgecrewio__checkov__tests__terraform__checks__resource__azure__example_APIManagementBackendHTTPS__main.tf': { findings: ['APIM012@14'] },
+  'peer_checkov/bridgecrewio__checkov__tests__terraform__checks__resource__azure__example_APIManagementMinTLS12__main.tf': {
+    findings: ['APIM013@46'],
+    why: "line 27's enable_back_end_ssl30 is not an azurerm attribute at all (Checkov's typo), so it enables nothing",
+  },
+  'peer_checkov/bridgecrewio__checkov__tests__terraform__checks__resource__azure__example_APIManagementCertsEnforced__main.tf': { findings: [] },
+  [`${PROVIDER}api_management_backend_resource_test.go__basic.tf`]: { findings: [] },
+  [`${PROVIDER}api_management_backend_resource_test.go__update.tf`]: { findings: ['APIM001@34'] },
+  [`${PROVIDER}api_management_backend_resource_test.go__allProperties.tf`]: { findings: ['APIM001@60'] },
+  [`${PROVIDER}api_management_backend_resource_test.go__credentialsNoCertificate.tf`]: { findings: ['APIM001@49'] },
+  [`${PROVIDER}api_management_backend_resource_test.go__serviceFabric.tf`]: { findings: [] },
+  [`${PROVIDER}api_management_backend_resource_test.go__serviceFabricCluster.tf`]: { findings: [] },
+  [`${PROVIDER}api_management_backend_resource_test.go__serviceFabricClientCertificateId.tf`]: { findings: [] },
+  [`${PROVIDER}api_management_backend_resource_test.go__circuitBreakerRuleComplete.tf`]: { findings: [] },
+  [`${PROVIDER}api_management_backend_resource_test.go__requiresImport.tf`]: { findings: [] },
+  [`${PROVIDER}api_management_resource_test.go__complete.tf`]: {
+    findings: ['APIM013@66', 'APIM013@67', 'APIM013@68', ...COMPLETE_CIPHERS],
+    why: 'the manifest judges backend protocols only; APIM014 (weak-cipher, info) rightly reports the ten legacy cipher switches set true on lines 72-81',
+  },
+  [`${PROVIDER}api_management_resource_test.go__v3.117.1__complete.tf`]: {
+    findings: ['APIM013@66', 'APIM013@67', 'APIM013@68', ...COMPLETE_CIPHERS],
+    why: 'as for complete.tf: the cipher switches are weak-cipher findings the manifest does not judge',
+  },
+  [`${PROVIDER}api_management_resource_test.go__customProps.tf`]: {
+    findings: ['APIM014@21'],
+    why: 'the manifest calls this clean "for backend rules" and itself notes triple_des at line 21: 3DES enabled is an APIM014 info finding',
+  },
+  [`${PROVIDER}api_management_resource_test.go__v3.117.1__customProps.tf`]: {
+    findings: ['APIM014@21'],
+    why: 'the manifest mentions only enable_frontend_tls10, but line 21 also sets triple_des_ciphers_enabled = true: an APIM014 info finding',
+  },
+  [`${PROVIDER}api_management_resource_test.go__standardV2Sku.tf`]: { findings: [] },
+  'azurerm_provider/hashicorp__terraform-provider-azurerm__website__docs__r__api_management_backend.html.markdown__example.tf': { findings: [] },
+  'azapi/Azure__terraform-provider-azapi__examples__Microsoft.ApiManagement_service_backends@2021-08-01__main.tf': { findings: [] },
+  'azapi/Azure__terraform-provider-azapi__examples__Microsoft.ApiManagement_service@2021-08-01__main.tf': { findings: [] },
+  'azapi/Azure__terraform-provider-azapi__examples__Microsoft.ApiManagement_service_certificates@2021-08-01__main.tf': { findings: [] },
+  [`${AVM_TF}main.tf`]: { findings: [], why: 'linted with variables.tf and main.backends.tf: every TLS value comes from inputs whose defaults are safe' },
+  [`${AVM_TF}main.backends.tf`]: { findings: [] },
+  [`${AVM_TF}variables.tf`]: { findings: [] },
+  [`${AVM_TF}examples__complete__main.tf`]: { findings: [], why: 'line 71 is an API service_url, not a backend url' },
+  [`${AVM_TF}examples__security_and_certs__main.tf`]: { findings: [] },
+};
+
+function manifestRows(): Array<{ file: string; kind: string }> {
+  const lines = fs.readFileSync(path.join(CORPUS, 'MANIFEST.tsv'), 'utf8').split('\n').filter(Boolean);
+  const header = lines[0].split('\t');
+  const fileCol = header.indexOf('file');
+  const kindCol = header.indexOf('kind');
+  return lines.slice(1).map((l) => {
+    const cols = l.split('\t');
+    return { file: cols[fileCol], kind: cols[kindCol] };
+  });
+}
+
+describe('real-world corpus (Terraform)', () => {
+  test('every Terraform file of the manifest has an expectation here, and nothing else does', () => {
+    const tf = manifestRows().filter((r) => r.kind === 'tf').map((r) => r.file).sort();
+    assert.deepEqual(Object.keys(EXPECTED).sort(), tf);
+  });
+
+  for (const [file, expected] of Object.entries(EXPECTED)) {
+    test(`${path.basename(file).slice(0, 110)}${expected.why ? ` (${expected.why})` : ''}`, async () => {
+      const members = MODULES[file] ?? [file];
+      // A private directory per case: the corpus folder would otherwise make every file one module.
+      const dir = `/corpus/${encodeURIComponent(file)}`;
+      const texts = new Map(members.map((m) => [toPosix(`${dir}/${path.basename(m)}`), fs.readFileSync(path.join(CORPUS, m), 'utf8')] as const));
+      const { findings } = await lintTexts(texts);
+      const target = toPosix(`${dir}/${path.basename(file)}`);
+      const actual = findings
+        .filter((f) => f.file === target)
+        .map((f) => `${f.ruleId}@${new LineIndex(texts.get(f.file)!).positionAt(f.start).line + 1}`);
+      assert.deepEqual(actual, expected.findings);
+    });
+  }
+});
