@@ -69,7 +69,7 @@ export function extractFile(tree: Tree, text: string, parser: TerraformParser): 
     if (n.type === 'body') {
       for (const c of n.namedChildren) visit(c);
     } else if (n.type === 'block' && !n.hasError) {
-      const b = readBlock(n, text);
+      const b = readBlock(n, text, true);
       if (b) file.blocks.push(b);
     } else if (n.type === 'attribute' && !n.hasError) {
       const a = readAttribute(n, text);
@@ -125,11 +125,11 @@ function rowOf(text: string, offset: number): number {
   return row;
 }
 
-function readBody(body: SyntaxNode, text: string, blocks: HclBlock[], attributes: HclAttribute[], min = 0, max = Infinity): void {
+function readBody(body: SyntaxNode, text: string, blocks: HclBlock[], attributes: HclAttribute[], min = 0, max = Infinity, topLevel = true): void {
   for (const c of body.namedChildren) {
     if (!c || c.startIndex < min || c.endIndex > max) continue;
     if (c.type === 'block') {
-      const b = readBlock(c, text);
+      const b = readBlock(c, text, topLevel);
       if (b) blocks.push(b);
     } else if (c.type === 'attribute') {
       const a = readAttribute(c, text);
@@ -138,7 +138,19 @@ function readBody(body: SyntaxNode, text: string, blocks: HclBlock[], attributes
   }
 }
 
-function readBlock(node: SyntaxNode, text: string): HclBlock | undefined {
+/**
+ * Top-level blocks that can matter: their bodies are read. Other blocks (an `azurerm_storage_account`, an
+ * `output`) keep only their header, which keeps a lint close to the cost of the parse itself.
+ */
+const RELEVANT_BLOCK_TYPES = new Set(['variable', 'locals', 'module', 'terraform']);
+const RELEVANT_RESOURCE = /^(azurerm_api_management|azapi_)/;
+
+function isRelevantBlock(type: string, labels: HclLabel[]): boolean {
+  if (RELEVANT_BLOCK_TYPES.has(type)) return true;
+  return type === 'resource' && labels.length > 0 && RELEVANT_RESOURCE.test(labels[0].value);
+}
+
+function readBlock(node: SyntaxNode, text: string, topLevel = false): HclBlock | undefined {
   const first = node.namedChild(0);
   if (!first || first.type !== 'identifier') return undefined;
   const block: HclBlock = {
@@ -169,7 +181,7 @@ function readBlock(node: SyntaxNode, text: string): HclBlock | undefined {
         block.bodyEnd = c.startIndex;
         break;
       case 'body':
-        readBody(c, text, block.blocks, block.attributes);
+        if (!topLevel || isRelevantBlock(block.type, block.labels)) readBody(c, text, block.blocks, block.attributes, 0, Infinity, false);
         break;
     }
   }

@@ -1,0 +1,70 @@
+// Ties the rule registry to everything that must mention each rule: its docs page, its fixtures (at least one
+// firing and one clean), the config schema, and the README rules table. Both directions: nothing extra either.
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { describe, test } from 'node:test';
+import { RULES, RULE_IDS } from '../../server/src/core/rules';
+import { docsUrl } from '../../server/src/core/types';
+import { fixtureFiles, readExpectations } from '../support/fixtures';
+import { REPO_ROOT } from '../support/parser';
+
+const read = (p: string) => fs.readFileSync(path.join(REPO_ROOT, p), 'utf8');
+
+describe('rule registry', () => {
+  test('ids are unique, APIM###, and names kebab-case', () => {
+    assert.equal(new Set(RULE_IDS).size, RULE_IDS.length);
+    for (const r of RULES) {
+      assert.match(r.id, /^APIM\d{3}$/);
+      assert.match(r.name, /^[a-z0-9]+(-[a-z0-9]+)*$/);
+      assert.ok(r.summary.length > 20, `${r.id} has a summary`);
+    }
+  });
+
+  test('every rule has a docs page titled with its id and name, and there are no others', () => {
+    const pages = fs.readdirSync(path.join(REPO_ROOT, 'docs', 'rules')).filter((f) => /^APIM\d{3}\.md$/.test(f));
+    assert.deepEqual(pages.map((p) => p.replace('.md', '')).sort(), [...RULE_IDS].sort());
+    for (const r of RULES) {
+      const page = read(`docs/rules/${r.id}.md`);
+      assert.match(page.split('\n')[0], new RegExp(`^# ${r.id}: ${r.name}\\s*$`));
+      assert.match(page, new RegExp(`\\b${r.defaultSeverity}\\b`, 'i'), `${r.id} page states its default severity`);
+      assert.ok(docsUrl(r.id).endsWith(`/docs/rules/${r.id}.md`));
+    }
+  });
+
+  test('every rule has a firing and a clean fixture, and every fixture folder is a rule', () => {
+    const dirs = fs.readdirSync(path.join(REPO_ROOT, 'test', 'fixtures', 'rules'));
+    assert.deepEqual([...dirs].sort(), [...RULE_IDS].sort());
+    for (const id of RULE_IDS) {
+      const dir = path.join(REPO_ROOT, 'test', 'fixtures', 'rules', id);
+      let firing = 0;
+      let clean = 0;
+      for (const name of fs.readdirSync(dir)) {
+        if (/\.fixed\./.test(name)) continue;
+        const files = fixtureFiles(path.join(dir, name));
+        const annotations = files.flatMap((f) => readExpectations(f, fs.readFileSync(f, 'utf8')));
+        if (annotations.some((a) => a.ruleId === id)) firing++;
+        else if (annotations.length === 0) clean++;
+      }
+      assert.ok(firing > 0, `${id} has a firing fixture`);
+      assert.ok(clean > 0, `${id} has a clean fixture`);
+    }
+  });
+
+  test('the config schema lists exactly the registered rules', () => {
+    const schema = JSON.parse(read('schemas/apim-tls-lint.schema.json'));
+    assert.deepEqual(Object.keys(schema.properties.rules.properties).sort(), [...RULE_IDS].sort());
+  });
+
+  test('the README rules table has one row per rule, linking its docs page', () => {
+    const readme = read('README.md');
+    const rows = [...readme.matchAll(/^\|\s*\[(APIM\d{3})\]\(docs\/rules\/(APIM\d{3})\.md\)\s*\|\s*`?([a-z0-9-]+)`?\s*\|\s*(\w+)\s*\|/gm)];
+    assert.deepEqual(rows.map((m) => m[1]).sort(), [...RULE_IDS].sort());
+    for (const m of rows) {
+      const rule = RULES.find((r) => r.id === m[1])!;
+      assert.equal(m[2], m[1], 'the link goes to the rule’s own page');
+      assert.equal(m[3], rule.name);
+      assert.equal(m[4].toLowerCase(), rule.defaultSeverity);
+    }
+  });
+});
