@@ -66,11 +66,27 @@ export interface ServiceSwitch {
   bound: Bound;
 }
 
+/** A certificate uploaded to the service-wide CA store (classic tiers use it for backend trust; v2 ignores it). */
+export interface CaStoreEntry {
+  header: Span;
+  storeName?: Val;
+}
+
 export interface Service {
   name: string;
   header: Span;
+  /** `sku_name` (`StandardV2_1`) or ARM `sku.name` (`StandardV2`), as written. */
+  sku?: Bound;
   backendProtocols: ServiceSwitch[];
   ciphers: ServiceSwitch[];
+  caStore: CaStoreEntry[];
+}
+
+/** v2 tiers ignore the service CA store for backend trust; unknown when the SKU is not known. */
+export function tierOf(sku: Val | undefined): 'v2' | 'classic' | undefined {
+  const s = asString(sku);
+  if (s === undefined) return undefined;
+  return /^(Basic|Standard|Premium)V2(_\d+)?$/i.test(s.trim()) ? 'v2' : 'classic';
 }
 
 export interface Model {

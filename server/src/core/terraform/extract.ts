@@ -181,7 +181,13 @@ function cipherLabel(setting: string): string | undefined {
 }
 
 function azurermService(block: HclBlock, path: string, scope: Scope, name: string, header: Span): Service {
-  const service: Service = { name, header, backendProtocols: [], ciphers: [] };
+  const service: Service = { name, header, backendProtocols: [], ciphers: [], caStore: [] };
+  const sku = block.attributes.find((a) => a.name === 'sku_name');
+  if (sku) service.sku = bound(sku, path, scope, 'sku_name');
+  for (const cert of nestedBlocks(block, 'certificate', path, scope)) {
+    const store = cert.block.attributes.find((a) => a.name === 'store_name');
+    service.caStore.push({ header: { file: path, start: cert.block.start, end: cert.block.typeEnd }, storeName: store ? evaluate(store.expr, path, cert.scope) : undefined });
+  }
   for (const sec of nestedBlocks(block, 'security', path, scope)) {
     for (const attr of sec.block.attributes) {
       const protocol = BACKEND_PROTOCOLS[attr.name];
@@ -200,10 +206,13 @@ function azurermService(block: HclBlock, path: string, scope: Scope, name: strin
 const CUSTOM_PREFIX = 'microsoft.windowsazure.apimanagement.gateway.security.';
 
 function azapiService(block: HclBlock, path: string, scope: Scope, name: string, header: Span): Service {
-  const service: Service = { name, header, backendProtocols: [], ciphers: [] };
+  const service: Service = { name, header, backendProtocols: [], ciphers: [], caStore: [] };
   const bodyAttr = block.attributes.find((a) => a.name === 'body');
   if (!bodyAttr) return service;
-  const custom = member(member(evaluate(bodyAttr.expr, path, scope), 'properties'), 'customProperties');
+  const body = evaluate(bodyAttr.expr, path, scope);
+  const sku = member(member(body, 'sku'), 'name');
+  if (sku) service.sku = { val: sku, consumer: { file: path, start: bodyAttr.start, end: bodyAttr.end }, consumerName: 'body.sku.name' };
+  const custom = member(member(body, 'properties'), 'customProperties');
   if (custom?.kind !== 'object') return service;
   const consumer = { file: path, start: bodyAttr.start, end: bodyAttr.end };
   for (const [key, val] of custom.entries) {
