@@ -209,11 +209,11 @@ export class Workspace {
     if (isConfigFile(path) && !RELEVANT.test(entry.text)) {
       entry.hcl = { blocks: [], attributes: [], hasErrors: false };
     } else if (entry.tree) {
-      entry.hcl = extractFile(entry.tree, entry.text, this.parser);
+      entry.hcl = extractFile(entry.tree, entry.text, this.parser, isVarFile(path));
     } else {
       const tree = this.parser.parse(entry.text);
       try {
-        entry.hcl = extractFile(tree, entry.text, this.parser);
+        entry.hcl = extractFile(tree, entry.text, this.parser, isVarFile(path));
       } finally {
         tree.delete();
       }

@@ -53,8 +53,11 @@ export interface HclFile {
   hasErrors: boolean;
 }
 
-/** Extracts a file; when the tree has errors, damaged regions are re-parsed chunk by chunk. */
-export function extractFile(tree: Tree, text: string, parser: TerraformParser): HclFile {
+/**
+ * Extracts a file; when the tree has errors, damaged regions are re-parsed chunk by chunk. `varFile` says the
+ * file is a .tfvars file, whose top level is attributes: those lines then start chunks too.
+ */
+export function extractFile(tree: Tree, text: string, parser: TerraformParser, varFile = false): HclFile {
   const root = tree.rootNode;
   const body = root.namedChildren.find((c) => c?.type === 'body') ?? null;
   const file: HclFile = { blocks: [], attributes: [], hasErrors: root.hasError };
@@ -79,32 +82,54 @@ export function extractFile(tree: Tree, text: string, parser: TerraformParser): 
     }
   };
   for (const c of root.namedChildren) visit(c);
-  for (const region of mergeRegions(damaged)) recoverRegion(region, text, parser, file);
+  const rows = new RowIndex(text);
+  for (const region of mergeRegions(damaged)) recoverRegion(region, text, parser, file, varFile ? ATTRIBUTE_OR_BLOCK_START : BLOCK_START, rows);
   file.blocks.sort((a, b) => a.start - b.start);
   file.attributes.sort((a, b) => a.start - b.start);
   return file;
 }
 
-const CHUNK_START = /^(resource|data|module|variable|locals|terraform|provider|output|moved|import|check|removed)\b|^[A-Za-z_][\w-]*\s*=/gm;
+const BLOCK_START = /^(?:resource|data|module|variable|locals|terraform|provider|output|moved|import|check|removed)\b/gm;
+const ATTRIBUTE_OR_BLOCK_START = /^(?:(?:resource|data|module|variable|locals|terraform|provider|output)\b|[A-Za-z_][\w-]*[ \t]*=)/gm;
 
-function recoverRegion(region: Located, text: string, parser: TerraformParser, file: HclFile): void {
+/**
+ * Re-parses each chunk of a damaged region on its own. A region that is one chunk is left as the main parse
+ * read it: parsing the same text again would only give the same damage at twice the cost.
+ */
+function recoverRegion(region: Located, text: string, parser: TerraformParser, file: HclFile, chunkStart: RegExp, rows: RowIndex): void {
   const starts: number[] = [];
-  CHUNK_START.lastIndex = region.start;
-  for (let m = CHUNK_START.exec(text); m && m.index < region.end; m = CHUNK_START.exec(text)) {
-    if (m.index >= region.start && (m.index === 0 || text[m.index - 1] === '\n')) starts.push(m.index);
-  }
+  chunkStart.lastIndex = region.start;
+  for (let m = chunkStart.exec(text); m && m.index < region.end; m = chunkStart.exec(text)) starts.push(m.index);
   if (starts.length === 0 || starts[0] !== region.start) starts.unshift(region.start);
+  if (starts.length < 2) return;
   for (let i = 0; i < starts.length; i++) {
     const start = starts[i];
     const end = i + 1 < starts.length ? starts[i + 1] : region.end;
     if (end <= start) continue;
-    const tree = parser.parseRange(text, start, end, rowOf(text, start), rowOf(text, end));
+    const tree = parser.parseRange(text, start, end, rows.rowOf(start), rows.rowOf(end));
     try {
       const body = tree.rootNode.namedChildren.find((c) => c?.type === 'body');
       if (body) readBody(body, text, file.blocks, file.attributes, start, end);
     } finally {
       tree.delete();
     }
+  }
+}
+
+class RowIndex {
+  private readonly breaks: number[] = [];
+  constructor(text: string) {
+    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) this.breaks.push(i);
+  }
+  rowOf(offset: number): number {
+    let lo = 0;
+    let hi = this.breaks.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.breaks[mid] < offset) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
   }
 }
 
@@ -117,12 +142,6 @@ function mergeRegions(regions: Located[]): Located[] {
     else out.push({ ...r });
   }
   return out;
-}
-
-function rowOf(text: string, offset: number): number {
-  let row = 0;
-  for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) row++;
-  return row;
 }
 
 function readBody(body: SyntaxNode, text: string, blocks: HclBlock[], attributes: HclAttribute[], min = 0, max = Infinity, topLevel = true): void {
@@ -199,13 +218,17 @@ function other(n: SyntaxNode): Expr {
   return { kind: 'other', start: n.startIndex, end: n.endIndex };
 }
 
-export function readExpr(node: SyntaxNode, text: string): Expr {
+/** Deeper nesting than this is read as an opaque value: no real configuration nests so deep, and the stack is finite. */
+const MAX_EXPR_DEPTH = 64;
+
+export function readExpr(node: SyntaxNode, text: string, depth = 0): Expr {
+  if (depth > MAX_EXPR_DEPTH) return other(node);
   if (node.type === 'expression' || node.type === 'literal_value' || node.type === 'collection_value') {
     // `expression` wraps either one child, or a variable_expr followed by get_attr/index/splat traversals.
     const first = node.namedChild(0);
     if (!first) return other(node);
-    if (first.type === 'variable_expr') return readTraversal(node, first, text);
-    if (node.namedChildCount === 1) return readExpr(first, text);
+    if (first.type === 'variable_expr') return readTraversal(node, first, text, depth + 1);
+    if (node.namedChildCount === 1) return readExpr(first, text, depth + 1);
     return other(node);
   }
   switch (node.type) {
@@ -219,16 +242,16 @@ export function readExpr(node: SyntaxNode, text: string): Expr {
       return { kind: 'literal', value: stringLitValue(node), quoted: true, start: node.startIndex, end: node.endIndex };
     case 'template_expr': {
       const inner = node.namedChild(0);
-      return inner && inner.type === 'quoted_template' ? readTemplate(inner, text) : other(node);
+      return inner && inner.type === 'quoted_template' ? readTemplate(inner, text, depth + 1) : other(node);
     }
     case 'object':
-      return readObject(node, text);
+      return readObject(node, text, depth + 1);
     case 'tuple':
       return {
         kind: 'tuple',
         start: node.startIndex,
         end: node.endIndex,
-        items: node.namedChildren.filter((c) => c?.type === 'expression').map((c) => readExpr(c!, text)),
+        items: node.namedChildren.filter((c) => c?.type === 'expression').map((c) => readExpr(c!, text, depth + 1)),
       };
     case 'function_call': {
       const name = node.namedChild(0);
@@ -238,7 +261,7 @@ export function readExpr(node: SyntaxNode, text: string): Expr {
         name: name?.text ?? '',
         start: node.startIndex,
         end: node.endIndex,
-        args: args ? args.namedChildren.filter((c) => c?.type === 'expression').map((c) => readExpr(c!, text)) : [],
+        args: args ? args.namedChildren.filter((c) => c?.type === 'expression').map((c) => readExpr(c!, text, depth + 1)) : [],
       };
     }
     case 'conditional': {
@@ -248,9 +271,9 @@ export function readExpr(node: SyntaxNode, text: string): Expr {
         kind: 'conditional',
         start: node.startIndex,
         end: node.endIndex,
-        condition: readExpr(parts[0]!, text),
-        then: readExpr(parts[1]!, text),
-        else: readExpr(parts[2]!, text),
+        condition: readExpr(parts[0]!, text, depth + 1),
+        then: readExpr(parts[1]!, text, depth + 1),
+        else: readExpr(parts[2]!, text, depth + 1),
       };
     }
     default:
@@ -258,7 +281,7 @@ export function readExpr(node: SyntaxNode, text: string): Expr {
   }
 }
 
-function readTraversal(node: SyntaxNode, variable: SyntaxNode, text: string): Expr {
+function readTraversal(node: SyntaxNode, variable: SyntaxNode, text: string, depth: number): Expr {
   const path: Array<string | number | Expr | '*'> = [];
   for (let i = 1; i < node.namedChildCount; i++) {
     const step = node.namedChild(i);
@@ -270,7 +293,7 @@ function readTraversal(node: SyntaxNode, variable: SyntaxNode, text: string): Ex
       const keyExpr = inner?.type === 'new_index' ? inner.namedChild(0) : inner?.type === 'legacy_index' ? inner : null;
       if (inner?.type === 'legacy_index') path.push(Number(inner.text.replace(/^\./, '')));
       else if (keyExpr) {
-        const key = readExpr(keyExpr, text);
+        const key = readExpr(keyExpr, text, depth + 1);
         path.push(key.kind === 'literal' && (typeof key.value === 'string' || typeof key.value === 'number') ? key.value : key);
       } else path.push('*');
     } else if (step.type === 'splat') {
@@ -282,14 +305,14 @@ function readTraversal(node: SyntaxNode, variable: SyntaxNode, text: string): Ex
   return { kind: 'ref', root: variable.text, path, start: node.startIndex, end: node.endIndex };
 }
 
-function readTemplate(node: SyntaxNode, text: string): Expr {
+function readTemplate(node: SyntaxNode, text: string, depth: number): Expr {
   const parts: Array<string | Expr> = [];
   for (const c of node.namedChildren) {
     if (!c) continue;
     if (c.type === 'template_literal') parts.push(c.text);
     else if (c.type === 'template_interpolation') {
       const e = c.namedChildren.find((x) => x?.type === 'expression');
-      parts.push(e ? readExpr(e, text) : other(c));
+      parts.push(e ? readExpr(e, text, depth + 1) : other(c));
     } else if (c.type === 'template_directive') parts.push(other(c));
   }
   if (parts.every((p) => typeof p === 'string')) {
@@ -298,18 +321,18 @@ function readTemplate(node: SyntaxNode, text: string): Expr {
   return { kind: 'template', parts, start: node.startIndex, end: node.endIndex };
 }
 
-function readObject(node: SyntaxNode, text: string): Expr {
+function readObject(node: SyntaxNode, text: string, depth: number): Expr {
   const items: ObjectItem[] = [];
   for (const elem of node.namedChildren) {
     if (!elem || elem.type !== 'object_elem') continue;
     const keyNode = elem.childForFieldName('key');
     const valNode = elem.childForFieldName('val');
     if (!keyNode || !valNode) continue;
-    const keyExpr = readExpr(keyNode, text);
+    const keyExpr = readExpr(keyNode, text, depth + 1);
     let key: string | undefined;
     if (keyExpr.kind === 'literal' && typeof keyExpr.value === 'string') key = keyExpr.value;
     else if (keyExpr.kind === 'ref' && keyExpr.path.length === 0) key = keyExpr.root;
-    items.push({ key, keyStart: keyNode.startIndex, keyEnd: keyNode.endIndex, value: readExpr(valNode, text), start: elem.startIndex, end: elem.endIndex });
+    items.push({ key, keyStart: keyNode.startIndex, keyEnd: keyNode.endIndex, value: readExpr(valNode, text, depth + 1), start: elem.startIndex, end: elem.endIndex });
   }
   return { kind: 'object', items, start: node.startIndex, end: node.endIndex };
 }
