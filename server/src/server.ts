@@ -23,7 +23,7 @@ import { loadTerraformParser } from './core/parse/terraform-parser';
 import { RULE_IDS } from './core/rules';
 import { UNUSED_DIRECTIVE_CODE } from './core/suppress';
 import { LineIndex } from './core/text';
-import { docsUrl, SOURCE, type Finding, type Severity } from './core/types';
+import { docsPageUrl, docsUrl, SOURCE, type Finding, type Severity } from './core/types';
 import { isTerraformFile, Workspace } from './core/workspace';
 import { walkTerraformFiles } from './workspace-files';
 
@@ -278,7 +278,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
       message: f.message,
     };
     if (isRule) diagnostic.codeDescription = { href: docsUrl(f.ruleId) };
-    else if (f.ruleId === UNUSED_DIRECTIVE_CODE) diagnostic.codeDescription = { href: docsUrl('suppression').replace('/rules/suppression.md', '/suppression.md') };
+    else if (f.ruleId === UNUSED_DIRECTIVE_CODE) diagnostic.codeDescription = { href: docsPageUrl('suppression') };
     if (f.unnecessary) diagnostic.tags = [DiagnosticTag.Unnecessary];
     if (f.related.length) {
       diagnostic.relatedInformation = f.related.map((r) => ({

@@ -39,9 +39,12 @@ export interface Finding extends Span {
   unnecessary?: boolean;
 }
 
-/** Where a rule's documentation lives; derived from the id in one place. */
-export const DOCS_BASE = 'https://github.com/apim-tls-lint/apim-tls-lint/blob/main/docs/rules/';
+/** Where the documentation lives; a rule's page is derived from its id in one place. */
+export const DOCS_BASE = 'https://github.com/apim-tls-lint/apim-tls-lint/blob/main/docs/';
 export function docsUrl(ruleId: string): string {
-  return `${DOCS_BASE}${ruleId}.md`;
+  return `${DOCS_BASE}rules/${ruleId}.md`;
+}
+export function docsPageUrl(page: string): string {
+  return `${DOCS_BASE}${page}.md`;
 }
 export const SOURCE = 'apim-tls-lint';
