@@ -212,8 +212,12 @@ export function startServer(connection: Connection, options: ServerOptions): voi
   });
 
   function onConfigChanged(): void {
+    const before = JSON.stringify(workspace?.getConfig().ignore);
     readConfig();
-    scheduleLintAll();
+    // Files that were ignored until now have never been read: walk the workspace again.
+    if (JSON.stringify(workspace?.getConfig().ignore) !== before) {
+      indexWorkspace().catch((e) => connection.console.error(`Indexing the workspace failed: ${String(e)}`));
+    } else scheduleLintAll();
   }
 
   function schedule(file: string): void {
