@@ -7,10 +7,9 @@ export const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
 let parser: Promise<TerraformParser> | undefined;
 
 export function testParser(): Promise<TerraformParser> {
-  parser ??= (async () => {
-    // Both wasm files must sit in one folder for locateFile; dist/ has them after `npm run build`.
-    const dist = path.join(REPO_ROOT, 'dist');
-    return loadTerraformParser(dist);
-  })();
+  parser ??= loadTerraformParser({
+    runtime: path.join(REPO_ROOT, 'node_modules', 'web-tree-sitter', 'tree-sitter.wasm'),
+    grammar: path.join(REPO_ROOT, 'node_modules', '@tree-sitter-grammars', 'tree-sitter-hcl', 'tree-sitter-terraform.wasm'),
+  });
   return parser;
 }

@@ -12,16 +12,25 @@ export interface TerraformParser {
   parseRange(text: string, start: number, end: number, startRow: number, endRow: number): Tree;
 }
 
+/** Where the two wasm files are: one folder holding both (the bundle's dist/), or each file's own path. */
+export type WasmLocation = string | { runtime: string; grammar: string };
+
+export const RUNTIME_WASM = 'tree-sitter.wasm';
+export const GRAMMAR_WASM = 'tree-sitter-terraform.wasm';
+
 let runtime: Promise<void> | undefined;
 const languages = new Map<string, Promise<TS.Language>>();
 
-export async function loadTerraformParser(wasmDir: string): Promise<TerraformParser> {
-  const dir = wasmDir.replace(/[\\/]+$/, '');
-  runtime ??= TS.Parser.init({ locateFile: (name: string) => `${dir}/${name === 'web-tree-sitter.wasm' ? 'tree-sitter.wasm' : name}` });
+export async function loadTerraformParser(location: WasmLocation): Promise<TerraformParser> {
+  const files =
+    typeof location === 'string'
+      ? { runtime: `${location.replace(/[\\/]+$/, '')}/${RUNTIME_WASM}`, grammar: `${location.replace(/[\\/]+$/, '')}/${GRAMMAR_WASM}` }
+      : location;
+  // The runtime is initialised once per process; later calls share it whatever they pass.
+  runtime ??= TS.Parser.init({ locateFile: () => files.runtime });
   await runtime;
-  const key = `${dir}/tree-sitter-terraform.wasm`;
-  if (!languages.has(key)) languages.set(key, TS.Language.load(key));
-  const language = await languages.get(key)!;
+  if (!languages.has(files.grammar)) languages.set(files.grammar, TS.Language.load(files.grammar));
+  const language = await languages.get(files.grammar)!;
   const parser = new TS.Parser();
   parser.setLanguage(language);
   return {

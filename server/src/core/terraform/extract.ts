@@ -175,7 +175,7 @@ const BACKEND_PROTOCOLS: Record<string, string> = {
 
 /** Every cipher switch APIM exposes is a legacy one (3DES, CBC or static-RSA key exchange). */
 function cipherLabel(setting: string): string | undefined {
-  if (setting === 'triple_des_ciphers_enabled' || setting === 'enable_triple_des_ciphers') return '3DES (TripleDes168)';
+  if (setting === 'triple_des_ciphers_enabled' || setting === 'enable_triple_des_ciphers') return '3DES';
   const m = /^tls_(\w+)_ciphers_enabled$/.exec(setting);
   return m ? `TLS_${m[1].toUpperCase()}` : undefined;
 }

@@ -1,0 +1,90 @@
+// Command-line arguments: `apim-tls-lint [paths...] [--format text|json|sarif] [--config FILE]
+// [--fail-on error|warning|info|never]`, plus --help and --version. Pure: no I/O, so every usage error is testable.
+
+export type Format = 'text' | 'json' | 'sarif';
+export type FailOn = 'error' | 'warning' | 'info' | 'never';
+
+export interface CliOptions {
+  paths: string[];
+  format: Format;
+  config?: string;
+  failOn: FailOn;
+}
+
+export type ParsedArgs = { kind: 'help' } | { kind: 'version' } | { kind: 'run'; options: CliOptions };
+
+/** A mistake in the command line; the CLI prints it with a pointer to --help and exits 2. */
+export class UsageError extends Error {}
+
+export const USAGE = `Usage: apim-tls-lint [paths...] [options]
+
+Lints Terraform (.tf, .tofu, .tfvars) for Azure API Management backend TLS trust problems.
+Paths are files or directories (searched recursively); the default is the current directory.
+
+Options:
+  --format text|json|sarif             output format (default: text)
+  --config FILE                        use FILE instead of the nearest .apim-tls-lint.json
+  --fail-on error|warning|info|never   lowest severity that makes the exit code 1 (default: warning)
+  -h, --help                           show this help
+  -v, --version                        show the version
+
+Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it, 2 usage, configuration or I/O error.
+`;
+
+const FORMATS: readonly Format[] = ['text', 'json', 'sarif'];
+const FAIL_ON: readonly FailOn[] = ['error', 'warning', 'info', 'never'];
+
+export function parseArgs(argv: readonly string[]): ParsedArgs {
+  const options: CliOptions = { paths: [], format: 'text', failOn: 'warning' };
+  let wantsVersion = false;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === '--') {
+      options.paths.push(...argv.slice(i + 1));
+      break;
+    }
+    if (arg === '-h' || arg === '--help') return { kind: 'help' };
+    if (arg === '-v' || arg === '--version') {
+      wantsVersion = true;
+      continue;
+    }
+    if (!arg.startsWith('-') || arg === '-') {
+      options.paths.push(arg);
+      continue;
+    }
+    const eq = arg.indexOf('=');
+    const name = eq > 0 ? arg.slice(0, eq) : arg;
+    const value = (): string => {
+      if (eq > 0) return arg.slice(eq + 1);
+      // A following flag is never a value: `--config --format json` is a missing value, not a file named --format.
+      const next = argv[i + 1];
+      if (next === undefined || (next.startsWith('-') && next !== '-')) throw new UsageError(`${name} needs a value.`);
+      i++;
+      return next;
+    };
+    switch (name) {
+      case '--format':
+        options.format = oneOf(name, value(), FORMATS);
+        break;
+      case '--fail-on':
+        options.failOn = oneOf(name, value(), FAIL_ON);
+        break;
+      case '--config': {
+        const file = value();
+        if (!file) throw new UsageError('--config needs a file name.');
+        options.config = file;
+        break;
+      }
+      default:
+        throw new UsageError(`Unknown option ${name}.`);
+    }
+  }
+  if (wantsVersion) return { kind: 'version' };
+  if (options.paths.length === 0) options.paths.push('.');
+  return { kind: 'run', options };
+}
+
+function oneOf<T extends string>(flag: string, value: string, allowed: readonly T[]): T {
+  if ((allowed as readonly string[]).includes(value)) return value as T;
+  throw new UsageError(`${flag} must be one of ${allowed.join(', ')}; got "${value}".`);
+}

@@ -1,0 +1,121 @@
+// The command line as a function: arguments and a small I/O surface in, an exit code out. main.ts wires it to
+// the process; the tests call it directly on temporary folders.
+import { loadTerraformParser, type TerraformParser } from '../core/parse/terraform-parser';
+import { LineIndex } from '../core/text';
+import type { Finding } from '../core/types';
+import { Workspace } from '../core/workspace';
+import { USAGE, UsageError, parseArgs, type FailOn } from './args';
+import { FileError, cliVersion, collectFiles, findWasmFiles, type Collected } from './files';
+import { formatJson } from './format-json';
+import { formatSarif } from './format-sarif';
+import { formatText } from './format-text';
+import { SEVERITY_RANK, compareReported, type Location, type Reported } from './report';
+
+export interface CliIo {
+  stdout(text: string): void;
+  stderr(text: string): void;
+  cwd: string;
+  env: Readonly<Record<string, string | undefined>>;
+  /** Whether stdout is a terminal; colors are used only then (and only without NO_COLOR). */
+  isTTY: boolean;
+}
+
+export const EXIT_CLEAN = 0;
+export const EXIT_FINDINGS = 1;
+export const EXIT_ERROR = 2;
+
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs(argv);
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    io.stderr(`apim-tls-lint: ${e.message}\nRun 'apim-tls-lint --help' for usage.\n`);
+    return EXIT_ERROR;
+  }
+  if (parsed.kind === 'help') {
+    io.stdout(USAGE);
+    return EXIT_CLEAN;
+  }
+  if (parsed.kind === 'version') {
+    io.stdout(`${cliVersion()}\n`);
+    return EXIT_CLEAN;
+  }
+  const { options } = parsed;
+
+  let collected: Collected;
+  let parser: TerraformParser;
+  try {
+    collected = collectFiles(options.paths, io.cwd, options.config);
+    if (collected.configProblems.length) {
+      io.stderr(collected.configProblems.map((p) => `${p}\n`).join('') + 'apim-tls-lint: fix the configuration file and run again.\n');
+      return EXIT_ERROR;
+    }
+    const wasmFiles = findWasmFiles(io.env);
+    try {
+      parser = await loadTerraformParser(wasmFiles);
+    } catch (e) {
+      throw new FileError(`Cannot load the Terraform parser from ${JSON.stringify(wasmFiles)}: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  } catch (e) {
+    if (!(e instanceof FileError)) throw e;
+    io.stderr(`apim-tls-lint: ${e.message}\n`);
+    return EXIT_ERROR;
+  }
+
+  const reported = lint(collected, parser).sort(compareReported);
+  switch (options.format) {
+    case 'json':
+      io.stdout(formatJson(reported));
+      break;
+    case 'sarif':
+      io.stdout(formatSarif(reported, { version: cliVersion(), cwd: io.cwd }));
+      break;
+    default:
+      io.stdout(formatText(reported, { filesChecked: collected.targets.size, color: io.isTTY && !io.env.NO_COLOR }));
+  }
+  return exitCode(reported, options.failOn);
+}
+
+/**
+ * Lints each configuration's files in a Workspace of their own and keeps the findings that concern a file the
+ * user asked about: in it, or written elsewhere (a tfvars value) and consumed in it.
+ */
+function lint(collected: Collected, parser: TerraformParser): Reported[] {
+  const out: Reported[] = [];
+  for (const group of collected.groups) {
+    const workspace = new Workspace(parser, group.config, group.configDir);
+    const byKey = new Map(group.files.map((f) => [f.key, f] as const));
+    for (const f of group.files) workspace.setFile(f.key, f.text);
+    const indexes = new Map<string, LineIndex>();
+    const locate = (file: string, start: number, end: number): Location => {
+      const input = byKey.get(file);
+      let index = indexes.get(file);
+      if (!index) indexes.set(file, (index = new LineIndex(input?.text ?? '')));
+      const s = index.positionAt(start);
+      const e = index.positionAt(end);
+      return { file: input?.display ?? file, line: s.line + 1, column: s.character + 1, endLine: e.line + 1, endColumn: e.character + 1 };
+    };
+    for (const f of workspace.lint().findings) {
+      if (!concernsTarget(f, collected.targets)) continue;
+      out.push({
+        ...locate(f.file, f.start, f.end),
+        ruleId: f.ruleId,
+        severity: f.severity,
+        message: f.message,
+        related: f.related.map((r) => ({ ...locate(r.file, r.start, r.end), message: r.message })),
+      });
+    }
+  }
+  return out;
+}
+
+function concernsTarget(f: Finding, targets: ReadonlySet<string>): boolean {
+  return targets.has(f.file) || f.related.some((r) => targets.has(r.file));
+}
+
+function exitCode(findings: readonly Reported[], failOn: FailOn): number {
+  if (failOn === 'never') return EXIT_CLEAN;
+  const threshold = SEVERITY_RANK[failOn];
+  return findings.some((f) => SEVERITY_RANK[f.severity] >= threshold) ? EXIT_FINDINGS : EXIT_CLEAN;
+}

@@ -1,0 +1,313 @@
+// The CLI's only contact with the disk: the Terraform files below the paths given, the configuration that governs
+// each of them (the nearest .apim-tls-lint.json upward, or --config) with its ignore and varFiles globs, the
+// package's version and the folder of the wasm files the parser loads.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import picomatch from 'picomatch';
+import { GRAMMAR_WASM, RUNTIME_WASM, type WasmLocation } from '../core/parse/terraform-parser';
+import { CONFIG_FILE_NAME, defaultConfig, parseConfig, type Config } from '../core/config';
+import { RULE_IDS } from '../core/rules';
+import { LineIndex } from '../core/text';
+import { isTerraformFile } from '../core/workspace';
+import { SKIPPED_DIRS } from '../workspace-files';
+
+/** A file or folder that cannot be found or read; the CLI prints the message and exits 2. */
+export class FileError extends Error {}
+
+export interface InputFile {
+  /** Absolute with '/' separators: the path the core's Workspace is given. */
+  key: string;
+  /** The path as the user typed it joined with the part below it (`examples/main.tf`). */
+  display: string;
+  text: string;
+}
+
+/** The files governed by one configuration; each group is linted by its own Workspace. */
+export interface ConfigGroup {
+  config: Config;
+  /** The folder of the configuration file, in key form; undefined when no file applies. */
+  configDir?: string;
+  files: InputFile[];
+}
+
+export interface Collected {
+  groups: ConfigGroup[];
+  /**
+   * Keys of the files the user asked about. The siblings of a file named on its own, and var files named in the
+   * configuration, are read only so that values resolve as Terraform would.
+   */
+  targets: Set<string>;
+  /** One `file:line:col: message` line per problem in the configuration files read. */
+  configProblems: string[];
+}
+
+export function collectFiles(paths: readonly string[], cwd: string, configFile?: string): Collected {
+  const collector = new Collector(cwd, configFile);
+  for (const given of paths) collector.add(given);
+  collector.addConfiguredVarFiles();
+  return collector.result();
+}
+
+/** The package's version, from the package.json above the running file. */
+export function cliVersion(): string {
+  const root = packageRoot();
+  if (!root) return 'unknown';
+  try {
+    return String(JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')).version ?? 'unknown');
+  } catch {
+    return 'unknown';
+  }
+}
+
+/**
+ * The wasm files: both in $APIM_TLS_LINT_WASM_DIR, else both beside the CLI (dist/ after a build), else each in
+ * its own package under node_modules (running from a compiled checkout).
+ */
+export function findWasmFiles(env: Readonly<Record<string, string | undefined>>): WasmLocation {
+  const holdsBoth = (dir: string) => isFile(path.join(dir, RUNTIME_WASM)) && isFile(path.join(dir, GRAMMAR_WASM));
+  const fromEnv = env.APIM_TLS_LINT_WASM_DIR;
+  if (fromEnv) {
+    if (holdsBoth(fromEnv)) return fromEnv;
+    throw new FileError(`APIM_TLS_LINT_WASM_DIR is ${fromEnv}, which does not hold ${RUNTIME_WASM} and ${GRAMMAR_WASM}.`);
+  }
+  if (holdsBoth(__dirname)) return __dirname;
+  const root = packageRoot();
+  const runtime = root && path.join(root, 'node_modules', 'web-tree-sitter', RUNTIME_WASM);
+  const grammar = root && path.join(root, 'node_modules', '@tree-sitter-grammars', 'tree-sitter-hcl', GRAMMAR_WASM);
+  if (!runtime || !grammar || !isFile(runtime) || !isFile(grammar)) {
+    throw new FileError(`Cannot find ${RUNTIME_WASM} and ${GRAMMAR_WASM} next to ${__dirname}; set APIM_TLS_LINT_WASM_DIR to the folder that holds them.`);
+  }
+  return { runtime, grammar };
+}
+
+interface Group {
+  config: Config;
+  configDir?: string;
+  isIgnored(abs: string, isDir: boolean): boolean;
+  byKey: Map<string, InputFile>;
+}
+
+class Collector {
+  private readonly groups = new Map<string, Group>();
+  private readonly nearest = new Map<string, string | null>();
+  private readonly targets = new Set<string>();
+  private readonly problems: string[] = [];
+  private readonly override?: Group;
+
+  constructor(private readonly cwd: string, configFile?: string) {
+    if (configFile) this.override = this.groupFor(path.resolve(cwd, configFile));
+  }
+
+  add(given: string): void {
+    const abs = path.resolve(this.cwd, given);
+    let stat: fs.Stats;
+    try {
+      stat = fs.statSync(abs);
+    } catch (e) {
+      throw new FileError(code(e) === 'ENOENT' ? `${given}: no such file or directory.` : `Cannot read ${given}: ${reason(e)}`);
+    }
+    if (stat.isDirectory()) {
+      this.walk(abs, given);
+      return;
+    }
+    if (!isTerraformFile(abs)) throw new FileError(`${given} is not a Terraform file (.tf, .tofu or .tfvars).`);
+    const group = this.configForDir(path.dirname(abs));
+    if (group.isIgnored(abs, false)) return;
+    this.addFile(group, abs, path.normalize(given), true);
+    // The rest of the module is context: a value in terraform.tfvars or a variable default belongs to this file's
+    // findings even though the user named only this file.
+    for (const entry of readDir(path.dirname(abs), path.dirname(given))) {
+      const sibling = path.join(path.dirname(abs), entry.name);
+      if (isTerraformFile(sibling) && isFileEntry(entry, sibling) && !group.isIgnored(sibling, false)) {
+        this.addFile(group, sibling, path.join(path.dirname(given), entry.name), false);
+      }
+    }
+  }
+
+  /** Var files named by `varFiles` globs are read wherever they are below their configuration's folder. */
+  addConfiguredVarFiles(): void {
+    for (const group of [...this.groups.values()]) {
+      if (!group.config.varFiles.length || group.configDir === undefined || group.byKey.size === 0) continue;
+      const configDir = fromKey(group.configDir);
+      const matches = picomatch(group.config.varFiles, { dot: true });
+      const walked = new Set<string>();
+      for (const glob of group.config.varFiles) {
+        const base = path.resolve(configDir, picomatch.scan(glob).base);
+        const take = (p: string) => {
+          if (p.endsWith('.tfvars') && matches(toKey(path.relative(configDir, p)))) this.addFile(group, p, path.relative(this.cwd, p) || p, false);
+        };
+        // A glob without wildcards names one file; its "base" is the file itself.
+        if (isFile(base)) take(base);
+        if (walked.has(base) || !isDir(base)) continue;
+        walked.add(base);
+        const visit = (dir: string) => {
+          for (const entry of readDir(dir, path.relative(this.cwd, dir))) {
+            const p = path.join(dir, entry.name);
+            if (entry.isDirectory()) {
+              if (!SKIPPED_DIRS.has(entry.name)) visit(p);
+            } else if (isFileEntry(entry, p)) {
+              take(p);
+            }
+          }
+        };
+        visit(base);
+      }
+    }
+  }
+
+  result(): Collected {
+    const groups = [...this.groups.values()]
+      .filter((g) => g.byKey.size > 0)
+      .map((g) => ({ config: g.config, configDir: g.configDir, files: [...g.byKey.values()] }));
+    return { groups, targets: this.targets, configProblems: this.problems };
+  }
+
+  private walk(dir: string, display: string): void {
+    const group = this.configForDir(dir);
+    for (const entry of readDir(dir, display)) {
+      const p = path.join(dir, entry.name);
+      const shown = path.join(display, entry.name);
+      // Symlinked folders are not followed: they are how walks end up in cycles or in someone else's tree.
+      if (entry.isDirectory()) {
+        if (!SKIPPED_DIRS.has(entry.name) && !group.isIgnored(p, true)) this.walk(p, shown);
+      } else if (isTerraformFile(p) && isFileEntry(entry, p) && !group.isIgnored(p, false)) {
+        this.addFile(group, p, shown, true);
+      }
+    }
+  }
+
+  private addFile(group: Group, abs: string, display: string, target: boolean): void {
+    const key = toKey(abs);
+    const known = group.byKey.get(key);
+    // The first way the user named a file is how it is shown; a file first read as context takes the user's name.
+    if (known && target && !this.targets.has(key)) known.display = display;
+    if (target) this.targets.add(key);
+    if (!known) group.byKey.set(key, { key, display, text: readText(abs, display) });
+  }
+
+  private configForDir(dir: string): Group {
+    if (this.override) return this.override;
+    const visited: string[] = [];
+    let found: string | null = null;
+    for (let d = dir; ; d = path.dirname(d)) {
+      const cached = this.nearest.get(d);
+      if (cached !== undefined) {
+        found = cached;
+        break;
+      }
+      visited.push(d);
+      const candidate = path.join(d, CONFIG_FILE_NAME);
+      if (isFile(candidate)) {
+        found = candidate;
+        break;
+      }
+      if (path.dirname(d) === d) break;
+    }
+    for (const d of visited) this.nearest.set(d, found);
+    return this.groupFor(found ?? undefined);
+  }
+
+  private groupFor(configFile: string | undefined): Group {
+    const id = configFile ?? '';
+    let group = this.groups.get(id);
+    if (group) return group;
+    if (!configFile) {
+      group = { config: defaultConfig(), byKey: new Map(), isIgnored: () => false };
+    } else {
+      const shown = path.relative(this.cwd, configFile) || configFile;
+      let text: string;
+      try {
+        text = stripBom(fs.readFileSync(configFile, 'utf8'));
+      } catch (e) {
+        throw new FileError(code(e) === 'ENOENT' ? `${shown}: no such configuration file.` : `Cannot read ${shown}: ${reason(e)}`);
+      }
+      const { config, problems } = parseConfig(text, RULE_IDS);
+      const index = new LineIndex(text);
+      for (const p of problems) {
+        const pos = index.positionAt(p.start);
+        this.problems.push(`${shown}:${pos.line + 1}:${pos.character + 1}: ${p.message}`);
+      }
+      const configDir = toKey(path.dirname(configFile));
+      group = { config, configDir, byKey: new Map(), isIgnored: ignoreMatcher(config, configDir) };
+    }
+    this.groups.set(id, group);
+    return group;
+  }
+}
+
+/** The same matching as the core Workspace applies: globs against the path relative to the config's folder. */
+function ignoreMatcher(config: Config, configDir: string): (abs: string, isDir: boolean) => boolean {
+  if (!config.ignore.length) return () => false;
+  const matches = picomatch(config.ignore, { dot: true });
+  const base = configDir.replace(/\/+$/, '') + '/';
+  return (abs, isDir) => {
+    const key = toKey(abs);
+    const relative = key.startsWith(base) ? key.slice(base.length) : key;
+    return matches(isDir ? relative + '/' : relative);
+  };
+}
+
+function readDir(dir: string, shown: string): fs.Dirent[] {
+  try {
+    return fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  } catch (e) {
+    throw new FileError(`Cannot read the folder ${shown || '.'}: ${reason(e)}`);
+  }
+}
+
+function readText(abs: string, shown: string): string {
+  try {
+    return stripBom(fs.readFileSync(abs, 'utf8'));
+  } catch (e) {
+    throw new FileError(`Cannot read ${shown}: ${reason(e)}`);
+  }
+}
+
+/** A regular file, or a symlink to one. */
+function isFileEntry(entry: fs.Dirent, abs: string): boolean {
+  return entry.isFile() || (entry.isSymbolicLink() && isFile(abs));
+}
+
+function isFile(p: string): boolean {
+  return fs.statSync(p, { throwIfNoEntry: false })?.isFile() ?? false;
+}
+
+function isDir(p: string): boolean {
+  return fs.statSync(p, { throwIfNoEntry: false })?.isDirectory() ?? false;
+}
+
+/** The folder above the running file whose package.json is this package's (dist/, or out/server/src/cli/). */
+function packageRoot(): string | undefined {
+  for (let d = __dirname; ; d = path.dirname(d)) {
+    try {
+      if (JSON.parse(fs.readFileSync(path.join(d, 'package.json'), 'utf8')).name === 'apim-tls-lint') return d;
+    } catch {
+      // No package.json here, or not ours: keep looking upward.
+    }
+    if (path.dirname(d) === d) return undefined;
+  }
+}
+
+// Editors drop a byte-order mark from the text they show, so offsets (and printed columns) must not count it.
+function stripBom(text: string): string {
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
+function toKey(p: string): string {
+  return path.sep === '/' ? p : p.split(path.sep).join('/');
+}
+
+function fromKey(key: string): string {
+  return path.sep === '/' ? key : key.split('/').join(path.sep);
+}
+
+function code(e: unknown): string | undefined {
+  return (e as NodeJS.ErrnoException)?.code;
+}
+
+function reason(e: unknown): string {
+  const c = code(e);
+  if (c === 'EACCES' || c === 'EPERM') return 'permission denied.';
+  if (c === 'EISDIR') return 'it is a folder.';
+  return e instanceof Error ? e.message : String(e);
+}

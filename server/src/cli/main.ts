@@ -1,0 +1,25 @@
+// The `apim-tls-lint` executable: wires runCli to the process. Setting exitCode (not calling exit) lets a long
+// report finish flushing to a pipe.
+import { runCli } from './cli';
+
+// A reader that stops early (`| head`) closes the pipe; that is not an error worth a stack trace, and the exit code
+// must still say whether there were findings.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code !== 'EPIPE') throw e;
+});
+
+runCli(process.argv.slice(2), {
+  stdout: (text) => process.stdout.write(text),
+  stderr: (text) => process.stderr.write(text),
+  cwd: process.cwd(),
+  env: process.env,
+  isTTY: process.stdout.isTTY === true,
+}).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (e: unknown) => {
+    process.stderr.write(`apim-tls-lint: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    process.exitCode = 2;
+  },
+);
