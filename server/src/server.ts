@@ -90,7 +90,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
       let done = 0;
       for (const file of files) {
         if (!open.has(file)) {
-          const text = await fs.promises.readFile(file, 'utf8').catch(() => undefined);
+          const text = await fs.promises.readFile(file, 'utf8').then((t) => t.replace(/^\uFEFF/, ''), () => undefined);
           if (text !== undefined) workspace.setFile(file, text);
         }
         if (++done % 200 === 0) progress?.report(Math.round((done / files.length) * 100), `${done}/${files.length} files`);
@@ -363,8 +363,8 @@ function toUri(file: string): string {
 
 function readTextSync(file: string): string | undefined {
   try {
-    const buf = fs.readFileSync(file);
-    return buf.toString('utf8');
+    // Editors drop a byte-order mark from the document text; so must we, or every column on line 1 is off by one.
+    return fs.readFileSync(file, 'utf8').replace(/^\uFEFF/, '');
   } catch {
     return undefined;
   }
