@@ -1,0 +1,103 @@
+// The thin VS Code client: starts the language server (dist/server.js) and stops it again. All analysis lives in
+// the server; the client only wires VS Code to it.
+import * as vscode from 'vscode';
+import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import { ServerStatus } from './status';
+
+/** What `activate` returns; the editor tests reach the running client through it. */
+export interface ApimTlsApi {
+  /** The running client, or undefined while the server is stopped or disabled. */
+  readonly client: LanguageClient | undefined;
+  restartServer(): Promise<void>;
+}
+
+/** The client id: VS Code reads `apimTls.trace.server` for a client named so. */
+const CLIENT_ID = 'apimTls';
+const CLIENT_NAME = 'APIM TLS Lint';
+
+let client: LanguageClient | undefined;
+// Starts and stops run one after another, so toggling `apimTls.enable` quickly never leaves two servers running.
+let queue: Promise<void> = Promise.resolve();
+
+export async function activate(context: vscode.ExtensionContext): Promise<ApimTlsApi> {
+  const output = vscode.window.createOutputChannel(CLIENT_NAME);
+  const status = new ServerStatus();
+  // One watcher for the extension's lifetime, shared by every client a restart creates.
+  const watcher = vscode.workspace.createFileSystemWatcher('**/{*.tf,*.tofu,*.tfvars,.apim-tls-lint.json}');
+  context.subscriptions.push(output, status, watcher);
+
+  const serverModule = context.asAbsolutePath('dist/server.js');
+  const serverOptions: ServerOptions = {
+    run: { module: serverModule, transport: TransportKind.ipc },
+    debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6009'] } },
+  };
+  const clientOptions: LanguageClientOptions = {
+    documentSelector: [
+      { scheme: 'file', language: 'terraform' },
+      { scheme: 'untitled', language: 'terraform' },
+      // Other extensions give these files their own language ids (terraform-vars, opentofu).
+      { scheme: 'file', pattern: '**/*.tfvars' },
+      { scheme: 'file', pattern: '**/*.tofu' },
+      // The server reports problems in its own configuration file on that file.
+      { scheme: 'file', pattern: '**/.apim-tls-lint.json' },
+    ],
+    synchronize: { fileEvents: watcher },
+    outputChannel: output,
+  };
+
+  const enabled = () => vscode.workspace.getConfiguration('apimTls').get<boolean>('enable', true);
+  const start = async () => {
+    if (client || !enabled()) return;
+    const next = new LanguageClient(CLIENT_ID, CLIENT_NAME, serverOptions, clientOptions);
+    client = next;
+    status.attach(next);
+    try {
+      await next.start();
+    } catch (e) {
+      client = undefined;
+      await next.dispose().catch(() => undefined);
+      throw e;
+    }
+  };
+  const stop = async () => {
+    const current = client;
+    client = undefined;
+    status.attach(undefined);
+    // A server that crashed for good cannot be stopped cleanly; disposing it is all that is left to do.
+    if (current) await current.dispose().catch((e) => output.appendLine(`Stopping the server failed: ${String(e)}`));
+  };
+  const restartServer = () => serialize(async () => {
+    await stop();
+    await start();
+  });
+
+  context.subscriptions.push(
+    vscode.commands.registerCommand('apimTls.restartServer', restartServer),
+    vscode.commands.registerCommand('apimTls.showOutput', () => output.show(true)),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('apimTls.enable')) void serialize(() => (enabled() ? start() : stop())).catch(() => undefined);
+    }),
+  );
+
+  await serialize(start).catch((e) => output.appendLine(`Starting the server failed: ${String(e)}`));
+  return {
+    get client() {
+      return client;
+    },
+    restartServer,
+  };
+}
+
+export function deactivate(): Promise<void> {
+  return serialize(async () => {
+    const current = client;
+    client = undefined;
+    await current?.dispose();
+  });
+}
+
+function serialize(step: () => Promise<void>): Promise<void> {
+  const run = queue.then(step);
+  queue = run.catch(() => undefined);
+  return run;
+}
