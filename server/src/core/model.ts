@@ -42,20 +42,84 @@ export interface Bound {
   consumerName: string;
 }
 
+/** A block's extent: where it starts and ends, and the inside of its braces (for edits that add or remove parts). */
+export interface BlockSpan extends Span {
+  bodyStart: number;
+  bodyEnd: number;
+}
+
 export interface Backend {
   /** e.g. `azurerm_api_management_backend.orders["eu"]`. */
   name: string;
+  /** The resource address without an instance key, as references write it: `azurerm_api_management_backend.orders`. */
+  address: string;
+  /** The `for_each` key of this instance, if any. */
+  key?: string;
   kind: 'azurerm' | 'azapi';
   header: Span;
+  block: BlockSpan;
+  /** The backend's own name in APIM (the last segment of its resource ID). */
+  backendName?: Val;
   url?: Bound;
   validateChain?: Bound;
   validateName?: Bound;
-  /** Per-backend CA or certificate pins (azapi overlay, ARM/Bicep `properties.tls`). */
+  /** The backend's own `tls {}` (or `dynamic "tls"`) blocks. */
+  tlsBlocks: BlockSpan[];
+  /** Per-backend CA or certificate pins: from its overlays, or its own body (azapi, ARM, Bicep). */
   pins: Pin[];
+  /** The azapi overlays that patch this backend. */
+  overlays: Overlay[];
+  /** The service the backend belongs to, when the configuration says which. */
+  service?: Service;
 }
 
+/** One pin: `serverX509Names[i]` (`name` + issuer thumbprint) or `serverCertificateThumbprints[i]`. */
 export interface Pin {
+  kind: 'issuer' | 'certificate';
   span: Span;
+  name?: Val;
+  thumbprint?: Val;
+  /** The api-version of the resource that writes the pin. */
+  apiVersion?: ApiVersion;
+  /** Who writes the pin: the overlay or the backend itself. */
+  owner: string;
+}
+
+export interface ApiVersion {
+  value: string;
+  /** The version text alone, e.g. inside `"Microsoft.ApiManagement/service/backends@2024-05-01"`. */
+  span: Span;
+}
+
+/** An azapi resource that patches a backend's properties (Terraform's way to set what azurerm cannot). */
+export interface Overlay {
+  name: string;
+  address: string;
+  key?: string;
+  header: Span;
+  block: BlockSpan;
+  /** The `type` value and whether it names a backend type at all. */
+  type?: Bound;
+  isBackendType: boolean;
+  apiVersion?: ApiVersion;
+  /** What `resource_id` names: a backend instance name, `unknown` (not resolvable), or `none` (names no backend of the module). */
+  target: { kind: 'backend'; backend: Backend } | { kind: 'unknown' } | { kind: 'none'; span: Span };
+  /** `body.properties.tls` is set. */
+  tls?: Bound;
+  validateChain?: Bound;
+  validateName?: Bound;
+  pins: Pin[];
+  /** The addresses `lifecycle { replace_triggered_by = [...] }` lists. */
+  replaceTriggeredBy: string[];
+  lifecycle?: BlockSpan;
+}
+
+/** A reference in a `depends_on` list. */
+export interface DependsOnRef {
+  span: Span;
+  /** The referenced address, e.g. `azurerm_api_management_backend.orders` (index included if written). */
+  address: string;
+  owner: string;
 }
 
 export interface ServiceSwitch {
@@ -74,7 +138,10 @@ export interface CaStoreEntry {
 
 export interface Service {
   name: string;
+  address: string;
   header: Span;
+  /** The service's `name` (for backends that name their service by a string rather than a reference). */
+  serviceName?: Val;
   /** `sku_name` (`StandardV2_1`) or ARM `sku.name` (`StandardV2`), as written. */
   sku?: Bound;
   backendProtocols: ServiceSwitch[];
@@ -92,6 +159,8 @@ export function tierOf(sku: Val | undefined): 'v2' | 'classic' | undefined {
 export interface Model {
   backends: Backend[];
   services: Service[];
+  overlays: Overlay[];
+  dependsOn: DependsOnRef[];
 }
 
 /** Terraform and Azure both convert `"false"`/`"True"` strings where a bool is expected. */

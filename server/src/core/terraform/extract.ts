@@ -1,11 +1,23 @@
-// Reads the Terraform resources that matter for backend TLS into the format-neutral model: azurerm backends
-// (with count/for_each, `tls {}` and `dynamic "tls"`), azapi backends, and the service-wide protocol and cipher
-// switches of `azurerm_api_management` (`security {}`, 3.x and 4.x names) and of azapi services.
+// Builds the format-neutral model from Terraform modules: each module instance's backends, services and azapi
+// overlays (read by resources.ts), then the links between them — overlay to backend through `resource_id`, backend
+// to service through `api_management_name` or `parent_id` — and every `depends_on` reference.
 import type { HclAttribute, HclBlock } from '../parse/hcl-ast';
-import type { Span } from '../types';
-import { member, type Backend, type Bound, type Model, type Service, type ServiceSwitch, type Val } from '../model';
+import { asString, type Backend, type DependsOnRef, type Model, type Overlay, type Service } from '../model';
 import { evaluate, rootScope, withIterator, type ModuleInstance, type Scope } from './evaluate';
 import type { TfModule } from './module';
+import {
+  attr,
+  azapiBackend,
+  azapiOverlay,
+  azapiService,
+  azurermBackend,
+  azurermService,
+  bound,
+  BACKEND_TYPE,
+  refAddress,
+  SERVICE_TYPE,
+  type ResourceSite,
+} from './resources';
 
 /** Every instance of every module: roots once, called modules once per local `module` call. */
 export function moduleInstances(modules: Map<string, TfModule>): ModuleInstance[] {
@@ -40,39 +52,108 @@ export function moduleInstances(modules: Map<string, TfModule>): ModuleInstance[
 }
 
 export function extractModel(instances: ModuleInstance[]): Model {
-  const model: Model = { backends: [], services: [] };
+  const model: Model = { backends: [], services: [], overlays: [], dependsOn: [] };
   for (const instance of instances) {
+    const backends: Array<{ backend: Backend; site: ResourceSite }> = [];
+    const services: Service[] = [];
+    const overlays: Array<{ overlay: Overlay; site: ResourceSite }> = [];
     for (const res of instance.module.resources) {
+      const address = `${res.type}.${res.name}`;
+      collectDependsOn(res.block, res.path, address, model.dependsOn);
       for (const { scope, key } of resourceInstances(res.block, res.path, instance)) {
-        const name = `${res.type}.${res.name}${key === undefined ? '' : `[${JSON.stringify(key)}]`}`;
-        const header = labelSpan(res.block, res.path);
-        switch (res.type) {
-          case 'azurerm_api_management_backend':
-            model.backends.push(azurermBackend(res.block, res.path, scope, name, header));
-            break;
-          case 'azurerm_api_management':
-            model.services.push(azurermService(res.block, res.path, scope, name, header));
-            break;
-          case 'azapi_resource':
-          case 'azapi_update_resource': {
-            const type = attrValue(res.block, 'type', res.path, scope);
-            const t = type?.kind === 'prim' && typeof type.value === 'string' ? type.value : '';
-            if (/^Microsoft\.ApiManagement\/service@/i.test(t)) model.services.push(azapiService(res.block, res.path, scope, name, header));
-            else if (res.type === 'azapi_resource' && /^Microsoft\.ApiManagement\/service\/(workspaces\/)?backends@/i.test(t)) {
-              model.backends.push(azapiBackend(res.block, res.path, scope, name, header));
-            }
-            break;
+        const site: ResourceSite = { block: res.block, path: res.path, scope, address, key, name: `${address}${key === undefined ? '' : `[${JSON.stringify(key)}]`}` };
+        if (res.type === 'azurerm_api_management_backend') backends.push({ backend: azurermBackend(site), site });
+        else if (res.type === 'azurerm_api_management') services.push(azurermService(site));
+        else if (res.type === 'azapi_resource' || res.type === 'azapi_update_resource') {
+          const typeAttr = attr(res.block, 'type');
+          const type = typeAttr ? bound(typeAttr, res.path, scope, 'type') : undefined;
+          const t = asString(type?.val) ?? '';
+          if (SERVICE_TYPE.test(t)) services.push(azapiService(site));
+          else if (res.type === 'azapi_resource' && BACKEND_TYPE.test(t)) backends.push({ backend: azapiBackend(site, type), site });
+          else if (res.type === 'azapi_update_resource' && (BACKEND_TYPE.test(t) || pointsAtBackend(attr(res.block, 'resource_id')))) {
+            overlays.push({ overlay: azapiOverlay(site, type), site });
           }
         }
       }
     }
+    for (const call of instance.module.moduleCalls) collectDependsOn(call.block, call.path, `module.${call.name}`, model.dependsOn);
+    for (const { overlay, site } of overlays) {
+      overlay.target = resolveTarget(site, backends.map((b) => b.backend));
+      if (overlay.target.kind === 'backend' && overlay.isBackendType) {
+        overlay.target.backend.overlays.push(overlay);
+        overlay.target.backend.pins.push(...overlay.pins);
+      }
+    }
+    for (const { backend, site } of backends) backend.service = serviceOf(site, services);
+    model.backends.push(...backends.map((b) => b.backend));
+    model.services.push(...services);
+    model.overlays.push(...overlays.map((o) => o.overlay));
   }
   return model;
 }
 
-function labelSpan(block: HclBlock, path: string): Span {
-  const last = block.labels[block.labels.length - 1];
-  return last ? { file: path, start: last.start, end: last.end } : { file: path, start: block.start, end: block.typeEnd };
+function pointsAtBackend(resourceId: HclAttribute | undefined): boolean {
+  const e = resourceId?.expr;
+  if (!e) return false;
+  if (e.kind === 'ref') return e.root === 'azurerm_api_management_backend';
+  return e.kind === 'literal' && typeof e.value === 'string' && /\/backends\/[^/]+$/i.test(e.value);
+}
+
+/** What an overlay's `resource_id` names among the backends of its module instance. */
+function resolveTarget(site: ResourceSite, backends: Backend[]): Overlay['target'] {
+  const idAttr = attr(site.block, 'resource_id');
+  if (!idAttr) return { kind: 'unknown' };
+  const expr = idAttr.expr;
+  const span = { file: site.path, start: expr.start, end: expr.end };
+  if (expr.kind === 'ref' && (expr.root === 'azurerm_api_management_backend' || expr.root === 'azapi_resource') && typeof expr.path[0] === 'string') {
+    const address = `${expr.root}.${expr.path[0]}`;
+    const candidates = backends.filter((b) => b.address === address);
+    if (candidates.length === 0) return expr.root === 'azurerm_api_management_backend' ? { kind: 'none', span } : { kind: 'unknown' };
+    const index = expr.path[1];
+    if (index === undefined || index === 'id') {
+      return candidates.length === 1 && candidates[0].key === undefined ? { kind: 'backend', backend: candidates[0] } : { kind: 'unknown' };
+    }
+    let key: string | undefined;
+    if (typeof index === 'string' || typeof index === 'number') key = index === '*' ? undefined : String(index);
+    else {
+      const v = evaluate(index, site.path, site.scope);
+      if (v.kind === 'prim' && v.value !== null) key = String(v.value);
+    }
+    if (key === undefined) return { kind: 'unknown' };
+    const hit = candidates.find((b) => b.key === key);
+    return hit ? { kind: 'backend', backend: hit } : { kind: 'none', span };
+  }
+  const id = asString(evaluate(expr, site.path, site.scope));
+  const m = id === undefined ? null : /\/backends\/([^/]+)$/i.exec(id);
+  if (!m) return { kind: 'unknown' };
+  const hit = backends.find((b) => asString(b.backendName)?.toLowerCase() === m[1].toLowerCase());
+  return hit ? { kind: 'backend', backend: hit } : { kind: 'none', span };
+}
+
+/** The service a backend belongs to: by reference (`azurerm_api_management.x.name`, `parent_id`) or by name. */
+function serviceOf(site: ResourceSite, services: Service[]): Service | undefined {
+  const link = attr(site.block, site.address.startsWith('azapi_') ? 'parent_id' : 'api_management_name');
+  if (!link) return undefined;
+  const address = refAddress(link.expr);
+  if (address) {
+    const byRef = services.find((s) => s.address === address && !s.address.startsWith('azapi_update_resource'));
+    if (byRef) return byRef;
+  }
+  const name = asString(evaluate(link.expr, site.path, site.scope));
+  if (name === undefined) return undefined;
+  const last = name.split('/').pop()!.toLowerCase();
+  return services.find((s) => asString(s.serviceName)?.toLowerCase() === last && !s.address.startsWith('azapi_update_resource'));
+}
+
+function collectDependsOn(block: HclBlock, path: string, owner: string, out: DependsOnRef[]): void {
+  const deps = attr(block, 'depends_on');
+  if (deps?.expr.kind !== 'tuple') return;
+  for (const item of deps.expr.items) {
+    const address = refAddress(item);
+    if (address && !out.some((d) => d.span.file === path && d.span.start === item.start)) {
+      out.push({ span: { file: path, start: item.start, end: item.end }, address, owner });
+    }
+  }
 }
 
 /** One scope per resource instance: `for_each` over a known map or set gives each.key/each.value. */
@@ -102,127 +183,3 @@ function resourceInstances(block: HclBlock, path: string, instance: ModuleInstan
   return [{ scope: withIterator(scope, 'each', unknown, unknown) }];
 }
 
-function attrValue(block: HclBlock, name: string, path: string, scope: Scope): Val | undefined {
-  const attr = block.attributes.find((a) => a.name === name);
-  return attr ? evaluate(attr.expr, path, scope) : undefined;
-}
-
-function bound(attr: HclAttribute, path: string, scope: Scope, consumerName: string): Bound {
-  return { val: evaluate(attr.expr, path, scope), consumer: { file: path, start: attr.start, end: attr.end }, consumerName };
-}
-
-/**
- * The attributes of a nested block, static or `dynamic`, for each of its instances. A dynamic block whose
- * `for_each` is unknown yields its attributes with the iterator unknown (so literal settings still count).
- */
-function nestedBlocks(block: HclBlock, type: string, path: string, scope: Scope): Array<{ block: HclBlock; scope: Scope }> {
-  const out: Array<{ block: HclBlock; scope: Scope }> = [];
-  for (const b of block.blocks) {
-    if (b.type === type) out.push({ block: b, scope });
-    else if (b.type === 'dynamic' && b.labels[0]?.value === type) {
-      const content = b.blocks.find((c) => c.type === 'content');
-      if (!content) continue;
-      const iteratorAttr = b.attributes.find((a) => a.name === 'iterator');
-      const iterator = iteratorAttr?.expr.kind === 'ref' ? iteratorAttr.expr.root : type;
-      const forEach = b.attributes.find((a) => a.name === 'for_each');
-      const coll = forEach ? evaluate(forEach.expr, path, scope) : undefined;
-      const unknown: Val = { kind: 'unknown' };
-      if (coll?.kind === 'list') coll.items.forEach((v, i) => out.push({ block: content, scope: withIterator(scope, iterator, { kind: 'prim', value: i, quoted: false, span: v.kind === 'unknown' ? { file: path, start: b.start, end: b.start } : v.span }, v) }));
-      else if (coll?.kind === 'object') for (const [k, v] of coll.entries) out.push({ block: content, scope: withIterator(scope, iterator, { kind: 'prim', value: k, quoted: true, span: v.kind === 'unknown' ? { file: path, start: b.start, end: b.start } : v.span }, v) });
-      else out.push({ block: content, scope: withIterator(scope, iterator, unknown, unknown) });
-    }
-  }
-  return out;
-}
-
-function azurermBackend(block: HclBlock, path: string, scope: Scope, name: string, header: Span): Backend {
-  const backend: Backend = { name, kind: 'azurerm', header, pins: [] };
-  const url = block.attributes.find((a) => a.name === 'url');
-  if (url) backend.url = bound(url, path, scope, 'url');
-  for (const tls of nestedBlocks(block, 'tls', path, scope)) {
-    for (const attr of tls.block.attributes) {
-      if (attr.name === 'validate_certificate_chain') backend.validateChain = bound(attr, path, tls.scope, 'tls.validate_certificate_chain');
-      if (attr.name === 'validate_certificate_name') backend.validateName = bound(attr, path, tls.scope, 'tls.validate_certificate_name');
-    }
-  }
-  return backend;
-}
-
-function azapiBackend(block: HclBlock, path: string, scope: Scope, name: string, header: Span): Backend {
-  const backend: Backend = { name, kind: 'azapi', header, pins: [] };
-  const bodyAttr = block.attributes.find((a) => a.name === 'body');
-  if (!bodyAttr) return backend;
-  const consumer = { file: path, start: bodyAttr.start, end: bodyAttr.end };
-  const props = member(evaluate(bodyAttr.expr, path, scope), 'properties');
-  const url = member(props, 'url');
-  if (url) backend.url = { val: url, consumer, consumerName: 'body.properties.url' };
-  const tls = member(props, 'tls');
-  const chain = member(tls, 'validateCertificateChain');
-  const nameFlag = member(tls, 'validateCertificateName');
-  if (chain) backend.validateChain = { val: chain, consumer, consumerName: 'body.properties.tls.validateCertificateChain' };
-  if (nameFlag) backend.validateName = { val: nameFlag, consumer, consumerName: 'body.properties.tls.validateCertificateName' };
-  return backend;
-}
-
-const BACKEND_PROTOCOLS: Record<string, string> = {
-  backend_ssl30_enabled: 'SSL 3.0',
-  backend_tls10_enabled: 'TLS 1.0',
-  backend_tls11_enabled: 'TLS 1.1',
-  enable_backend_ssl30: 'SSL 3.0',
-  enable_backend_tls10: 'TLS 1.0',
-  enable_backend_tls11: 'TLS 1.1',
-};
-
-/** Every cipher switch APIM exposes is a legacy one (3DES, CBC or static-RSA key exchange). */
-function cipherLabel(setting: string): string | undefined {
-  if (setting === 'triple_des_ciphers_enabled' || setting === 'enable_triple_des_ciphers') return '3DES';
-  const m = /^tls_(\w+)_ciphers_enabled$/.exec(setting);
-  return m ? `TLS_${m[1].toUpperCase()}` : undefined;
-}
-
-function azurermService(block: HclBlock, path: string, scope: Scope, name: string, header: Span): Service {
-  const service: Service = { name, header, backendProtocols: [], ciphers: [], caStore: [] };
-  const sku = block.attributes.find((a) => a.name === 'sku_name');
-  if (sku) service.sku = bound(sku, path, scope, 'sku_name');
-  for (const cert of nestedBlocks(block, 'certificate', path, scope)) {
-    const store = cert.block.attributes.find((a) => a.name === 'store_name');
-    service.caStore.push({ header: { file: path, start: cert.block.start, end: cert.block.typeEnd }, storeName: store ? evaluate(store.expr, path, cert.scope) : undefined });
-  }
-  for (const sec of nestedBlocks(block, 'security', path, scope)) {
-    for (const attr of sec.block.attributes) {
-      const protocol = BACKEND_PROTOCOLS[attr.name];
-      const cipher = cipherLabel(attr.name);
-      const sw: ServiceSwitch | undefined = protocol
-        ? { setting: attr.name, label: protocol, bound: bound(attr, path, sec.scope, `security.${attr.name}`) }
-        : cipher
-          ? { setting: attr.name, label: cipher, bound: bound(attr, path, sec.scope, `security.${attr.name}`) }
-          : undefined;
-      if (sw) (protocol ? service.backendProtocols : service.ciphers).push(sw);
-    }
-  }
-  return service;
-}
-
-const CUSTOM_PREFIX = 'microsoft.windowsazure.apimanagement.gateway.security.';
-
-function azapiService(block: HclBlock, path: string, scope: Scope, name: string, header: Span): Service {
-  const service: Service = { name, header, backendProtocols: [], ciphers: [], caStore: [] };
-  const bodyAttr = block.attributes.find((a) => a.name === 'body');
-  if (!bodyAttr) return service;
-  const body = evaluate(bodyAttr.expr, path, scope);
-  const sku = member(member(body, 'sku'), 'name');
-  if (sku) service.sku = { val: sku, consumer: { file: path, start: bodyAttr.start, end: bodyAttr.end }, consumerName: 'body.sku.name' };
-  const custom = member(member(body, 'properties'), 'customProperties');
-  if (custom?.kind !== 'object') return service;
-  const consumer = { file: path, start: bodyAttr.start, end: bodyAttr.end };
-  for (const [key, val] of custom.entries) {
-    const lower = key.toLowerCase();
-    if (!lower.startsWith(CUSTOM_PREFIX)) continue;
-    const rest = lower.slice(CUSTOM_PREFIX.length);
-    const proto = /^backend\.protocols\.(tls10|tls11|ssl30)$/.exec(rest);
-    const bnd = { val, consumer, consumerName: `customProperties["${key}"]` };
-    if (proto) service.backendProtocols.push({ setting: key, label: { tls10: 'TLS 1.0', tls11: 'TLS 1.1', ssl30: 'SSL 3.0' }[proto[1]]!, bound: bnd });
-    else if (rest.startsWith('ciphers.')) service.ciphers.push({ setting: key, label: key.slice(CUSTOM_PREFIX.length + 'ciphers.'.length), bound: bnd });
-  }
-  return service;
-}

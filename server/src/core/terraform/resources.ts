@@ -1,0 +1,269 @@
+// Readers for the Terraform resources that matter for backend TLS: azurerm backends (with `tls {}` and
+// `dynamic "tls"`), azapi backends, azapi backend overlays, and the service-wide settings of `azurerm_api_management`
+// (`security {}` in its 3.x and 4.x names, `certificate {}`) and of azapi services. Linking them to each other is
+// done by extract.ts.
+import type { Expr, HclAttribute, HclBlock } from '../parse/hcl-ast';
+import type { Span } from '../types';
+import {
+  member,
+  type ApiVersion,
+  type Backend,
+  type BlockSpan,
+  type Bound,
+  type Overlay,
+  type Pin,
+  type Service,
+  type ServiceSwitch,
+  type Val,
+} from '../model';
+import { evaluate, withIterator, type Scope } from './evaluate';
+
+export const BACKEND_TYPE = /^Microsoft\.ApiManagement\/service\/(workspaces\/)?backends@/i;
+export const SERVICE_TYPE = /^Microsoft\.ApiManagement\/service@/i;
+
+/** Where a resource is and what it is called, for every reader. */
+export interface ResourceSite {
+  block: HclBlock;
+  path: string;
+  scope: Scope;
+  name: string;
+  address: string;
+  key?: string;
+}
+
+export function blockSpan(block: HclBlock, path: string): BlockSpan {
+  return { file: path, start: block.start, end: block.end, bodyStart: block.bodyStart, bodyEnd: block.bodyEnd };
+}
+
+export function headerSpan(block: HclBlock, path: string): Span {
+  const last = block.labels[block.labels.length - 1];
+  return last ? { file: path, start: last.start, end: last.end } : { file: path, start: block.start, end: block.typeEnd };
+}
+
+export function attr(block: HclBlock, name: string): HclAttribute | undefined {
+  return block.attributes.find((a) => a.name === name);
+}
+
+export function bound(a: HclAttribute, path: string, scope: Scope, consumerName: string): Bound {
+  return { val: evaluate(a.expr, path, scope), consumer: { file: path, start: a.start, end: a.end }, consumerName };
+}
+
+function bodyBound(site: ResourceSite, val: Val | undefined, consumerName: string): Bound | undefined {
+  const body = attr(site.block, 'body');
+  return val && body ? { val, consumer: { file: site.path, start: body.start, end: body.end }, consumerName } : undefined;
+}
+
+/**
+ * The attributes of a nested block, static or `dynamic`, for each of its instances. A dynamic block whose
+ * `for_each` is unknown yields its attributes with the iterator unknown (so literal settings still count).
+ */
+export function nestedBlocks(block: HclBlock, type: string, path: string, scope: Scope): Array<{ block: HclBlock; outer: HclBlock; scope: Scope }> {
+  const out: Array<{ block: HclBlock; outer: HclBlock; scope: Scope }> = [];
+  for (const b of block.blocks) {
+    if (b.type === type) out.push({ block: b, outer: b, scope });
+    else if (b.type === 'dynamic' && b.labels[0]?.value === type) {
+      const content = b.blocks.find((c) => c.type === 'content');
+      if (!content) continue;
+      const iteratorAttr = attr(b, 'iterator');
+      const iterator = iteratorAttr?.expr.kind === 'ref' ? iteratorAttr.expr.root : type;
+      const forEach = attr(b, 'for_each');
+      const coll = forEach ? evaluate(forEach.expr, path, scope) : undefined;
+      const here = { file: path, start: b.start, end: b.start };
+      const keyOf = (k: string | number, v: Val): Val => ({ kind: 'prim', value: k, quoted: typeof k === 'string', span: v.kind === 'unknown' ? here : v.span });
+      if (coll?.kind === 'list') coll.items.forEach((v, i) => out.push({ block: content, outer: b, scope: withIterator(scope, iterator, keyOf(i, v), v) }));
+      else if (coll?.kind === 'object') for (const [k, v] of coll.entries) out.push({ block: content, outer: b, scope: withIterator(scope, iterator, keyOf(k, v), v) });
+      else out.push({ block: content, outer: b, scope: withIterator(scope, iterator, { kind: 'unknown' }, { kind: 'unknown' }) });
+    }
+  }
+  return out;
+}
+
+function baseBackend(site: ResourceSite, kind: Backend['kind']): Backend {
+  return {
+    name: site.name,
+    address: site.address,
+    key: site.key,
+    kind,
+    header: headerSpan(site.block, site.path),
+    block: blockSpan(site.block, site.path),
+    tlsBlocks: [],
+    pins: [],
+    overlays: [],
+  };
+}
+
+export function azurermBackend(site: ResourceSite): Backend {
+  const { block, path, scope } = site;
+  const backend = baseBackend(site, 'azurerm');
+  const name = attr(block, 'name');
+  if (name) backend.backendName = evaluate(name.expr, path, scope);
+  const url = attr(block, 'url');
+  if (url) backend.url = bound(url, path, scope, 'url');
+  const seen = new Set<HclBlock>();
+  for (const tls of nestedBlocks(block, 'tls', path, scope)) {
+    if (!seen.has(tls.outer)) backend.tlsBlocks.push(blockSpan(tls.outer, path));
+    seen.add(tls.outer);
+    for (const a of tls.block.attributes) {
+      if (a.name === 'validate_certificate_chain') backend.validateChain = bound(a, path, tls.scope, 'tls.validate_certificate_chain');
+      if (a.name === 'validate_certificate_name') backend.validateName = bound(a, path, tls.scope, 'tls.validate_certificate_name');
+    }
+  }
+  return backend;
+}
+
+export function azapiBackend(site: ResourceSite, type: Bound | undefined): Backend {
+  const backend = baseBackend(site, 'azapi');
+  const name = attr(site.block, 'name');
+  if (name) backend.backendName = evaluate(name.expr, site.path, site.scope);
+  const props = member(bodyOf(site), 'properties');
+  backend.url = bodyBound(site, member(props, 'url'), 'body.properties.url');
+  const tls = member(props, 'tls');
+  backend.validateChain = bodyBound(site, member(tls, 'validateCertificateChain'), 'body.properties.tls.validateCertificateChain');
+  backend.validateName = bodyBound(site, member(tls, 'validateCertificateName'), 'body.properties.tls.validateCertificateName');
+  backend.pins = pinsOf(tls, apiVersionOf(type?.val), site.name);
+  return backend;
+}
+
+/** An `azapi_update_resource` on a backend type, or one whose `resource_id` points at a backend. */
+export function azapiOverlay(site: ResourceSite, type: Bound | undefined): Overlay {
+  const t = type?.val.kind === 'prim' && typeof type.val.value === 'string' ? type.val.value : undefined;
+  const tls = member(member(bodyOf(site), 'properties'), 'tls');
+  const apiVersion = apiVersionOf(type?.val);
+  const lifecycle = site.block.blocks.find((b) => b.type === 'lifecycle');
+  const triggers = lifecycle ? attr(lifecycle, 'replace_triggered_by') : undefined;
+  return {
+    name: site.name,
+    address: site.address,
+    key: site.key,
+    header: headerSpan(site.block, site.path),
+    block: blockSpan(site.block, site.path),
+    type,
+    isBackendType: t === undefined || BACKEND_TYPE.test(t),
+    apiVersion,
+    target: { kind: 'unknown' },
+    tls: bodyBound(site, tls, 'body.properties.tls'),
+    validateChain: bodyBound(site, member(tls, 'validateCertificateChain'), 'body.properties.tls.validateCertificateChain'),
+    validateName: bodyBound(site, member(tls, 'validateCertificateName'), 'body.properties.tls.validateCertificateName'),
+    pins: pinsOf(tls, apiVersion, site.name),
+    replaceTriggeredBy: triggers?.expr.kind === 'tuple' ? triggers.expr.items.map(refAddress).filter((a): a is string => !!a) : [],
+    lifecycle: lifecycle ? blockSpan(lifecycle, site.path) : undefined,
+  };
+}
+
+function bodyOf(site: ResourceSite): Val | undefined {
+  const body = attr(site.block, 'body');
+  return body ? evaluate(body.expr, site.path, site.scope) : undefined;
+}
+
+/** `properties.tls.serverX509Names` and `serverCertificateThumbprints`, each item a pin. */
+export function pinsOf(tls: Val | undefined, apiVersion: ApiVersion | undefined, owner: string): Pin[] {
+  const pins: Pin[] = [];
+  const names = member(tls, 'serverX509Names');
+  if (names?.kind === 'list') {
+    for (const item of names.items) {
+      if (item.kind === 'unknown') continue;
+      pins.push({ kind: 'issuer', span: item.span, name: member(item, 'name'), thumbprint: member(item, 'issuerCertificateThumbprint'), apiVersion, owner });
+    }
+  } else if (names?.kind === 'unknown') {
+    pins.push({ kind: 'issuer', span: names.span ?? { file: '', start: 0, end: 0 }, apiVersion, owner });
+  }
+  const thumbs = member(tls, 'serverCertificateThumbprints');
+  if (thumbs?.kind === 'list') {
+    for (const item of thumbs.items) if (item.kind !== 'unknown') pins.push({ kind: 'certificate', span: item.span, thumbprint: item, apiVersion, owner });
+  } else if (thumbs?.kind === 'unknown') {
+    pins.push({ kind: 'certificate', span: thumbs.span ?? { file: '', start: 0, end: 0 }, apiVersion, owner });
+  }
+  return pins;
+}
+
+/** The version part of an azapi `type` literal, with its own span inside the string. */
+export function apiVersionOf(type: Val | undefined): ApiVersion | undefined {
+  if (!type || type.kind !== 'prim' || typeof type.value !== 'string') return undefined;
+  const at = type.value.lastIndexOf('@');
+  if (at < 0) return undefined;
+  const value = type.value.slice(at + 1);
+  // Offsets inside the literal are exact only when the source holds the string as written (no escapes).
+  const direct = type.quoted && type.span.end - type.span.start === type.value.length + 2;
+  const start = direct ? type.span.start + 1 + at + 1 : type.span.start;
+  return { value, span: { file: type.span.file, start, end: direct ? start + value.length : type.span.end } };
+}
+
+/** `azurerm_api_management_backend.x` (or `...x[each.key]`) as the address without index, from a reference. */
+export function refAddress(expr: Expr): string | undefined {
+  if (expr.kind !== 'ref' || typeof expr.path[0] !== 'string') return undefined;
+  if (expr.root === 'module' || expr.root === 'var' || expr.root === 'local' || expr.root === 'each') {
+    return expr.root === 'module' ? `module.${expr.path[0]}` : undefined;
+  }
+  return `${expr.root}.${expr.path[0]}`;
+}
+
+const BACKEND_PROTOCOLS: Record<string, string> = {
+  backend_ssl30_enabled: 'SSL 3.0',
+  backend_tls10_enabled: 'TLS 1.0',
+  backend_tls11_enabled: 'TLS 1.1',
+  enable_backend_ssl30: 'SSL 3.0',
+  enable_backend_tls10: 'TLS 1.0',
+  enable_backend_tls11: 'TLS 1.1',
+};
+
+/** Every cipher switch APIM exposes is a legacy one (3DES, CBC or static-RSA key exchange). */
+function cipherLabel(setting: string): string | undefined {
+  if (setting === 'triple_des_ciphers_enabled' || setting === 'enable_triple_des_ciphers') return '3DES';
+  const m = /^tls_(\w+)_ciphers_enabled$/.exec(setting);
+  return m ? `TLS_${m[1].toUpperCase()}` : undefined;
+}
+
+function baseService(site: ResourceSite): Service {
+  return { name: site.name, address: site.address, header: headerSpan(site.block, site.path), backendProtocols: [], ciphers: [], caStore: [] };
+}
+
+export function azurermService(site: ResourceSite): Service {
+  const { block, path, scope } = site;
+  const service = baseService(site);
+  const name = attr(block, 'name');
+  if (name) service.serviceName = evaluate(name.expr, path, scope);
+  const sku = attr(block, 'sku_name');
+  if (sku) service.sku = bound(sku, path, scope, 'sku_name');
+  for (const cert of nestedBlocks(block, 'certificate', path, scope)) {
+    const store = attr(cert.block, 'store_name');
+    service.caStore.push({ header: { file: path, start: cert.outer.start, end: cert.outer.typeEnd }, storeName: store ? evaluate(store.expr, path, cert.scope) : undefined });
+  }
+  for (const sec of nestedBlocks(block, 'security', path, scope)) {
+    for (const a of sec.block.attributes) {
+      const protocol = BACKEND_PROTOCOLS[a.name];
+      const label = protocol ?? cipherLabel(a.name);
+      if (!label) continue;
+      const sw: ServiceSwitch = { setting: a.name, label, bound: bound(a, path, sec.scope, `security.${a.name}`) };
+      (protocol ? service.backendProtocols : service.ciphers).push(sw);
+    }
+  }
+  return service;
+}
+
+const CUSTOM_PREFIX = 'microsoft.windowsazure.apimanagement.gateway.security.';
+
+/** An azapi service (`azapi_resource`) or a patch of one (`azapi_update_resource`): SKU, CA store, switches. */
+export function azapiService(site: ResourceSite): Service {
+  const service = baseService(site);
+  const body = bodyOf(site);
+  const name = attr(site.block, 'name');
+  if (name) service.serviceName = evaluate(name.expr, site.path, site.scope);
+  service.sku = bodyBound(site, member(member(body, 'sku'), 'name'), 'body.sku.name');
+  const props = member(body, 'properties');
+  const certs = member(props, 'certificates');
+  if (certs?.kind === 'list') {
+    for (const c of certs.items) if (c.kind !== 'unknown') service.caStore.push({ header: c.span, storeName: member(c, 'storeName') });
+  }
+  const custom = member(props, 'customProperties');
+  if (custom?.kind !== 'object') return service;
+  for (const [key, val] of custom.entries) {
+    const lower = key.toLowerCase();
+    if (!lower.startsWith(CUSTOM_PREFIX)) continue;
+    const rest = lower.slice(CUSTOM_PREFIX.length);
+    const proto = /^backend\.protocols\.(tls10|tls11|ssl30)$/.exec(rest);
+    const bnd = bodyBound(site, val, `customProperties["${key}"]`)!;
+    if (proto) service.backendProtocols.push({ setting: key, label: { tls10: 'TLS 1.0', tls11: 'TLS 1.1', ssl30: 'SSL 3.0' }[proto[1]]!, bound: bnd });
+    else if (rest.startsWith('ciphers.')) service.ciphers.push({ setting: key, label: key.slice(CUSTOM_PREFIX.length + 'ciphers.'.length), bound: bnd });
+  }
+  return service;
+}
