@@ -9,6 +9,7 @@ import type { Report } from './rules/rule';
 import { applySuppressions } from './suppress';
 import { extractModel, moduleInstances } from './terraform/extract';
 import { buildModules, dirname, isConfigFile, isVarFile, type TfModule, type TfSource } from './terraform/module';
+import type { CertificateInfo } from './certificates/types';
 import { LineIndex } from './text';
 import type { Finding } from './types';
 
@@ -47,6 +48,9 @@ export class Workspace {
   private config: Config = defaultConfig();
   private ignore: (path: string) => boolean = () => false;
   private varFileMatch: (path: string) => boolean = () => false;
+  private readonly certificates = new Map<string, CertificateInfo[]>();
+  /** Fixed by tests so that certificate expiry does not depend on the day they run. */
+  now: () => Date = () => new Date();
 
   constructor(private readonly parser: TerraformParser, config?: Config, configDir?: string) {
     if (config) this.setConfig(config, configDir);
@@ -143,6 +147,12 @@ export class Workspace {
     }
   }
 
+  /** Certificates read from a workspace file (the caller reads and parses it); an empty list forgets the file. */
+  setCertificates(path: string, certificates: CertificateInfo[]): void {
+    if (certificates.length) this.certificates.set(path, certificates);
+    else this.certificates.delete(path);
+  }
+
   removeFile(path: string): void {
     this.entries.get(path)?.tree?.delete();
     this.entries.delete(path);
@@ -173,6 +183,8 @@ export class Workspace {
     for (const f of tooLarge) if (!wanted || wanted.has(dirname(f.file))) files.add(f.file);
 
     const model = extractModel(instances);
+    const certificates = [...this.certificates.values()].flat();
+    const now = this.now();
     const byFile = new Map<string, Finding[]>();
     const seen = new Set<string>();
     const enabled = new Set<string>();
@@ -181,6 +193,9 @@ export class Workspace {
       if (setting === 'off') continue;
       enabled.add(rule.meta.id);
       rule.check(model, {
+        config: this.config,
+        certificates,
+        now,
         textOf: (file) => this.entries.get(file)?.text,
         report: (r: Report) => {
           const key = `${rule.meta.id}|${r.span.file}|${r.span.start}|${r.span.end}`;

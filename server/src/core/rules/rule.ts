@@ -1,4 +1,6 @@
 // What a rule is: metadata beside a check over the format-neutral model (one file per rule, as in Bicep's linter).
+import type { CertificateInfo } from '../certificates/types';
+import type { Config } from '../config';
 import type { Bound, Model, PrimVal } from '../model';
 import type { Fix, RelatedInfo, Severity, Span } from '../types';
 
@@ -20,6 +22,11 @@ export interface Report {
 }
 
 export interface RuleContext {
+  config: Config;
+  /** Certificates found in the workspace's certificate files (for matching pinned thumbprints). */
+  certificates: readonly CertificateInfo[];
+  /** The time a lint runs at; tests fix it so expiry checks do not drift. */
+  now: Date;
   /** The text of a file of the workspace, for fixes that must look at it. */
   textOf(file: string): string | undefined;
   report(report: Report): void;

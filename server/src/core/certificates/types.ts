@@ -1,0 +1,18 @@
+// What the core knows of a certificate: enough to show it, pin it and check it. Never key material.
+
+export interface CertificateInfo {
+  /** The file it was read from, and its position there (bundles hold several). */
+  file: string;
+  index: number;
+  subject: string;
+  issuer: string;
+  /** basicConstraints cA = true. */
+  isCa: boolean;
+  notBefore: Date;
+  notAfter: Date;
+  /** SHA-1 of the DER bytes, 40 uppercase hex digits: APIM's thumbprint form. */
+  sha1: string;
+  sha256: string;
+}
+
+export type CertificateReadResult = { ok: true; certificates: CertificateInfo[] } | { ok: false; reason: string };
