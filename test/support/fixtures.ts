@@ -3,6 +3,8 @@
 // annotation fails, and so does an annotation without a finding.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { isCertificateFile, readCertificates } from '../../server/src/core/certificates/read';
+import type { CertificateInfo } from '../../server/src/core/certificates/types';
 import { parseConfig, CONFIG_FILE_NAME } from '../../server/src/core/config';
 import { RULE_IDS } from '../../server/src/core/rules';
 import { LineIndex } from '../../server/src/core/text';
@@ -64,10 +66,20 @@ export function fixedPathOf(p: string): string {
   return p.replace(/(\.[^./]+)$/, '.fixed$1');
 }
 
-export async function lintTexts(texts: Map<string, string>, configText?: string, configDir?: string): Promise<{ findings: Finding[]; workspace: Workspace }> {
+/** The clock of every fixture lint, so that certificate expiry findings never drift with the day tests run. */
+export const FIXTURE_NOW = new Date('2026-06-01T00:00:00Z');
+
+export async function lintTexts(
+  texts: Map<string, string>,
+  configText?: string,
+  configDir?: string,
+  certificates: Map<string, CertificateInfo[]> = new Map(),
+): Promise<{ findings: Finding[]; workspace: Workspace }> {
   const workspace = new Workspace(await testParser());
+  workspace.now = () => FIXTURE_NOW;
   if (configText !== undefined) workspace.setConfig(parseConfig(configText, RULE_IDS).config, configDir);
   for (const [p, t] of texts) workspace.setFile(p, t);
+  for (const [p, c] of certificates) workspace.setCertificates(p, c);
   return { findings: workspace.lint().findings, workspace };
 }
 
@@ -76,8 +88,28 @@ export async function lintFixture(fixture: string): Promise<{ findings: Finding[
   const dir = fs.statSync(fixture).isFile() ? path.dirname(fixture) : fixture;
   const configPath = path.join(dir, CONFIG_FILE_NAME);
   const configText = fs.existsSync(configPath) ? fs.readFileSync(configPath, 'utf8') : undefined;
-  const { findings, workspace } = await lintTexts(texts, configText, toPosix(dir));
+  // A single-file fixture shares its rule's folder with the others: only certificate files right there count.
+  const certificates = fixtureCertificates(dir, !fs.statSync(fixture).isFile());
+  const { findings, workspace } = await lintTexts(texts, configText, toPosix(dir), certificates);
   return { findings, texts, workspace };
+}
+
+/** The certificate files below a fixture's folder, read as the editor and the CLI read them (refused ones skipped). */
+export function fixtureCertificates(dir: string, recursive: boolean): Map<string, CertificateInfo[]> {
+  const out = new Map<string, CertificateInfo[]>();
+  const walk = (d: string) => {
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) {
+        if (recursive) walk(p);
+      } else if (isCertificateFile(p)) {
+        const result = readCertificates(new Uint8Array(fs.readFileSync(p)), toPosix(p));
+        if (result.ok) out.set(toPosix(p), result.certificates);
+      }
+    }
+  };
+  walk(dir);
+  return out;
 }
 
 /** Describes the difference between annotations and findings; empty when they agree. */

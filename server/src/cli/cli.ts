@@ -1,11 +1,12 @@
 // The command line as a function: arguments and a small I/O surface in, an exit code out. main.ts wires it to
 // the process; the tests call it directly on temporary folders.
+import { readCertificates } from '../core/certificates/read';
 import { loadTerraformParser, type TerraformParser } from '../core/parse/terraform-parser';
 import { LineIndex } from '../core/text';
 import type { Finding } from '../core/types';
 import { Workspace } from '../core/workspace';
 import { USAGE, UsageError, parseArgs, type FailOn } from './args';
-import { FileError, cliVersion, collectFiles, findWasmFiles, type Collected } from './files';
+import { FileError, cliVersion, collectFiles, findWasmFiles, readCertificateFile, type Collected } from './files';
 import { formatJson } from './format-json';
 import { formatSarif } from './format-sarif';
 import { formatText } from './format-text';
@@ -87,6 +88,12 @@ function lint(collected: Collected, parser: TerraformParser): Reported[] {
     const workspace = new Workspace(parser, group.config, group.configDir);
     const byKey = new Map(group.files.map((f) => [f.key, f] as const));
     for (const f of group.files) workspace.setFile(f.key, f.text);
+    // Certificate files only feed pinned-ca-expiry; one that is refused (a key, a PFX, garbage) is simply not used.
+    for (const key of group.certificateFiles) {
+      const bytes = readCertificateFile(key);
+      const result = bytes && readCertificates(bytes, key);
+      if (result && result.ok) workspace.setCertificates(key, result.certificates);
+    }
     const indexes = new Map<string, LineIndex>();
     const locate = (file: string, start: number, end: number): Location => {
       const input = byKey.get(file);

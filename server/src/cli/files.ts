@@ -1,9 +1,10 @@
-// The CLI's only contact with the disk: the Terraform files below the paths given, the configuration that governs
-// each of them (the nearest .apim-tls-lint.json upward, or --config) with its ignore and varFiles globs, the
-// package's version and the folder of the wasm files the parser loads.
+// The CLI's only contact with the disk: the Terraform files below the paths given and the certificate files among
+// them, the configuration that governs each of them (the nearest .apim-tls-lint.json upward, or --config) with its
+// ignore and varFiles globs, the package's version and the folder of the wasm files the parser loads.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import picomatch from 'picomatch';
+import { isCertificateFile } from '../core/certificates/read';
 import { GRAMMAR_WASM, RUNTIME_WASM, type WasmLocation } from '../core/parse/terraform-parser';
 import { CONFIG_FILE_NAME, defaultConfig, parseConfig, type Config } from '../core/config';
 import { RULE_IDS } from '../core/rules';
@@ -28,6 +29,8 @@ export interface ConfigGroup {
   /** The folder of the configuration file, in key form; undefined when no file applies. */
   configDir?: string;
   files: InputFile[];
+  /** Keys of the certificate files found beside them (for pinned-ca-expiry); read with readCertificateFile. */
+  certificateFiles: string[];
 }
 
 export interface Collected {
@@ -46,6 +49,20 @@ export function collectFiles(paths: readonly string[], cwd: string, configFile?:
   for (const given of paths) collector.add(given);
   collector.addConfiguredVarFiles();
   return collector.result();
+}
+
+/** Certificate files larger than this hold no certificate worth pinning (a CA bundle is a few hundred kB). */
+const MAX_CERTIFICATE_FILE = 1024 * 1024;
+
+/** A certificate file's bytes, or undefined when it is too large or cannot be read (it is then skipped silently). */
+export function readCertificateFile(key: string): Uint8Array | undefined {
+  try {
+    const abs = fromKey(key);
+    if (fs.statSync(abs).size > MAX_CERTIFICATE_FILE) return undefined;
+    return new Uint8Array(fs.readFileSync(abs));
+  } catch {
+    return undefined;
+  }
 }
 
 /** The package's version, from the package.json above the running file. */
@@ -85,6 +102,7 @@ interface Group {
   configDir?: string;
   isIgnored(abs: string, isDir: boolean): boolean;
   byKey: Map<string, InputFile>;
+  certificateFiles: Set<string>;
 }
 
 class Collector {
@@ -120,6 +138,8 @@ class Collector {
       const sibling = path.join(path.dirname(abs), entry.name);
       if (isTerraformFile(sibling) && isFileEntry(entry, sibling) && !group.isIgnored(sibling, false)) {
         this.addFile(group, sibling, path.join(path.dirname(given), entry.name), false);
+      } else if (isCertificateFile(sibling) && isFileEntry(entry, sibling) && !group.isIgnored(sibling, false)) {
+        group.certificateFiles.add(toKey(sibling));
       }
     }
   }
@@ -158,7 +178,7 @@ class Collector {
   result(): Collected {
     const groups = [...this.groups.values()]
       .filter((g) => g.byKey.size > 0)
-      .map((g) => ({ config: g.config, configDir: g.configDir, files: [...g.byKey.values()] }));
+      .map((g) => ({ config: g.config, configDir: g.configDir, files: [...g.byKey.values()], certificateFiles: [...g.certificateFiles].sort() }));
     return { groups, targets: this.targets, configProblems: this.problems };
   }
 
@@ -172,6 +192,8 @@ class Collector {
         if (!SKIPPED_DIRS.has(entry.name) && !group.isIgnored(p, true)) this.walk(p, shown);
       } else if (isTerraformFile(p) && isFileEntry(entry, p) && !group.isIgnored(p, false)) {
         this.addFile(group, p, shown, true);
+      } else if (isCertificateFile(p) && isFileEntry(entry, p) && !group.isIgnored(p, false)) {
+        group.certificateFiles.add(toKey(p));
       }
     }
   }
@@ -212,7 +234,7 @@ class Collector {
     let group = this.groups.get(id);
     if (group) return group;
     if (!configFile) {
-      group = { config: defaultConfig(), byKey: new Map(), isIgnored: () => false };
+      group = { config: defaultConfig(), byKey: new Map(), certificateFiles: new Set(), isIgnored: () => false };
     } else {
       const shown = path.relative(this.cwd, configFile) || configFile;
       let text: string;
@@ -228,7 +250,7 @@ class Collector {
         this.problems.push(`${shown}:${pos.line + 1}:${pos.character + 1}: ${p.message}`);
       }
       const configDir = toKey(path.dirname(configFile));
-      group = { config, configDir, byKey: new Map(), isIgnored: ignoreMatcher(config, configDir) };
+      group = { config, configDir, byKey: new Map(), certificateFiles: new Set(), isIgnored: ignoreMatcher(config, configDir) };
     }
     this.groups.set(id, group);
     return group;

@@ -83,6 +83,11 @@ export interface Pin {
   apiVersion?: ApiVersion;
   /** Who writes the pin: the overlay or the backend itself. */
   owner: string;
+  /**
+   * Set when no pin list is written as such: `tls` (or the body above it) is an expression the linter cannot read,
+   * so pins may or may not exist. A list key written with an unknown value is a pin, not uncertain.
+   */
+  uncertain?: boolean;
 }
 
 export interface ApiVersion {
@@ -111,6 +116,12 @@ export interface Overlay {
   pins: Pin[];
   /** The addresses `lifecycle { replace_triggered_by = [...] }` lists. */
   replaceTriggeredBy: string[];
+  /**
+   * The `replace_triggered_by` attribute itself: its span, the list when written as one (for edits that add to it)
+   * with the span of each item, and whether it holds anything other than plain resource references (then what it
+   * triggers on is unknown).
+   */
+  replaceTriggeredByAttr?: { span: Span; list?: Span; items: Span[]; opaque: boolean };
   lifecycle?: BlockSpan;
 }
 

@@ -10,6 +10,7 @@ import { applySuppressions } from './suppress';
 import { extractModel, moduleInstances } from './terraform/extract';
 import { buildModules, dirname, isConfigFile, isVarFile, type TfModule, type TfSource } from './terraform/module';
 import type { CertificateInfo } from './certificates/types';
+import type { Backend, Model } from './model';
 import { LineIndex } from './text';
 import type { Finding } from './types';
 
@@ -160,30 +161,8 @@ export class Workspace {
 
   /** Lints every module; with `paths`, only the modules those files belong to (and their callers and callees). */
   lint(paths?: Iterable<string>): LintResult {
-    const sources: TfSource[] = [];
-    const tooLarge: Finding[] = [];
-    for (const [path, entry] of this.entries) {
-      if (this.ignore(path)) continue;
-      if (entry.text.length > MAX_FILE_SIZE) {
-        tooLarge.push(tooLargeFinding(path, entry.text));
-        continue;
-      }
-      sources.push({ path, file: this.hclOf(path, entry) });
-    }
-    const varFiles = new Set(sources.filter((s) => isVarFile(s.path) && this.varFileMatch(s.path)).map((s) => s.path));
-    const modules = buildModules(sources, varFiles);
-    const wanted = paths ? connectedModules(modules, [...paths], varFiles) : undefined;
-    const instances = moduleInstances(modules).filter((i) => !wanted || wanted.has(i.module.dir));
-
-    const files = new Set<string>();
-    for (const i of instances) {
-      for (const s of i.module.configFiles) files.add(s.path);
-      for (const s of i.module.varFiles) files.add(s.path);
-    }
-    for (const f of tooLarge) if (!wanted || wanted.has(dirname(f.file))) files.add(f.file);
-
-    const model = extractModel(instances);
-    const certificates = [...this.certificates.values()].flat();
+    const { model, files, tooLarge } = this.analyse(paths);
+    const certificates = this.allCertificates();
     const now = this.now();
     const byFile = new Map<string, Finding[]>();
     const seen = new Set<string>();
@@ -201,7 +180,8 @@ export class Workspace {
           const key = `${rule.meta.id}|${r.span.file}|${r.span.start}|${r.span.end}`;
           if (seen.has(key)) return;
           seen.add(key);
-          const finding: Finding = { ...r.span, ruleId: rule.meta.id, severity: setting, message: r.message, related: r.related ?? [], fixes: r.fixes ?? [], unnecessary: r.unnecessary };
+          const severity = this.config.rules[rule.meta.id] ? setting : (r.severity ?? setting);
+          const finding: Finding = { ...r.span, ruleId: rule.meta.id, severity, message: r.message, related: r.related ?? [], fixes: r.fixes ?? [], unnecessary: r.unnecessary };
           const list = byFile.get(r.span.file) ?? [];
           list.push(finding);
           byFile.set(r.span.file, list);
@@ -217,6 +197,40 @@ export class Workspace {
     }
     findings.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.start - b.start || a.end - b.end));
     return { findings, files: [...files].sort() };
+  }
+
+  /** The backends declared in `path`, with their links, for hovers and code lenses. */
+  backendsIn(path: string): Backend[] {
+    return this.analyse([path]).model.backends.filter((b) => b.block.file === path);
+  }
+
+  allCertificates(): CertificateInfo[] {
+    return [...this.certificates.values()].flat();
+  }
+
+  /** Parses what is needed and builds the model of every module, or of the modules `paths` belong to. */
+  private analyse(paths?: Iterable<string>): { model: Model; files: Set<string>; tooLarge: Finding[] } {
+    const sources: TfSource[] = [];
+    const tooLarge: Finding[] = [];
+    for (const [path, entry] of this.entries) {
+      if (this.ignore(path)) continue;
+      if (entry.text.length > MAX_FILE_SIZE) {
+        tooLarge.push(tooLargeFinding(path, entry.text));
+        continue;
+      }
+      sources.push({ path, file: this.hclOf(path, entry) });
+    }
+    const varFiles = new Set(sources.filter((s) => isVarFile(s.path) && this.varFileMatch(s.path)).map((s) => s.path));
+    const modules = buildModules(sources, varFiles);
+    const wanted = paths ? connectedModules(modules, [...paths], varFiles) : undefined;
+    const instances = moduleInstances(modules).filter((i) => !wanted || wanted.has(i.module.dir));
+    const files = new Set<string>();
+    for (const i of instances) {
+      for (const s of i.module.configFiles) files.add(s.path);
+      for (const s of i.module.varFiles) files.add(s.path);
+    }
+    for (const f of tooLarge) if (!wanted || wanted.has(dirname(f.file))) files.add(f.file);
+    return { model: extractModel(instances), files, tooLarge };
   }
 
   private hclOf(path: string, entry: FileEntry): HclFile {

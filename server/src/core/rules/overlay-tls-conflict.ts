@@ -1,3 +1,6 @@
+import type { Backend, BlockSpan, Overlay } from '../model';
+import { removeLines } from '../fixes/hcl';
+import type { Span } from '../types';
 import type { Rule } from './rule';
 
 export const overlayTlsConflict: Rule = {
@@ -7,5 +10,40 @@ export const overlayTlsConflict: Rule = {
     defaultSeverity: 'warning',
     summary: 'An azurerm backend keeps a tls block while an azapi overlay sets properties.tls.',
   },
-  check() {},
+  check(model, ctx) {
+    for (const backend of model.backends) {
+      if (backend.kind !== 'azurerm' || backend.tlsBlocks.length === 0) continue;
+      // Only an overlay that certainly writes `properties.tls` fights the block; one whose body is unknown may not.
+      const overlay = backend.overlays.find((o) => o.tls?.val.kind === 'object');
+      if (!overlay) continue;
+      for (const block of backend.tlsBlocks) {
+        const text = ctx.textOf(block.file);
+        ctx.report({
+          span: tlsKeyword(block, text),
+          message:
+            `${resourceName(backend)} keeps a tls block while ${resourceName(overlay)} sets properties.tls. azurerm writes the backend with a ` +
+            'full PUT from its own fields, so the two overwrite each other on every apply; remove the block and let the overlay own properties.tls.',
+          related: [{ ...overlay.tls!.consumer, message: `${overlay.name} sets properties.tls here` }],
+          fixes: text === undefined ? [] : [{ title: 'Remove the tls block', kind: 'fix', isPreferred: true, edits: [removeLines(block.file, text, block.start, block.end)] }],
+        });
+      }
+    }
+  },
 };
+
+/** The `tls` keyword of a static block, or the `"tls"` label of a `dynamic "tls"` block. */
+function tlsKeyword(block: BlockSpan, text: string | undefined): Span {
+  const header = text?.slice(block.start, block.bodyStart) ?? '';
+  const label = /^dynamic\s*("tls")/.exec(header);
+  if (label) {
+    const start = block.start + header.indexOf(label[1]);
+    return { file: block.file, start, end: start + label[1].length };
+  }
+  const keyword = /^[\w-]+/.exec(header);
+  return { file: block.file, start: block.start, end: block.start + (keyword ? keyword[0].length : 3) };
+}
+
+/** A `for_each` resource's block is shared by all its instances, so the finding names the resource. */
+function resourceName(r: Backend | Overlay): string {
+  return r.key === undefined ? r.name : r.address;
+}

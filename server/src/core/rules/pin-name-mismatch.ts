@@ -1,3 +1,7 @@
+import { replace } from '../fixes/hcl';
+import { certificateNameMatches, urlHostOf } from '../hosts';
+import type { Pin } from '../model';
+import { pinWriters, usedBy } from './pin-sources';
 import type { Rule } from './rule';
 
 export const pinNameMismatch: Rule = {
@@ -7,5 +11,49 @@ export const pinNameMismatch: Rule = {
     defaultSeverity: 'warning',
     summary: 'A serverX509Names name does not match the backend URL host, or a pin lacks its issuer thumbprint.',
   },
-  check() {},
+  check(model, ctx) {
+    for (const writer of pinWriters(model)) {
+      const url = urlHostOf(writer.backend?.url?.val);
+      const host = url?.scheme === 'https' ? url.host : undefined;
+      for (const pin of writer.pins) {
+        if (pin.kind !== 'issuer' || pin.uncertain) continue;
+        if (lacksThumbprint(pin)) {
+          ctx.report({
+            span: pin.span,
+            severity: 'info',
+            message:
+              `This serverX509Names entry of ${writer.name} has no issuerCertificateThumbprint, so it pins no CA and does ` +
+              "not make APIM trust an internal one. Add the SHA-1 thumbprint of the CA that issues the backend's certificate.",
+          });
+        }
+        const name = pin.name;
+        if (host === undefined || !name || name.kind !== 'prim' || typeof name.value !== 'string') continue;
+        if (certificateNameMatches(name.value, host)) continue;
+        const original = ctx.textOf(name.span.file)?.slice(name.span.start, name.span.end);
+        // Only a plain string literal is rewritten; a name built from references stays the user's to change.
+        const plain = name.quoted && original !== undefined && /^"[^"\\$%]*"$/.test(original);
+        const backend = writer.backend!.name;
+        const wildcard = name.value.startsWith('*.') ? ' (a wildcard stands for exactly one label)' : '';
+        ctx.report({
+          span: name.span,
+          message:
+            `The pinned name "${name.value}" does not match ${host}, the host ${backend} calls: APIM checks the ` +
+            `backend's certificate against both, so unless it names both, every call fails. Pin the URL host${wildcard}.`,
+          related: [...usedBy(writer, name.span, 'serverX509Names name'), { ...url!.span, message: `The URL of ${backend}, host ${host}` }],
+          fixes: plain
+            ? [{ title: 'Use the URL host', kind: 'fix', isPreferred: true, edits: [replace(name.span.file, name.span.start, name.span.end, `"${host}"`)] }]
+            : [],
+        });
+      }
+    }
+  },
 };
+
+/**
+ * A `serverX509Names` item that names a host but leaves out `issuerCertificateThumbprint` (or sets it to null). A
+ * pin with neither stands for a list the linter cannot read, and says nothing.
+ */
+function lacksThumbprint(pin: Pin): boolean {
+  const t = pin.thumbprint;
+  return pin.name !== undefined && (t === undefined || (t.kind === 'prim' && t.value === null));
+}

@@ -19,6 +19,11 @@ export interface Report {
   related?: RelatedInfo[];
   fixes?: Fix[];
   unnecessary?: boolean;
+  /**
+   * For rules whose findings differ in weight (APIM006: malformed is an error, merely untidy a warning). A severity
+   * the user configured for the rule still wins; without one, this replaces the rule's default.
+   */
+  severity?: Severity;
 }
 
 export interface RuleContext {

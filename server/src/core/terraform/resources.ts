@@ -146,6 +146,14 @@ export function azapiOverlay(site: ResourceSite, type: Bound | undefined): Overl
     validateName: bodyBound(site, member(tls, 'validateCertificateName'), 'body.properties.tls.validateCertificateName'),
     pins: pinsOf(tls, apiVersion, site.name),
     replaceTriggeredBy: triggers?.expr.kind === 'tuple' ? triggers.expr.items.map(refAddress).filter((a): a is string => !!a) : [],
+    replaceTriggeredByAttr: triggers
+      ? {
+          span: { file: site.path, start: triggers.start, end: triggers.end },
+          list: triggers.expr.kind === 'tuple' ? { file: site.path, start: triggers.expr.start, end: triggers.expr.end } : undefined,
+          items: triggers.expr.kind === 'tuple' ? triggers.expr.items.map((i) => ({ file: site.path, start: i.start, end: i.end })) : [],
+          opaque: triggers.expr.kind !== 'tuple' || triggers.expr.items.some((i) => !refAddress(i)),
+        }
+      : undefined,
     lifecycle: lifecycle ? blockSpan(lifecycle, site.path) : undefined,
   };
 }
@@ -158,6 +166,7 @@ function bodyOf(site: ResourceSite): Val | undefined {
 /** `properties.tls.serverX509Names` and `serverCertificateThumbprints`, each item a pin. */
 export function pinsOf(tls: Val | undefined, apiVersion: ApiVersion | undefined, owner: string): Pin[] {
   const pins: Pin[] = [];
+  const uncertain = tls?.kind === 'unknown' ? true : undefined;
   const names = member(tls, 'serverX509Names');
   if (names?.kind === 'list') {
     for (const item of names.items) {
@@ -165,13 +174,13 @@ export function pinsOf(tls: Val | undefined, apiVersion: ApiVersion | undefined,
       pins.push({ kind: 'issuer', span: item.span, name: member(item, 'name'), thumbprint: member(item, 'issuerCertificateThumbprint'), apiVersion, owner });
     }
   } else if (names?.kind === 'unknown') {
-    pins.push({ kind: 'issuer', span: names.span ?? { file: '', start: 0, end: 0 }, apiVersion, owner });
+    pins.push({ kind: 'issuer', span: names.span ?? { file: '', start: 0, end: 0 }, apiVersion, owner, uncertain });
   }
   const thumbs = member(tls, 'serverCertificateThumbprints');
   if (thumbs?.kind === 'list') {
     for (const item of thumbs.items) if (item.kind !== 'unknown') pins.push({ kind: 'certificate', span: item.span, thumbprint: item, apiVersion, owner });
   } else if (thumbs?.kind === 'unknown') {
-    pins.push({ kind: 'certificate', span: thumbs.span ?? { file: '', start: 0, end: 0 }, apiVersion, owner });
+    pins.push({ kind: 'certificate', span: thumbs.span ?? { file: '', start: 0, end: 0 }, apiVersion, owner, uncertain });
   }
   return pins;
 }

@@ -1,0 +1,41 @@
+// Hover and code lens: a backend's effective TLS trust where the user reads it. The words come from the core
+// (trust.ts); this file only places them in the document.
+import type { CodeLens, Hover, Position } from 'vscode-languageserver/node';
+import { MarkupKind } from 'vscode-languageserver/node';
+import { summarizeTrust } from './core/trust';
+import { LineIndex } from './core/text';
+import type { Workspace } from './core/workspace';
+
+/** One lens per backend declared in the file (one per resource block: for_each instances share a line). */
+export function trustLenses(workspace: Workspace, file: string, text: string): CodeLens[] {
+  const index = new LineIndex(text);
+  const byBlock = new Map<number, string[]>();
+  for (const backend of workspace.backendsIn(file)) {
+    const { lens } = summarizeTrust(backend, workspace.allCertificates(), (f) => workspace.textOf(f));
+    const label = backend.key === undefined ? lens : `${backend.key}: ${lens.replace(/^TLS: /, '')}`;
+    byBlock.set(backend.block.start, [...(byBlock.get(backend.block.start) ?? []), label]);
+  }
+  return [...byBlock].map(([start, labels]) => {
+    const line = index.positionAt(start).line;
+    const title = labels.length === 1 ? labels[0] : `TLS: ${labels.join(' · ')}`;
+    // A command-less lens is a label; VS Code shows it without making it clickable.
+    return { range: { start: { line, character: 0 }, end: { line, character: 0 } }, command: { title, command: '' } };
+  });
+}
+
+/**
+ * The hover over a backend's header line: flags with where their values come from, pins, certificates, tier.
+ * Only the header, so that hovering an attribute inside the block shows that attribute's diagnostics alone.
+ */
+export function trustHover(workspace: Workspace, file: string, text: string, position: Position): Hover | null {
+  const index = new LineIndex(text);
+  const offset = index.offsetAt(position);
+  const backends = workspace.backendsIn(file).filter((b) => b.block.start <= offset && offset <= b.block.bodyStart);
+  if (backends.length === 0) return null;
+  const parts = backends.map((b) => summarizeTrust(b, workspace.allCertificates(), (f) => workspace.textOf(f)).hover);
+  const block = backends[0].block;
+  return {
+    contents: { kind: MarkupKind.Markdown, value: parts.join('\n\n---\n\n') },
+    range: { start: index.positionAt(block.start), end: index.positionAt(block.bodyStart) },
+  };
+}
