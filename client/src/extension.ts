@@ -23,7 +23,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<ApimTl
   const output = vscode.window.createOutputChannel(CLIENT_NAME);
   const status = new ServerStatus();
   // One watcher for the extension's lifetime, shared by every client a restart creates.
-  const watcher = vscode.workspace.createFileSystemWatcher('**/{*.tf,*.tofu,*.tfvars,.apim-tls-lint.json}');
+  const watcher = vscode.workspace.createFileSystemWatcher('**/{*.tf,*.tofu,*.tfvars,.apim-tls-lint.json,*.cer,*.crt,*.pem,*.der,*.p7b}');
   context.subscriptions.push(output, status, watcher);
 
   const serverModule = context.asAbsolutePath('dist/server.js');

@@ -1,5 +1,7 @@
-// Finding the Terraform files below a folder: the one place (with the CLI's file walker) that lists directories.
+// Finding and reading the files of a workspace folder: Terraform files to lint and certificate files whose
+// thumbprints pins may name. Shared by the language server and the CLI.
 import * as fs from 'node:fs';
+import { isCertificateFile } from './core/certificates/read';
 import { isTerraformFile } from './core/workspace';
 
 /** Folders that never hold the user's own configuration. */
@@ -8,10 +10,18 @@ export const SKIPPED_DIRS = new Set(['.git', 'node_modules', '.terraform', '.vsc
 /** A guard against walking a home directory or a monorepo of generated files for ever. */
 const MAX_FILES = 20000;
 
-export async function walkTerraformFiles(root: string, isIgnored: (path: string) => boolean): Promise<string[]> {
-  const out: string[] = [];
+/** Certificate files larger than this hold no certificate worth pinning (a CA bundle is a few hundred kB). */
+const MAX_CERTIFICATE_FILE = 1024 * 1024;
+
+export interface WorkspaceFiles {
+  terraform: string[];
+  certificates: string[];
+}
+
+export async function walkWorkspaceFiles(root: string, isIgnored: (path: string) => boolean): Promise<WorkspaceFiles> {
+  const out: WorkspaceFiles = { terraform: [], certificates: [] };
   const stack = [root.replace(/\/+$/, '')];
-  while (stack.length && out.length < MAX_FILES) {
+  while (stack.length && out.terraform.length + out.certificates.length < MAX_FILES) {
     const dir = stack.pop()!;
     let entries: fs.Dirent[];
     try {
@@ -23,8 +33,22 @@ export async function walkTerraformFiles(root: string, isIgnored: (path: string)
       const p = `${dir}/${e.name}`;
       if (e.isDirectory()) {
         if (!SKIPPED_DIRS.has(e.name) && !isIgnored(p + '/')) stack.push(p);
-      } else if (e.isFile() && isTerraformFile(p) && !isIgnored(p)) out.push(p);
+      } else if (!e.isFile() || isIgnored(p)) continue;
+      else if (isTerraformFile(p)) out.terraform.push(p);
+      else if (isCertificateFile(p)) out.certificates.push(p);
     }
   }
-  return out.sort();
+  out.terraform.sort();
+  out.certificates.sort();
+  return out;
+}
+
+/** A certificate file's bytes, or undefined when it is too large or cannot be read (it is then skipped). */
+export function readCertificateFile(path: string): Uint8Array | undefined {
+  try {
+    if (fs.statSync(path).size > MAX_CERTIFICATE_FILE) return undefined;
+    return new Uint8Array(fs.readFileSync(path));
+  } catch {
+    return undefined;
+  }
 }

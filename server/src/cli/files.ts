@@ -10,7 +10,7 @@ import { CONFIG_FILE_NAME, defaultConfig, parseConfig, type Config } from '../co
 import { RULE_IDS } from '../core/rules';
 import { LineIndex } from '../core/text';
 import { isTerraformFile } from '../core/workspace';
-import { SKIPPED_DIRS } from '../workspace-files';
+import { readCertificateFile as readCertificateBytes, SKIPPED_DIRS } from '../workspace-files';
 
 /** A file or folder that cannot be found or read; the CLI prints the message and exits 2. */
 export class FileError extends Error {}
@@ -51,18 +51,9 @@ export function collectFiles(paths: readonly string[], cwd: string, configFile?:
   return collector.result();
 }
 
-/** Certificate files larger than this hold no certificate worth pinning (a CA bundle is a few hundred kB). */
-const MAX_CERTIFICATE_FILE = 1024 * 1024;
-
-/** A certificate file's bytes, or undefined when it is too large or cannot be read (it is then skipped silently). */
+/** A certificate file's bytes, or undefined when it is too large or unreadable (it is then skipped silently). */
 export function readCertificateFile(key: string): Uint8Array | undefined {
-  try {
-    const abs = fromKey(key);
-    if (fs.statSync(abs).size > MAX_CERTIFICATE_FILE) return undefined;
-    return new Uint8Array(fs.readFileSync(abs));
-  } catch {
-    return undefined;
-  }
+  return readCertificateBytes(fromKey(key));
 }
 
 /** The package's version, from the package.json above the running file. */

@@ -38,6 +38,12 @@ interface FileEntry {
   tree?: Tree;
 }
 
+interface Analysis {
+  model: Model;
+  files: Set<string>;
+  tooLarge: Finding[];
+}
+
 export interface LintResult {
   findings: Finding[];
   /** Every file the lint covered, findings or not (so callers can clear stale diagnostics). */
@@ -50,6 +56,7 @@ export class Workspace {
   private ignore: (path: string) => boolean = () => false;
   private varFileMatch: (path: string) => boolean = () => false;
   private readonly certificates = new Map<string, CertificateInfo[]>();
+  private lastAnalysis: { key: string; result: Analysis } | undefined;
   /** Fixed by tests so that certificate expiry does not depend on the day they run. */
   now: () => Date = () => new Date();
 
@@ -60,6 +67,7 @@ export class Workspace {
   /** `configDir` is the folder of `.apim-tls-lint.json`; its globs are relative to it. */
   setConfig(config: Config, configDir?: string): void {
     this.config = config;
+    this.changed();
     const base = configDir ? configDir.replace(/\/+$/, '') + '/' : '';
     const relative = (path: string) => (base && path.startsWith(base) ? path.slice(base.length) : path);
     const ignore = config.ignore.length ? picomatch(config.ignore, { dot: true }) : undefined;
@@ -94,6 +102,7 @@ export class Workspace {
     if (old && old.text === text && !old.tree) return;
     old?.tree?.delete();
     this.entries.set(path, { text });
+    this.changed();
   }
 
   /** Opens a document for editing: its tree is kept so later edits reparse incrementally. */
@@ -132,6 +141,7 @@ export class Workspace {
     }
     entry.text = text;
     entry.hcl = undefined;
+    this.changed();
     if (entry.tree) {
       const old = entry.tree;
       entry.tree = text.length <= MAX_FILE_SIZE ? this.parser.parse(text, old) : undefined;
@@ -152,11 +162,13 @@ export class Workspace {
   setCertificates(path: string, certificates: CertificateInfo[]): void {
     if (certificates.length) this.certificates.set(path, certificates);
     else this.certificates.delete(path);
+    this.changed();
   }
 
   removeFile(path: string): void {
     this.entries.get(path)?.tree?.delete();
     this.entries.delete(path);
+    this.changed();
   }
 
   /** Lints every module; with `paths`, only the modules those files belong to (and their callers and callees). */
@@ -208,8 +220,23 @@ export class Workspace {
     return [...this.certificates.values()].flat();
   }
 
-  /** Parses what is needed and builds the model of every module, or of the modules `paths` belong to. */
-  private analyse(paths?: Iterable<string>): { model: Model; files: Set<string>; tooLarge: Finding[] } {
+  private changed(): void {
+    this.lastAnalysis = undefined;
+  }
+
+  /**
+   * Parses what is needed and builds the model of every module, or of the modules `paths` belong to. The last
+   * result is kept until something changes: a lint and the code lenses that follow it share one analysis.
+   */
+  private analyse(paths?: Iterable<string>): Analysis {
+    const key = paths ? [...paths].sort().join('\n') : '*';
+    if (this.lastAnalysis?.key === key) return this.lastAnalysis.result;
+    const result = this.analyseNow(key === '*' ? undefined : key.split('\n'));
+    this.lastAnalysis = { key, result };
+    return result;
+  }
+
+  private analyseNow(paths: string[] | undefined): Analysis {
     const sources: TfSource[] = [];
     const tooLarge: Finding[] = [];
     for (const [path, entry] of this.entries) {
