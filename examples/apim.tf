@@ -12,6 +12,13 @@ resource "azurerm_api_management" "contoso" {
   publisher_email     = var.publisher_email
   sku_name            = "StandardV2_1"
 
+  # Carried over from the Standard tier, where it made every internal backend trusted. StandardV2 ignores this
+  # store for backend calls: only the per-backend pins of pinned.tf make APIM trust the internal CA now.
+  certificate {
+    encoded_certificate = filebase64("${path.module}/certs/contoso-issuing-ca-01.cer")
+    store_name          = "CertificateAuthority"
+  }
+
   security {
     # Turned on years ago for the warehouse scanner gateway, which spoke nothing newer. The scanners were replaced
     # in 2022; nobody turned these off again.
