@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import {
   CodeAction,
   CodeActionKind,
+  CodeLensRefreshRequest,
   DiagnosticSeverity,
   DiagnosticTag,
   FileChangeType,
@@ -24,8 +25,10 @@ import { RULE_IDS } from './core/rules';
 import { UNUSED_DIRECTIVE_CODE } from './core/suppress';
 import { LineIndex } from './core/text';
 import { docsPageUrl, docsUrl, SOURCE, type Finding, type Severity } from './core/types';
-import { isTerraformFile, Workspace } from './core/workspace';
-import { walkTerraformFiles } from './workspace-files';
+import { isTerraformFile, Workspace, type LintResult } from './core/workspace';
+import { isCertificateFile, readCertificates } from './core/certificates/read';
+import { trustHover, trustLenses } from './trust-views';
+import { readCertificateFile, walkWorkspaceFiles } from './workspace-files';
 
 export interface ServerOptions {
   /** The folder holding tree-sitter.wasm and tree-sitter-terraform.wasm. */
@@ -43,6 +46,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
   let workspace: Workspace | undefined;
   let rootDir: string | undefined;
   let progressSupported = false;
+  let lensRefreshSupported = false;
   const open = new Map<string, TextDocument>();
   /** Findings last published, per path, for code actions. */
   const lastFindings = new Map<string, Finding[]>();
@@ -65,12 +69,15 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     const folder = params.workspaceFolders?.[0]?.uri ?? params.rootUri ?? undefined;
     rootDir = folder && folder.startsWith('file:') ? toPath(folder) : undefined;
     progressSupported = !!params.capabilities.window?.workDoneProgress;
+    lensRefreshSupported = !!params.capabilities.workspace?.codeLens?.refreshSupport;
     workspace = new Workspace(await loadTerraformParser(options.wasmDir));
     readConfig();
     return {
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+        hoverProvider: true,
+        codeLensProvider: { resolveProvider: false },
       },
       serverInfo: { name: 'apim-tls-lint', version: '0.1.0' },
     };
@@ -86,12 +93,15 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     const progress = progressSupported ? await connection.window.createWorkDoneProgress() : undefined;
     progress?.begin('APIM TLS Lint', 0, 'Indexing Terraform files', false);
     try {
-      const files = await walkTerraformFiles(rootDir, (p) => workspace!.isIgnored(p));
+      const found = await walkWorkspaceFiles(rootDir, (p) => workspace!.isIgnored(p));
+      for (const file of found.certificates) loadCertificates(file);
+      const files = found.terraform;
       let done = 0;
       for (const file of files) {
         if (!open.has(file)) {
           const text = await fs.promises.readFile(file, 'utf8').then((t) => t.replace(/^\uFEFF/, ''), () => undefined);
-          if (text !== undefined) workspace.setFile(file, text);
+          // The editor may have opened the file while it was being read: its text wins over the disk's.
+          if (text !== undefined && !open.has(file)) workspace.setFile(file, text);
         }
         if (++done % 200 === 0) progress?.report(Math.round((done / files.length) * 100), `${done}/${files.length} files`);
       }
@@ -191,6 +201,13 @@ export function startServer(connection: Connection, options: ServerOptions): voi
           onConfigChanged();
           continue;
         }
+        if (workspace && isCertificateFile(file)) {
+          // Any pin in any module may name this certificate, so everything is linted again.
+          if (change.type === FileChangeType.Deleted) workspace.setCertificates(file, []);
+          else loadCertificates(file);
+          scheduleLintAll();
+          continue;
+        }
         if (!workspace || !isTerraformFile(file) || open.has(file)) continue;
         if (change.type === FileChangeType.Deleted) {
           workspace.removeFile(file);
@@ -206,6 +223,30 @@ export function startServer(connection: Connection, options: ServerOptions): voi
   );
 
   connection.onCodeAction(guard('codeAction', (params: CodeActionParams) => codeActions(params)));
+
+  connection.onHover(
+    guard('hover', ({ textDocument, position }) => {
+      const file = toPath(textDocument.uri);
+      const text = open.get(file)?.getText();
+      return workspace && text !== undefined && isTerraformFile(file) ? trustHover(workspace, file, text, position) : null;
+    }),
+  );
+
+  connection.onCodeLens(
+    guard('codeLens', ({ textDocument }) => {
+      const file = toPath(textDocument.uri);
+      const text = open.get(file)?.getText();
+      return workspace && text !== undefined && isTerraformFile(file) ? trustLenses(workspace, file, text) : [];
+    }),
+  );
+
+  /** Reads a workspace certificate file; refused files (a private key, say) contribute nothing and are not logged. */
+  function loadCertificates(file: string): void {
+    if (!workspace || workspace.isIgnored(file)) return;
+    const bytes = readCertificateFile(file);
+    const result = bytes ? readCertificates(bytes, file) : undefined;
+    workspace.setCertificates(file, result?.ok ? result.certificates : []);
+  }
 
   connection.onShutdown(() => {
     for (const file of open.keys()) workspace?.closeFile(file);
@@ -244,7 +285,15 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     const paths = [...pending];
     lintAllPending = false;
     pending.clear();
-    const result = all ? workspace.lint() : workspace.lint(paths);
+    let result: LintResult;
+    try {
+      result = all ? workspace.lint() : workspace.lint(paths);
+    } catch (e) {
+      // Diagnostics must belong to the latest version: replace the stale ones instead of leaving them up.
+      connection.console.error(`lint failed: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
+      for (const file of new Set([...paths, ...(all ? open.keys() : [])])) if (workspace.has(file)) publishFailure(file);
+      return;
+    }
     const byFile = new Map<string, Finding[]>();
     for (const f of result.findings) {
       const list = byFile.get(f.file) ?? [];
@@ -256,6 +305,8 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     if (all) for (const p of lastFindings.keys()) if (!covered.has(p)) clearDiagnostics(p);
     for (const p of paths) if (!covered.has(p) && workspace.isIgnored(p)) clearDiagnostics(p);
     for (const file of covered) publish(file, byFile.get(file) ?? []);
+    // A change in one file (an overlay, a tfvars value) can change the lens of a backend in another.
+    if (lensRefreshSupported) connection.sendRequest(CodeLensRefreshRequest.type).catch(() => undefined);
   }
 
   function publish(file: string, findings: Finding[]): void {
@@ -264,6 +315,14 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     const index = new LineIndex(text);
     lastFindings.set(file, findings);
     connection.sendDiagnostics({ uri: doc?.uri ?? toUri(file), version: doc?.version, diagnostics: findings.map((f) => toDiagnostic(f, index)) });
+  }
+
+  function publishFailure(file: string): void {
+    const doc = open.get(file);
+    lastFindings.set(file, []);
+    const message = 'apim-tls-lint could not analyse this file: an internal error occurred (see the APIM TLS Lint output).';
+    const range = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+    connection.sendDiagnostics({ uri: doc?.uri ?? toUri(file), version: doc?.version, diagnostics: [{ range, severity: DiagnosticSeverity.Information, source: SOURCE, code: 'internal-error', message }] });
   }
 
   function clearDiagnostics(file: string): void {
