@@ -72,7 +72,7 @@ export function extractFile(tree: Tree, text: string, parser: TerraformParser, v
     if (n.type === 'body') {
       for (const c of n.namedChildren) visit(c);
     } else if (n.type === 'block' && !n.hasError) {
-      const b = readBlock(n, text, true);
+      const b = readBlock(n, text, 0);
       if (b) file.blocks.push(b);
     } else if (n.type === 'attribute' && !n.hasError) {
       const a = readAttribute(n, text);
@@ -144,11 +144,11 @@ function mergeRegions(regions: Located[]): Located[] {
   return out;
 }
 
-function readBody(body: SyntaxNode, text: string, blocks: HclBlock[], attributes: HclAttribute[], min = 0, max = Infinity, topLevel = true): void {
+function readBody(body: SyntaxNode, text: string, blocks: HclBlock[], attributes: HclAttribute[], min = 0, max = Infinity, depth = 0): void {
   for (const c of body.namedChildren) {
     if (!c || c.startIndex < min || c.endIndex > max) continue;
     if (c.type === 'block') {
-      const b = readBlock(c, text, topLevel);
+      const b = readBlock(c, text, depth);
       if (b) blocks.push(b);
     } else if (c.type === 'attribute') {
       const a = readAttribute(c, text);
@@ -169,7 +169,10 @@ function isRelevantBlock(type: string, labels: HclLabel[]): boolean {
   return type === 'resource' && labels.length > 0 && RELEVANT_RESOURCE.test(labels[0].value);
 }
 
-function readBlock(node: SyntaxNode, text: string, topLevel = false): HclBlock | undefined {
+/** Blocks nested deeper than this keep only their header: real configuration nests a few levels, the stack is finite. */
+const MAX_BLOCK_DEPTH = 32;
+
+function readBlock(node: SyntaxNode, text: string, depth = 1): HclBlock | undefined {
   const first = node.namedChild(0);
   if (!first || first.type !== 'identifier') return undefined;
   const block: HclBlock = {
@@ -200,7 +203,7 @@ function readBlock(node: SyntaxNode, text: string, topLevel = false): HclBlock |
         block.bodyEnd = c.startIndex;
         break;
       case 'body':
-        if (!topLevel || isRelevantBlock(block.type, block.labels)) readBody(c, text, block.blocks, block.attributes, 0, Infinity, false);
+        if (depth < MAX_BLOCK_DEPTH && (depth > 0 || isRelevantBlock(block.type, block.labels))) readBody(c, text, block.blocks, block.attributes, 0, Infinity, depth + 1);
         break;
     }
   }
