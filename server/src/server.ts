@@ -24,7 +24,7 @@ import { RULE_IDS } from './core/rules';
 import { UNUSED_DIRECTIVE_CODE } from './core/suppress';
 import { LineIndex } from './core/text';
 import { docsPageUrl, docsUrl, SOURCE, type Finding, type Severity } from './core/types';
-import { isTerraformFile, Workspace } from './core/workspace';
+import { isTerraformFile, Workspace, type LintResult } from './core/workspace';
 import { walkTerraformFiles } from './workspace-files';
 
 export interface ServerOptions {
@@ -91,7 +91,8 @@ export function startServer(connection: Connection, options: ServerOptions): voi
       for (const file of files) {
         if (!open.has(file)) {
           const text = await fs.promises.readFile(file, 'utf8').then((t) => t.replace(/^\uFEFF/, ''), () => undefined);
-          if (text !== undefined) workspace.setFile(file, text);
+          // The editor may have opened the file while it was being read: its text wins over the disk's.
+          if (text !== undefined && !open.has(file)) workspace.setFile(file, text);
         }
         if (++done % 200 === 0) progress?.report(Math.round((done / files.length) * 100), `${done}/${files.length} files`);
       }
@@ -244,7 +245,15 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     const paths = [...pending];
     lintAllPending = false;
     pending.clear();
-    const result = all ? workspace.lint() : workspace.lint(paths);
+    let result: LintResult;
+    try {
+      result = all ? workspace.lint() : workspace.lint(paths);
+    } catch (e) {
+      // Diagnostics must belong to the latest version: replace the stale ones instead of leaving them up.
+      connection.console.error(`lint failed: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
+      for (const file of new Set([...paths, ...(all ? open.keys() : [])])) if (workspace.has(file)) publishFailure(file);
+      return;
+    }
     const byFile = new Map<string, Finding[]>();
     for (const f of result.findings) {
       const list = byFile.get(f.file) ?? [];
@@ -264,6 +273,14 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     const index = new LineIndex(text);
     lastFindings.set(file, findings);
     connection.sendDiagnostics({ uri: doc?.uri ?? toUri(file), version: doc?.version, diagnostics: findings.map((f) => toDiagnostic(f, index)) });
+  }
+
+  function publishFailure(file: string): void {
+    const doc = open.get(file);
+    lastFindings.set(file, []);
+    const message = 'apim-tls-lint could not analyse this file: an internal error occurred (see the APIM TLS Lint output).';
+    const range = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+    connection.sendDiagnostics({ uri: doc?.uri ?? toUri(file), version: doc?.version, diagnostics: [{ range, severity: DiagnosticSeverity.Information, source: SOURCE, code: 'internal-error', message }] });
   }
 
   function clearDiagnostics(file: string): void {
