@@ -2,7 +2,7 @@
 // keep a tree for incremental reparsing; closed files keep only plain extracted blocks (the wasm heap never shrinks).
 import picomatch from 'picomatch';
 import { defaultConfig, type Config } from './config';
-import { extractFile, type HclFile } from './parse/hcl-ast';
+import { extractFile, parseForExtraction, patchFile, type HclFile } from './parse/hcl-ast';
 import type { TerraformParser, Tree } from './parse/terraform-parser';
 import { RULE_LIST } from './rules';
 import type { Report } from './rules/rule';
@@ -11,7 +11,6 @@ import { extractModel, moduleInstances } from './terraform/extract';
 import { buildModules, dirname, isConfigFile, isVarFile, type TfModule, type TfSource } from './terraform/module';
 import type { CertificateInfo } from './certificates/types';
 import type { Backend, Model } from './model';
-import { LineIndex } from './text';
 import type { Finding } from './types';
 
 /** Files larger than this are not parsed; they get one info finding instead. */
@@ -122,29 +121,32 @@ export class Workspace {
     let text = entry.text;
     for (const change of changes) {
       if (entry.tree) {
-        const before = new LineIndex(text);
-        const next = text.slice(0, change.start) + change.text + text.slice(change.end);
-        const after = new LineIndex(next);
-        const newEnd = change.start + change.text.length;
+        // Points without indexing every line of the text twice per keystroke.
+        const start = pointAt(text, change.start);
         entry.tree.edit({
           startIndex: change.start,
           oldEndIndex: change.end,
-          newEndIndex: newEnd,
-          startPosition: point(before, change.start),
-          oldEndPosition: point(before, change.end),
-          newEndPosition: point(after, newEnd),
+          newEndIndex: change.start + change.text.length,
+          startPosition: start,
+          oldEndPosition: pointAt(text, change.end),
+          newEndPosition: advance(start, change.text),
         });
-        text = next;
-      } else {
-        text = text.slice(0, change.start) + change.text + text.slice(change.end);
       }
+      text = text.slice(0, change.start) + change.text + text.slice(change.end);
     }
     entry.text = text;
+    const prev = entry.hcl;
     entry.hcl = undefined;
     this.changed();
     if (entry.tree) {
       const old = entry.tree;
       entry.tree = text.length <= MAX_FILE_SIZE ? this.parser.parse(text, old) : undefined;
+      // One edit in an error-free document: re-read only the top-level blocks it touched.
+      if (prev && entry.tree && changes.length === 1 && prev.blocks.length + prev.attributes.length > 0) {
+        const c = changes[0];
+        const changed = entry.tree.getChangedRanges(old).map((r) => ({ start: r.startIndex, end: r.endIndex }));
+        entry.hcl = patchFile(prev, entry.tree, text, c.start, c.end, c.start + c.text.length, changed);
+      }
       old.delete();
     }
   }
@@ -267,7 +269,7 @@ export class Workspace {
     } else if (entry.tree) {
       entry.hcl = extractFile(entry.tree, entry.text, this.parser, isVarFile(path));
     } else {
-      const tree = this.parser.parse(entry.text);
+      const tree = isConfigFile(path) ? parseForExtraction(this.parser, entry.text) : this.parser.parse(entry.text);
       try {
         entry.hcl = extractFile(tree, entry.text, this.parser, isVarFile(path));
       } finally {
@@ -278,9 +280,23 @@ export class Workspace {
   }
 }
 
-function point(index: LineIndex, offset: number): { row: number; column: number } {
-  const p = index.positionAt(offset);
-  return { row: p.line, column: p.character };
+/** Tree-sitter's point for an offset: rows split at \n only, as tree-sitter counts them. */
+function pointAt(text: string, offset: number): { row: number; column: number } {
+  let row = 0;
+  let lineStart = 0;
+  for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) {
+    row++;
+    lineStart = i + 1;
+  }
+  return { row, column: offset - lineStart };
+}
+
+function advance(p: { row: number; column: number }, inserted: string): { row: number; column: number } {
+  const last = inserted.lastIndexOf('\n');
+  if (last < 0) return { row: p.row, column: p.column + inserted.length };
+  let rows = 0;
+  for (let i = inserted.indexOf('\n'); i >= 0; i = inserted.indexOf('\n', i + 1)) rows++;
+  return { row: p.row + rows, column: inserted.length - last - 1 };
 }
 
 /** The modules of `paths` plus every module linked to them by local module calls, in either direction. */

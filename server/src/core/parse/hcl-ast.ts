@@ -90,6 +90,42 @@ export function extractFile(tree: Tree, text: string, parser: TerraformParser, v
 }
 
 const BLOCK_START = /^(?:resource|data|module|variable|locals|terraform|provider|output|moved|import|check|removed)\b/gm;
+
+/** A top-level block header that can never matter: another provider's resource, a data source, an output... */
+const IRRELEVANT_HEADER = /^(?:(?:resource|data)[ \t]+"(?!azurerm_api_management|azapi_)[^"]*"|output|provider|moved|import|check|removed)\b/;
+
+/**
+ * Parses a closed file for extraction: when it holds blocks that cannot matter (found by scanning for top-level
+ * headers at column 0), only the other parts are parsed, so a lint costs little more than the parse it needs. A
+ * tree with errors is parsed again whole: a header-like line inside a heredoc must not cut a block in two.
+ */
+export function parseForExtraction(parser: TerraformParser, text: string): Tree {
+  const starts: number[] = [];
+  BLOCK_START.lastIndex = 0;
+  for (let m = BLOCK_START.exec(text); m; m = BLOCK_START.exec(text)) starts.push(m.index);
+  if (starts.length < 2) return parser.parse(text);
+  const keep: Located[] = [];
+  let skipped = false;
+  const take = (start: number, end: number) => {
+    const last = keep[keep.length - 1];
+    if (last && last.end === start) last.end = end;
+    else keep.push({ start, end });
+  };
+  if (starts[0] > 0) take(0, starts[0]);
+  for (let i = 0; i < starts.length; i++) {
+    const start = starts[i];
+    const end = i + 1 < starts.length ? starts[i + 1] : text.length;
+    if (IRRELEVANT_HEADER.test(text.slice(start, Math.min(end, start + 200)))) skipped = true;
+    else take(start, end);
+  }
+  if (!skipped) return parser.parse(text);
+  if (keep.length === 0) return parser.parse('');
+  const rows = new RowIndex(text);
+  const tree = parser.parseRanges(text, keep, (o) => rows.rowOf(o));
+  if (!tree.rootNode.hasError) return tree;
+  tree.delete();
+  return parser.parse(text);
+}
 const ATTRIBUTE_OR_BLOCK_START = /^(?:(?:resource|data|module|variable|locals|terraform|provider|output)\b|[A-Za-z_][\w-]*[ \t]*=)/gm;
 
 /**
@@ -106,7 +142,7 @@ function recoverRegion(region: Located, text: string, parser: TerraformParser, f
     const start = starts[i];
     const end = i + 1 < starts.length ? starts[i + 1] : region.end;
     if (end <= start) continue;
-    const tree = parser.parseRange(text, start, end, rows.rowOf(start), rows.rowOf(end));
+    const tree = parser.parseRanges(text, [{ start, end }], (o) => rows.rowOf(o));
     try {
       const body = tree.rootNode.namedChildren.find((c) => c?.type === 'body');
       if (body) readBody(body, text, file.blocks, file.attributes, start, end);
@@ -116,7 +152,7 @@ function recoverRegion(region: Located, text: string, parser: TerraformParser, f
   }
 }
 
-class RowIndex {
+export class RowIndex {
   private readonly breaks: number[] = [];
   constructor(text: string) {
     for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) this.breaks.push(i);
@@ -144,14 +180,16 @@ function mergeRegions(regions: Located[]): Located[] {
   return out;
 }
 
-function readBody(body: SyntaxNode, text: string, blocks: HclBlock[], attributes: HclAttribute[], min = 0, max = Infinity, depth = 0): void {
+function readBody(body: SyntaxNode, text: string, blocks: HclBlock[], attributes: HclAttribute[], min = 0, max = Infinity, depth = 0, skim = false): void {
+  const bounded = min > 0 || max !== Infinity;
   for (const c of body.namedChildren) {
-    if (!c || c.startIndex < min || c.endIndex > max) continue;
-    if (c.type === 'block') {
-      const b = readBlock(c, text, depth);
+    if (!c || (bounded && (c.startIndex < min || c.endIndex > max))) continue;
+    const type = c.type;
+    if (type === 'block') {
+      const b = readBlock(c, text, depth, skim);
       if (b) blocks.push(b);
-    } else if (c.type === 'attribute') {
-      const a = readAttribute(c, text);
+    } else if (type === 'attribute') {
+      const a = readAttribute(c, text, skim);
       if (a) attributes.push(a);
     }
   }
@@ -169,10 +207,30 @@ function isRelevantBlock(type: string, labels: HclLabel[]): boolean {
   return type === 'resource' && labels.length > 0 && RELEVANT_RESOURCE.test(labels[0].value);
 }
 
+/**
+ * Inside a relevant resource, only these attributes' values and these nested blocks' bodies are read: the ones
+ * terraform/resources.ts and extract.ts look at. Other attributes keep their name and span (so edits can still
+ * find them) with an opaque value. Reading every value costs as much as a third of the parse; this keeps a full
+ * lint within its budget of 1.25 parses. A reader that needs another attribute must add it here.
+ */
+const MODEL_ATTRIBUTES = new Set([
+  'name', 'url', 'api_management_name', 'resource_group_name', 'parent_id', 'resource_id', 'type', 'body', 'for_each',
+  'count', 'depends_on', 'sku_name', 'store_name', 'replace_triggered_by', 'iterator', 'validate_certificate_chain',
+  'validate_certificate_name',
+]);
+const MODEL_SWITCH = /^(backend_|enable_backend_|enable_triple_des|tls_.*_ciphers_enabled$|triple_des)/;
+const MODEL_BLOCKS = new Set(['tls', 'dynamic', 'content', 'security', 'certificate', 'lifecycle']);
+
+function isModelAttribute(name: string): boolean {
+  return MODEL_ATTRIBUTES.has(name) || MODEL_SWITCH.test(name);
+}
+
 /** Blocks nested deeper than this keep only their header: real configuration nests a few levels, the stack is finite. */
 const MAX_BLOCK_DEPTH = 32;
 
-function readBlock(node: SyntaxNode, text: string, depth = 1): HclBlock | undefined {
+function readBlock(node: SyntaxNode, text: string, depth = 1, skim = false): HclBlock | undefined {
+  const fast = readBlockFromText(node, text, depth, skim);
+  if (fast) return fast;
   const first = node.namedChild(0);
   if (!first || first.type !== 'identifier') return undefined;
   const block: HclBlock = {
@@ -203,18 +261,32 @@ function readBlock(node: SyntaxNode, text: string, depth = 1): HclBlock | undefi
         block.bodyEnd = c.startIndex;
         break;
       case 'body':
-        if (depth < MAX_BLOCK_DEPTH && (depth > 0 || isRelevantBlock(block.type, block.labels))) readBody(c, text, block.blocks, block.attributes, 0, Infinity, depth + 1);
+        if (readsBody(block, depth, skim)) readBody(c, text, block.blocks, block.attributes, 0, Infinity, depth + 1, skim || (depth === 0 && block.type === 'resource'));
         break;
     }
   }
   return block;
 }
 
-function readAttribute(node: SyntaxNode, text: string): HclAttribute | undefined {
+const NAME = /[A-Za-z_][\w-]*/y;
+
+function readAttribute(node: SyntaxNode, text: string, skim = false): HclAttribute | undefined {
+  const value = (name: string, exprNode: SyntaxNode): Expr => (skim && !isModelAttribute(name) ? other(exprNode) : readExpr(exprNode, text));
+  // The usual `name = expression`: the name from the text, the expression as the last named child.
+  const start = node.startIndex;
+  NAME.lastIndex = start;
+  const m = NAME.exec(text);
+  if (m) {
+    const named = node.namedChildren;
+    const last = named[named.length - 1];
+    if (named.length === 2 && last && last.type === 'expression' && named[0]!.startIndex === start) {
+      return { name: m[0], start, end: node.endIndex, nameEnd: start + m[0].length, expr: value(m[0], last) };
+    }
+  }
   const name = node.namedChild(0);
   const exprNode = node.namedChildren.find((c) => c?.type === 'expression');
   if (!name || name.type !== 'identifier' || !exprNode) return undefined;
-  return { name: name.text, start: node.startIndex, end: node.endIndex, nameEnd: name.endIndex, expr: readExpr(exprNode, text) };
+  return { name: name.text, start: node.startIndex, end: node.endIndex, nameEnd: name.endIndex, expr: value(name.text, exprNode) };
 }
 
 function other(n: SyntaxNode): Expr {
@@ -226,7 +298,14 @@ const MAX_EXPR_DEPTH = 64;
 
 export function readExpr(node: SyntaxNode, text: string, depth = 0): Expr {
   if (depth > MAX_EXPR_DEPTH) return other(node);
-  if (node.type === 'expression' || node.type === 'literal_value' || node.type === 'collection_value') {
+  const type = node.type;
+  if (type === 'expression') {
+    // Most values are a plain literal or a dotted reference: read those from the text, without walking the
+    // nodes below (each node access crosses into wasm; walking every node costs a third of the parse).
+    const fast = simpleExpr(text, node.startIndex, node.endIndex);
+    if (fast) return fast;
+  }
+  if (type === 'expression' || type === 'literal_value' || type === 'collection_value') {
     // `expression` wraps either one child, or a variable_expr followed by get_attr/index/splat traversals.
     const first = node.namedChild(0);
     if (!first) return other(node);
@@ -349,4 +428,116 @@ function stringLitValue(node: SyntaxNode): string {
   return out.replace(/\\(["\\nrt]|u[0-9a-fA-F]{4})/g, (_, e: string) =>
     e === 'n' ? '\n' : e === 'r' ? '\r' : e === 't' ? '\t' : e.length > 1 ? String.fromCharCode(parseInt(e.slice(1), 16)) : e,
   );
+}
+
+const HEADER = /([A-Za-z_][\w-]*)((?:[ \t]+(?:"[^"\\$%\r\n]*"|[A-Za-z_][\w-]*))*)[ \t]*\{/y;
+const LABEL = /"([^"]*)"|[A-Za-z_][\w-]*/g;
+
+/** readBlock for the usual `type "label" name {` header, read from the text; undefined for anything else. */
+function readsBody(block: HclBlock, depth: number, skim: boolean): boolean {
+  if (depth >= MAX_BLOCK_DEPTH) return false;
+  if (depth === 0) return isRelevantBlock(block.type, block.labels);
+  return !skim || MODEL_BLOCKS.has(block.type);
+}
+
+function readBlockFromText(node: SyntaxNode, text: string, depth: number, skim: boolean): HclBlock | undefined {
+  const start = node.startIndex;
+  const end = node.endIndex;
+  HEADER.lastIndex = start;
+  const m = HEADER.exec(text);
+  if (!m || text.charCodeAt(end - 1) !== 125 || node.hasError) return undefined;
+  const typeEnd = start + m[1].length;
+  const labels: HclLabel[] = [];
+  LABEL.lastIndex = 0;
+  for (let l = LABEL.exec(m[2]); l; l = LABEL.exec(m[2])) {
+    const at = typeEnd + l.index;
+    labels.push({ value: l[1] ?? l[0], start: at, end: at + l[0].length });
+  }
+  const block: HclBlock = { type: m[1], start, end, typeEnd, labels, bodyStart: HEADER.lastIndex, bodyEnd: end - 1, attributes: [], blocks: [] };
+  if (readsBody(block, depth, skim)) {
+    const named = node.namedChildren;
+    for (let i = named.length - 2; i > 0; i--) {
+      const c = named[i];
+      if (c?.type === 'body') {
+        readBody(c, text, block.blocks, block.attributes, 0, Infinity, depth + 1, skim || (depth === 0 && block.type === 'resource'));
+        break;
+      }
+      if (c?.type === 'block_start') break;
+    }
+  }
+  return block;
+}
+
+const NUMBER = /^\d+(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
+const DOTTED = /^[A-Za-z_][A-Za-z0-9_-]*(?:\.[A-Za-z_][A-Za-z0-9_-]*)*$/;
+const PLAIN_STRING = /^"[^"\\$%\r\n]*"$/;
+
+/** The Expr readExpr would build, for literals and dotted references, from the text alone; else undefined. */
+function simpleExpr(text: string, start: number, end: number): Expr | undefined {
+  if (end - start > 200) return undefined;
+  const s = text.slice(start, end);
+  if (s === 'true' || s === 'false') return { kind: 'literal', value: s === 'true', quoted: false, start, end };
+  if (s === 'null') return { kind: 'literal', value: null, quoted: false, start, end };
+  if (NUMBER.test(s)) return { kind: 'literal', value: Number(s), quoted: false, start, end };
+  if (PLAIN_STRING.test(s)) return { kind: 'literal', value: s.slice(1, -1), quoted: true, start, end };
+  if (DOTTED.test(s)) {
+    const [root, ...path] = s.split('.');
+    return { kind: 'ref', root, path, start, end };
+  }
+  return undefined;
+}
+
+/**
+ * After one edit of an error-free document, re-reads only the top-level blocks and attributes that the edit or
+ * the reparse touched (`changed`: the tree's changed ranges, new offsets) and shifts the others by the edit's
+ * length change. Undefined when the whole file must be extracted again.
+ */
+export function patchFile(prev: HclFile, tree: Tree, text: string, lo: number, hiOld: number, hiNew: number, changed: Located[]): HclFile | undefined {
+  if (prev.hasErrors || tree.rootNode.hasError) return undefined;
+  const delta = hiNew - hiOld;
+  let from = lo;
+  let to = hiNew;
+  for (const r of changed) {
+    from = Math.min(from, r.start);
+    to = Math.max(to, r.end);
+  }
+  const file: HclFile = { blocks: [], attributes: [], hasErrors: false };
+  const carry = <T extends Located>(items: T[], out: T[]) => {
+    for (const x of items) {
+      if (x.end < lo) {
+        if (x.end < from) out.push(x);
+      } else if (x.start > hiOld && x.start + delta > to) out.push(shifted(x, delta));
+    }
+  };
+  carry(prev.blocks, file.blocks);
+  carry(prev.attributes, file.attributes);
+  const body = tree.rootNode.namedChildren.find((c) => c?.type === 'body');
+  for (const c of body?.namedChildren ?? []) {
+    if (!c || c.endIndex < from || c.startIndex > to) continue;
+    const type = c.type;
+    if (type === 'block') {
+      const b = readBlock(c, text, 0);
+      if (b) file.blocks.push(b);
+    } else if (type === 'attribute') {
+      const a = readAttribute(c, text);
+      if (a) file.attributes.push(a);
+    }
+  }
+  file.blocks.sort((a, b) => a.start - b.start);
+  file.attributes.sort((a, b) => a.start - b.start);
+  for (const list of [file.blocks, file.attributes] as Located[][]) {
+    for (let i = 1; i < list.length; i++) if (list[i].start < list[i - 1].end) return undefined;
+  }
+  return file;
+}
+
+const OFFSET_KEYS = new Set(['start', 'end', 'typeEnd', 'bodyStart', 'bodyEnd', 'nameEnd', 'keyStart', 'keyEnd']);
+
+/** A deep copy with every offset moved by `delta` (a copy: the previous analysis may still hold the original). */
+function shifted<T>(value: T, delta: number): T {
+  if (Array.isArray(value)) return value.map((v) => shifted(v, delta)) as T;
+  if (value === null || typeof value !== 'object') return value;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) out[k] = typeof v === 'number' && OFFSET_KEYS.has(k) ? v + delta : shifted(v, delta);
+  return out as T;
 }

@@ -8,8 +8,11 @@ export type Tree = TS.Tree;
 export interface TerraformParser {
   /** Parses `text`; with `oldTree` (already `edit`ed) the parse is incremental. */
   parse(text: string, oldTree?: Tree): Tree;
-  /** Parses only `[start, end)` of `text`, keeping offsets absolute (for recovery after damage). */
-  parseRange(text: string, start: number, end: number, startRow: number, endRow: number): Tree;
+  /**
+   * Parses only the given line-aligned ranges of `text` (sorted, disjoint), keeping offsets absolute: for recovery
+   * after damage, and to skip blocks that cannot matter. `rowOf` maps an offset to its 0-based line.
+   */
+  parseRanges(text: string, ranges: ReadonlyArray<{ start: number; end: number }>, rowOf: (offset: number) => number): Tree;
 }
 
 /** Where the two wasm files are: one folder holding both (the bundle's dist/), or each file's own path. */
@@ -39,14 +42,14 @@ export async function loadTerraformParser(location: WasmLocation): Promise<Terra
       if (!tree) throw new Error('tree-sitter returned no tree');
       return tree;
     },
-    parseRange(text, start, end, startRow, endRow) {
-      const range: TS.Range = {
-        startIndex: start,
-        endIndex: end,
-        startPosition: { row: startRow, column: 0 },
-        endPosition: { row: endRow, column: 0 },
-      };
-      const tree = parser.parse(text, null, { includedRanges: [range] });
+    parseRanges(text, ranges, rowOf) {
+      const includedRanges: TS.Range[] = ranges.map((r) => ({
+        startIndex: r.start,
+        endIndex: r.end,
+        startPosition: { row: rowOf(r.start), column: 0 },
+        endPosition: { row: rowOf(r.end), column: 0 },
+      }));
+      const tree = parser.parse(text, null, { includedRanges });
       if (!tree) throw new Error('tree-sitter returned no tree');
       return tree;
     },
