@@ -2,6 +2,7 @@
 // the server; the client only wires VS Code to it.
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import { registerCommands } from './commands';
 import { ServerStatus } from './status';
 
 /** What `activate` returns; the editor tests reach the running client through it. */
@@ -74,6 +75,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<ApimTl
   context.subscriptions.push(
     vscode.commands.registerCommand('apimTls.restartServer', restartServer),
     vscode.commands.registerCommand('apimTls.showOutput', () => output.show(true)),
+    ...registerCommands(() => client),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('apimTls.enable')) void serialize(() => (enabled() ? start() : stop())).catch(() => undefined);
     }),

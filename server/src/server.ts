@@ -28,12 +28,17 @@ import { docsPageUrl, docsUrl, SOURCE, type Finding, type Severity } from './cor
 import { isTerraformFile, Workspace, type LintResult } from './core/workspace';
 import { isCertificateFile, readCertificates } from './core/certificates/read';
 import { trustHover, trustLenses } from './trust-views';
+import { executeCommand } from './commands';
+import { PIN_BACKEND_FROM_CA_FILE, SERVER_COMMANDS, type PinBackendFromCaFileArgs } from './custom-messages';
 import { readCertificateFile, walkWorkspaceFiles } from './workspace-files';
 
 export interface ServerOptions {
   /** The folder holding tree-sitter.wasm and tree-sitter-terraform.wasm. */
   wasmDir: string;
 }
+
+/** The findings a pin resolves (DESIGN §3); it is the preferred fix of APIM001 and APIM003. */
+const PIN_RULES = new Set(['APIM001', 'APIM002', 'APIM003']);
 
 const SEVERITY: Record<Severity, DiagnosticSeverity> = {
   error: DiagnosticSeverity.Error,
@@ -78,6 +83,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
         hoverProvider: true,
         codeLensProvider: { resolveProvider: false },
+        executeCommandProvider: { commands: [...SERVER_COMMANDS] },
       },
       serverInfo: { name: 'apim-tls-lint', version: '0.1.0' },
     };
@@ -224,6 +230,13 @@ export function startServer(connection: Connection, options: ServerOptions): voi
 
   connection.onCodeAction(guard('codeAction', (params: CodeActionParams) => codeActions(params)));
 
+  connection.onExecuteCommand((params) =>
+    executeCommand(
+      { connection, workspace: () => workspace, rootDir: () => rootDir, textOf: (file) => open.get(file)?.getText() ?? workspace?.textOf(file), uriOf, toPath },
+      params,
+    ),
+  );
+
   connection.onHover(
     guard('hover', ({ textDocument, position }) => {
       const file = toPath(textDocument.uri);
@@ -361,9 +374,11 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     const start = index.offsetAt(params.range.start);
     const end = index.offsetAt(params.range.end);
     const actions: CodeAction[] = [];
+    const pins = new Map<string, CodeAction>();
     for (const f of lastFindings.get(file) ?? []) {
       if (f.end < start || f.start > end) continue;
       const diagnostic = toDiagnostic(f, index);
+      if (PIN_RULES.has(f.ruleId)) addPinAction(pins, f, diagnostic, file, doc?.uri ?? uriOf(file));
       for (const fix of f.fixes) {
         const changes: Record<string, LspTextEdit[]> = {};
         for (const e of fix.edits) {
@@ -373,8 +388,33 @@ export function startServer(connection: Connection, options: ServerOptions): voi
         actions.push({ title: fix.title, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], isPreferred: fix.isPreferred, edit });
       }
     }
+    actions.push(...pins.values());
     // Safe fixes first, suppressions last, as ESLint orders them.
     return actions.sort((a, b) => Number(b.isPreferred) - Number(a.isPreferred));
+  }
+
+  /**
+   * The pin needs a certificate file, which only the client can ask for: the action runs the client command. One
+   * action per backend, however many of its findings the range covers.
+   */
+  function addPinAction(pins: Map<string, CodeAction>, f: Finding, diagnostic: Diagnostic, file: string, uri: string): void {
+    const backend = workspace?.backendsIn(file).find((b) => b.block.start <= f.start && f.end <= b.block.end);
+    const key = backend?.name ?? `${f.start}`;
+    const existing = pins.get(key);
+    const preferred = f.ruleId !== 'APIM002';
+    if (existing) {
+      existing.diagnostics!.push(diagnostic);
+      existing.isPreferred ||= preferred;
+      return;
+    }
+    const args: PinBackendFromCaFileArgs = { uri, position: diagnostic.range.start };
+    pins.set(key, {
+      title: 'Pin issuing CA from certificate file…',
+      kind: CodeActionKind.QuickFix,
+      diagnostics: [diagnostic],
+      isPreferred: preferred,
+      command: { title: 'Pin issuing CA from certificate file…', command: PIN_BACKEND_FROM_CA_FILE, arguments: [args] },
+    });
   }
 
   function rangeIn(file: string, start: number, end: number) {

@@ -1,5 +1,5 @@
 // Command-line arguments: `apim-tls-lint [paths...] [--format text|json|sarif] [--config FILE]
-// [--fail-on error|warning|info|never]`, plus --help and --version. Pure: no I/O, so every usage error is testable.
+// [--fail-on error|warning|info|never]`, `apim-tls-lint thumbprint FILE`, plus --help and --version. Pure: no I/O, so every usage error is testable.
 
 export type Format = 'text' | 'json' | 'sarif';
 export type FailOn = 'error' | 'warning' | 'info' | 'never';
@@ -11,12 +11,13 @@ export interface CliOptions {
   failOn: FailOn;
 }
 
-export type ParsedArgs = { kind: 'help' } | { kind: 'version' } | { kind: 'run'; options: CliOptions };
+export type ParsedArgs = { kind: 'help' } | { kind: 'version' } | { kind: 'run'; options: CliOptions } | { kind: 'thumbprint'; file: string };
 
 /** A mistake in the command line; the CLI prints it with a pointer to --help and exits 2. */
 export class UsageError extends Error {}
 
 export const USAGE = `Usage: apim-tls-lint [paths...] [options]
+       apim-tls-lint thumbprint FILE
 
 Lints Terraform (.tf, .tofu, .tfvars) for Azure API Management backend TLS trust problems.
 Paths are files or directories (searched recursively); the default is the current directory.
@@ -28,6 +29,11 @@ Options:
   -h, --help                           show this help
   -v, --version                        show the version
 
+thumbprint FILE prints one line per certificate in FILE (PEM, DER, PEM bundle or PKCS#7):
+  SHA1  subject  CA|leaf  notAfter
+with the SHA-1 as APIM wants it (40 uppercase hex digits); a file it refuses (a private key, PFX, CSR, CRL,
+no certificate) exits 2 with the reason. To lint a folder named thumbprint, write ./thumbprint.
+
 Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it, 2 usage, configuration or I/O error.
 `;
 
@@ -35,6 +41,7 @@ const FORMATS: readonly Format[] = ['text', 'json', 'sarif'];
 const FAIL_ON: readonly FailOn[] = ['error', 'warning', 'info', 'never'];
 
 export function parseArgs(argv: readonly string[]): ParsedArgs {
+  if (argv[0] === 'thumbprint') return parseThumbprint(argv.slice(1));
   const options: CliOptions = { paths: [], format: 'text', failOn: 'warning' };
   let wantsVersion = false;
   for (let i = 0; i < argv.length; i++) {
@@ -82,6 +89,15 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
   if (wantsVersion) return { kind: 'version' };
   if (options.paths.length === 0) options.paths.push('.');
   return { kind: 'run', options };
+}
+
+function parseThumbprint(argv: readonly string[]): ParsedArgs {
+  if (argv.some((a) => a === '-h' || a === '--help')) return { kind: 'help' };
+  const files = argv[0] === '--' ? argv.slice(1) : argv;
+  const option = files.find((a) => a.startsWith('-') && a !== '-' && argv[0] !== '--');
+  if (option) throw new UsageError(`Unknown option ${option} for thumbprint.`);
+  if (files.length !== 1) throw new UsageError(files.length ? 'thumbprint takes one certificate file.' : 'thumbprint needs a certificate file.');
+  return { kind: 'thumbprint', file: files[0] };
 }
 
 function oneOf<T extends string>(flag: string, value: string, allowed: readonly T[]): T {

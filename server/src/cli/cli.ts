@@ -11,6 +11,7 @@ import { formatJson } from './format-json';
 import { formatSarif } from './format-sarif';
 import { formatText } from './format-text';
 import { SEVERITY_RANK, compareReported, type Location, type Reported } from './report';
+import { runThumbprint } from './thumbprint';
 
 export interface CliIo {
   stdout(text: string): void;
@@ -42,6 +43,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     io.stdout(`${cliVersion()}\n`);
     return EXIT_CLEAN;
   }
+  if (parsed.kind === 'thumbprint') return runThumbprint(parsed.file, io);
   const { options } = parsed;
 
   let collected: Collected;

@@ -1,5 +1,5 @@
-// The CLI's only contact with the disk: the Terraform files below the paths given and the certificate files among
-// them, the configuration that governs each of them (the nearest .apim-tls-lint.json upward, or --config) with its
+// The CLI's contact with the disk when it lints (thumbprint.ts reads the one file it is given): the Terraform files
+// below the paths given and the certificate files among them, the configuration that governs each of them (the nearest .apim-tls-lint.json upward, or --config) with its
 // ignore and varFiles globs, the package's version and the folder of the wasm files the parser loads.
 import * as fs from 'node:fs';
 import * as path from 'node:path';

@@ -10,6 +10,7 @@ import { applySuppressions } from './suppress';
 import { extractModel, moduleInstances } from './terraform/extract';
 import { buildModules, dirname, isConfigFile, isVarFile, type TfModule, type TfSource } from './terraform/module';
 import type { CertificateInfo } from './certificates/types';
+import { planPinEdit, type PinPlan, type PinRequest } from './fixes/pin';
 import type { Backend, Model } from './model';
 import type { Finding } from './types';
 
@@ -218,6 +219,33 @@ export class Workspace {
     return this.analyse([path]).model.backends.filter((b) => b.block.file === path);
   }
 
+  /**
+   * The edit that pins the backend at `request.offset` (in its block, or on a value one of its findings points at)
+   * to `request.certificate`, over every file of the backend's module. Nothing is changed here: the caller applies it.
+   */
+  planPin(request: PinRequest): PinPlan {
+    if (!this.entries.has(request.file)) return { ok: false, reason: `${request.file} is not a file of the workspace.` };
+    const { model } = this.analyse([request.file]);
+    const backend = backendAt(model, request.file, request.offset);
+    if (!backend) {
+      return { ok: false, reason: 'There is no backend here: place the cursor in an azurerm_api_management_backend block or on one of its findings.' };
+    }
+    const instances = model.backends.filter((b) => b.block.file === backend.block.file && b.block.start === backend.block.start);
+    const dir = dirname(backend.block.file);
+    const files: Array<{ path: string; text: string; hcl: HclFile }> = [];
+    for (const [path, entry] of this.entries) {
+      if (!isConfigFile(path) || dirname(path) !== dir || this.ignore(path) || entry.text.length > MAX_FILE_SIZE) continue;
+      // Parsed in full, not through the relevance filter: a versions.tf holding only `terraform {}` matters here.
+      const tree = this.parser.parse(entry.text);
+      try {
+        files.push({ path, text: entry.text, hcl: extractFile(tree, entry.text, this.parser) });
+      } finally {
+        tree.delete();
+      }
+    }
+    return planPinEdit({ backend, instances, dependsOn: model.dependsOn, files }, request.certificate);
+  }
+
   allCertificates(): CertificateInfo[] {
     return [...this.certificates.values()].flat();
   }
@@ -278,6 +306,14 @@ export class Workspace {
     }
     return entry.hcl;
   }
+}
+
+/** The backend whose block holds `offset` (the innermost), else one whose URL or flag value is written there. */
+function backendAt(model: Model, file: string, offset: number): Backend | undefined {
+  const inside = (span: { file: string; start: number; end: number } | undefined) => !!span && span.file === file && span.start <= offset && offset <= span.end;
+  const blocks = model.backends.filter((b) => inside(b.block)).sort((a, b) => b.block.start - a.block.start);
+  if (blocks.length) return blocks[0];
+  return model.backends.find((b) => [b.validateChain, b.validateName, b.url].some((bound) => inside(bound?.val.span) || inside(bound?.consumer)));
 }
 
 /** Tree-sitter's point for an offset: rows split at \n only, as tree-sitter counts them. */

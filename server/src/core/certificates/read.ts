@@ -137,7 +137,19 @@ function certificateInfo(der: Uint8Array, file: string, index: number): Certific
       notAfter: cert.notAfter,
       sha1: createHash('sha1').update(der).digest('hex').toUpperCase(),
       sha256: createHash('sha256').update(der).digest('hex').toUpperCase(),
+      subjectKeyId: keyId(() => cert.getExtension(x509.SubjectKeyIdentifierExtension)?.keyId),
+      authorityKeyId: keyId(() => cert.getExtension(x509.AuthorityKeyIdentifierExtension)?.keyId),
     };
+  } catch {
+    return undefined;
+  }
+}
+
+/** A key identifier as uppercase hex; a malformed extension leaves it unknown rather than failing the read. */
+function keyId(read: () => string | undefined): string | undefined {
+  try {
+    const id = read();
+    return id ? id.toUpperCase() : undefined;
   } catch {
     return undefined;
   }

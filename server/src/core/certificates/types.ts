@@ -13,6 +13,10 @@ export interface CertificateInfo {
   /** SHA-1 of the DER bytes, 40 uppercase hex digits: APIM's thumbprint form. */
   sha1: string;
   sha256: string;
+  /** The subjectKeyIdentifier extension, uppercase hex, when the certificate has one. */
+  subjectKeyId?: string;
+  /** The keyIdentifier of the authorityKeyIdentifier extension, uppercase hex, when present. */
+  authorityKeyId?: string;
 }
 
 export type CertificateReadResult = { ok: true; certificates: CertificateInfo[] } | { ok: false; reason: string };

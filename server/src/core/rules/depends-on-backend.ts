@@ -1,5 +1,6 @@
 import type { Backend, DependsOnRef, Model, Overlay } from '../model';
 import { hclString, replace } from '../fixes/hcl';
+import { referenceIndex } from '../fixes/terraform-edits';
 import type { Rule } from './rule';
 
 export const dependsOnBackend: Rule = {
@@ -13,7 +14,7 @@ export const dependsOnBackend: Rule = {
     for (const ref of model.dependsOn) {
       const text = ctx.textOf(ref.span.file);
       const written = text?.slice(ref.span.start, ref.span.end).trim() ?? ref.address;
-      const index = indexOf(written);
+      const index = referenceIndex(written);
       const target = pinnedTarget(model, ref, index.key);
       if (!target) continue;
       const { overlays } = target;
@@ -74,22 +75,6 @@ function replacement(index: string | undefined, target: Target): string | undefi
   const keys = [...new Set(target.overlays.map((o) => o.key))];
   if (index && keys.length === 1 && keys[0] !== undefined) return `${address}[${hclString(keys[0])}]`;
   return address;
-}
-
-/** The index a reference is written with (`["eu"]`, `[each.key]`), and its key when that is a literal. */
-function indexOf(written: string): { text?: string; key?: string } {
-  const m = /^[\w-]+\.[\w-]+\s*(\[([\s\S]*)\])\s*$/.exec(written);
-  if (!m) return {};
-  const inner = m[2].trim();
-  if (/^\d+$/.test(inner)) return { text: m[1], key: inner };
-  if (/^"(?:[^"\\$%]|\\.)*"$/.test(inner)) {
-    try {
-      return { text: m[1], key: String(JSON.parse(inner)) };
-    } catch {
-      return { text: m[1] };
-    }
-  }
-  return { text: m[1] };
 }
 
 function dirOf(file: string): string {

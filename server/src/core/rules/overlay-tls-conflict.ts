@@ -1,5 +1,5 @@
 import type { Backend, BlockSpan, Overlay } from '../model';
-import { removeLines } from '../fixes/hcl';
+import { removeTlsBlock } from '../fixes/terraform-edits';
 import type { Span } from '../types';
 import type { Rule } from './rule';
 
@@ -24,7 +24,7 @@ export const overlayTlsConflict: Rule = {
             `${resourceName(backend)} keeps a tls block while ${resourceName(overlay)} sets properties.tls. azurerm writes the backend with a ` +
             'full PUT from its own fields, so the two overwrite each other on every apply; remove the block and let the overlay own properties.tls.',
           related: [{ ...overlay.tls!.consumer, message: `${overlay.name} sets properties.tls here` }],
-          fixes: text === undefined ? [] : [{ title: 'Remove the tls block', kind: 'fix', isPreferred: true, edits: [removeLines(block.file, text, block.start, block.end)] }],
+          fixes: text === undefined ? [] : [{ title: 'Remove the tls block', kind: 'fix', isPreferred: true, edits: [removeTlsBlock(block, text)] }],
         });
       }
     }
