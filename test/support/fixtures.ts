@@ -9,7 +9,8 @@ import { parseConfig, CONFIG_FILE_NAME } from '../../server/src/core/config';
 import { RULE_IDS } from '../../server/src/core/rules';
 import { LineIndex } from '../../server/src/core/text';
 import type { Finding, TextEdit } from '../../server/src/core/types';
-import { Workspace, isTerraformFile } from '../../server/src/core/workspace';
+import { Workspace } from '../../server/src/core/workspace';
+import { isLintedFile } from '../../server/src/core/formats';
 import { testParser } from './parser';
 
 export interface Expectation {
@@ -51,7 +52,7 @@ export function fixtureFiles(fixture: string): string[] {
     for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
       const p = path.join(dir, e.name);
       if (e.isDirectory()) walk(p);
-      else if (isTerraformFile(p) && !isFixedFile(p)) out.push(p);
+      else if (isLintedFile(p) && !isFixedFile(p)) out.push(p);
     }
   };
   walk(fixture);

@@ -11,6 +11,7 @@ import { readCertificates } from '../../server/src/core/certificates/read';
 import type { CertificateInfo } from '../../server/src/core/certificates/types';
 import { HOST_PLACEHOLDER, type PinPlan } from '../../server/src/core/fixes/pin';
 import { applyEdits, fixedPathOf, fixtureFiles, lintTexts, toPosix } from '../support/fixtures';
+import { formatOf } from '../../server/src/core/formats';
 import { hclAccepts } from '../support/hcl';
 import { makeChain } from '../support/certs';
 import { REPO_ROOT, testParser } from '../support/parser';
@@ -48,7 +49,7 @@ describe('pin edit fixtures', () => {
     const dir = path.join(PIN_FIXTURES, shape);
     test(`${shape}: the pin gives the .fixed text, parses, re-lints clean and is idempotent`, async () => {
       const request = JSON.parse(fs.readFileSync(path.join(dir, 'request.json'), 'utf8')) as PinFixtureRequest;
-      const files = fixtureFiles(dir);
+      const files = fixtureFiles(dir).filter((f) => formatOf(f) === 'terraform');
       const texts = new Map(files.map((f) => [toPosix(f), fs.readFileSync(f, 'utf8')] as const));
       const file = toPosix(path.join(dir, request.file));
       const certificate = certificateOf(request.certificate);

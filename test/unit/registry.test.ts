@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import { describe, test } from 'node:test';
 import { RULES, RULE_IDS } from '../../server/src/core/rules';
 import { docsUrl } from '../../server/src/core/types';
+import { ALL_FORMATS, formatOf } from '../../server/src/core/formats';
 import { fixtureFiles, readExpectations } from '../support/fixtures';
 import { REPO_ROOT } from '../support/parser';
 
@@ -32,22 +33,29 @@ describe('rule registry', () => {
     }
   });
 
-  test('every rule has a firing and a clean fixture, and every fixture folder is a rule', () => {
+  test('every rule has a firing and a clean fixture per format it supports, and every fixture folder is a rule', () => {
     const dirs = fs.readdirSync(path.join(REPO_ROOT, 'test', 'fixtures', 'rules'));
     assert.deepEqual([...dirs].sort(), [...RULE_IDS].sort());
-    for (const id of RULE_IDS) {
+    for (const rule of RULES) {
+      const id = rule.id;
       const dir = path.join(REPO_ROOT, 'test', 'fixtures', 'rules', id);
-      let firing = 0;
-      let clean = 0;
+      const firing = new Set<string>();
+      const clean = new Set<string>();
       for (const name of fs.readdirSync(dir)) {
         if (/\.fixed\./.test(name)) continue;
         const files = fixtureFiles(path.join(dir, name));
         const annotations = files.flatMap((f) => readExpectations(f, fs.readFileSync(f, 'utf8')));
-        if (annotations.some((a) => a.ruleId === id)) firing++;
-        else if (annotations.length === 0) clean++;
+        const formats = new Set(files.map((f) => formatOf(f)));
+        for (const format of formats) {
+          if (!format) continue;
+          if (annotations.some((a) => a.ruleId === id && formatOf(a.file) === format)) firing.add(format);
+          else if (annotations.length === 0) clean.add(format);
+        }
       }
-      assert.ok(firing > 0, `${id} has a firing fixture`);
-      assert.ok(clean > 0, `${id} has a clean fixture`);
+      for (const format of rule.formats ?? ALL_FORMATS) {
+        assert.ok(firing.has(format), `${id} has a firing ${format} fixture`);
+        assert.ok(clean.has(format), `${id} has a clean ${format} fixture`);
+      }
     }
   });
 

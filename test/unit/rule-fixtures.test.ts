@@ -4,7 +4,8 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
-import { isTerraformFile } from '../../server/src/core/workspace';
+import { parseTree, type ParseError } from 'jsonc-parser';
+import { formatOf, isLintedFile } from '../../server/src/core/formats';
 import { REPO_ROOT, testParser } from '../support/parser';
 import { applyEdits, compareFindings, fixedPathOf, fixtureFiles, isFixedFile, lintFixture, lintTexts, toPosix } from '../support/fixtures';
 import { hclAccepts } from '../support/hcl';
@@ -16,7 +17,7 @@ for (const ruleId of fs.readdirSync(RULE_FIXTURES).sort()) {
   describe(`${ruleId} fixtures`, () => {
     for (const name of fs.readdirSync(dir).sort()) {
       const fixture = path.join(dir, name);
-      if (isFixedFile(fixture) || name.startsWith('.') || (fs.statSync(fixture).isFile() && !isTerraformFile(fixture))) continue;
+      if (isFixedFile(fixture) || name.startsWith('.') || (fs.statSync(fixture).isFile() && !isLintedFile(fixture))) continue;
 
       test(`${name}: findings match the annotations`, async () => {
         const { findings, texts } = await lintFixture(fixture);
@@ -43,11 +44,17 @@ for (const ruleId of fs.readdirSync(RULE_FIXTURES).sort()) {
         assert.deepEqual(relint.findings.filter((f) => f.ruleId === ruleId).map((f) => f.message), [], 'no finding left after the fix');
         const parser = await testParser();
         for (const [file, text] of fixed) {
-          const tree = parser.parse(text);
-          const hasError = tree.rootNode.hasError;
-          tree.delete();
-          assert.equal(hasError, false, `${path.basename(file)} parses without tree-sitter errors after the fix`);
-          assert.ok(hclAccepts(text), `${path.basename(file)} is accepted by HashiCorp's HCL parser after the fix`);
+          if (formatOf(file) === 'terraform') {
+            const tree = parser.parse(text);
+            const hasError = tree.rootNode.hasError;
+            tree.delete();
+            assert.equal(hasError, false, `${path.basename(file)} parses without tree-sitter errors after the fix`);
+            assert.ok(hclAccepts(text), `${path.basename(file)} is accepted by HashiCorp's HCL parser after the fix`);
+          } else if (formatOf(file) === 'arm') {
+            const errors: ParseError[] = [];
+            parseTree(text, errors, { allowTrailingComma: false });
+            assert.deepEqual(errors, [], `${path.basename(file)} is valid JSON with comments after the fix`);
+          }
         }
       });
     }

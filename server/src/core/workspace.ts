@@ -21,9 +21,10 @@ export const FILE_TOO_LARGE_CODE = 'file-too-large';
 /** A file that mentions none of these cannot hold a backend, a service or a value a backend reads. */
 const RELEVANT = /api_management|ApiManagement|azapi|variable|locals|module/;
 
-export function isTerraformFile(path: string): boolean {
-  return isConfigFile(path) || isVarFile(path);
-}
+export { isTerraformFile } from './formats';
+import { formatOf, type SourceText } from './formats';
+import { extractArmModel } from './arm/extract';
+import { extractBicepModel, type BicepParser } from './bicep/extract';
 
 export interface TextChange {
   /** Offsets in the text as it is before this change. */
@@ -57,6 +58,7 @@ export class Workspace {
   private varFileMatch: (path: string) => boolean = () => false;
   private readonly certificates = new Map<string, CertificateInfo[]>();
   private lastAnalysis: { key: string; result: Analysis } | undefined;
+  private bicepParser: BicepParser | undefined;
   /** Fixed by tests so that certificate expiry does not depend on the day they run. */
   now: () => Date = () => new Date();
 
@@ -105,11 +107,17 @@ export class Workspace {
     this.changed();
   }
 
-  /** Opens a document for editing: its tree is kept so later edits reparse incrementally. */
+  /** The Bicep parser, when the caller has loaded one; without it Bicep files are not analysed. */
+  setBicepParser(parser: BicepParser): void {
+    this.bicepParser = parser;
+    this.changed();
+  }
+
+  /** Opens a document for editing: a Terraform document keeps its tree so later edits reparse incrementally. */
   openFile(path: string, text: string): void {
     this.setFile(path, text);
     const entry = this.entries.get(path)!;
-    if (text.length <= MAX_FILE_SIZE) {
+    if (text.length <= MAX_FILE_SIZE && formatOf(path) === 'terraform') {
       entry.tree = this.parser.parse(text);
       entry.hcl = undefined;
     }
@@ -269,13 +277,18 @@ export class Workspace {
   private analyseNow(paths: string[] | undefined): Analysis {
     const sources: TfSource[] = [];
     const tooLarge: Finding[] = [];
+    const arm: SourceText[] = [];
+    const bicep: SourceText[] = [];
     for (const [path, entry] of this.entries) {
       if (this.ignore(path)) continue;
+      const format = formatOf(path);
+      if (!format) continue;
       if (entry.text.length > MAX_FILE_SIZE) {
         tooLarge.push(tooLargeFinding(path, entry.text));
         continue;
       }
-      sources.push({ path, file: this.hclOf(path, entry) });
+      if (format === 'terraform') sources.push({ path, file: this.hclOf(path, entry) });
+      else (format === 'arm' ? arm : bicep).push({ path, text: entry.text });
     }
     const varFiles = new Set(sources.filter((s) => isVarFile(s.path) && this.varFileMatch(s.path)).map((s) => s.path));
     const modules = buildModules(sources, varFiles);
@@ -287,7 +300,21 @@ export class Workspace {
       for (const s of i.module.varFiles) files.add(s.path);
     }
     for (const f of tooLarge) if (!wanted || wanted.has(dirname(f.file))) files.add(f.file);
-    return { model: extractModel(instances), files, tooLarge };
+    const model = extractModel(instances);
+    const only = paths ? new Set(paths) : undefined;
+    const others = [extractArmModel(arm, only), ...(this.bicepParser ? [extractBicepModel(this.bicepParser, bicep, only)] : [])];
+    for (const other of others) {
+      model.backends.push(...other.model.backends);
+      model.services.push(...other.model.services);
+      model.overlays.push(...other.model.overlays);
+      model.dependsOn.push(...other.model.dependsOn);
+      for (const f of other.files) files.add(f);
+      for (const n of other.notices) {
+        tooLarge.push(n);
+        files.add(n.file);
+      }
+    }
+    return { model, files, tooLarge };
   }
 
   private hclOf(path: string, entry: FileEntry): HclFile {

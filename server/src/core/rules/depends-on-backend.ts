@@ -9,6 +9,8 @@ export const dependsOnBackend: Rule = {
     name: 'depends-on-backend',
     defaultSeverity: 'info',
     summary: 'depends_on names a pinned backend instead of the overlay that pins it.',
+    // azapi overlays, depends_on and lifecycle exist only in Terraform.
+    formats: ['terraform'],
   },
   check(model, ctx) {
     for (const ref of model.dependsOn) {

@@ -7,6 +7,8 @@ export const orphanOverlay: Rule = {
     name: 'orphan-overlay',
     defaultSeverity: 'warning',
     summary: "An azapi backend overlay's resource_id names no backend of the module, or its type is not a backend type.",
+    // azapi overlays exist only in Terraform.
+    formats: ['terraform'],
   },
   check(model, ctx) {
     for (const overlay of model.overlays) {

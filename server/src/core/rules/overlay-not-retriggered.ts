@@ -9,6 +9,8 @@ export const overlayNotRetriggered: Rule = {
     name: 'overlay-not-retriggered',
     defaultSeverity: 'info',
     summary: 'A pinning azapi_update_resource is not re-applied when azurerm rewrites its backend.',
+    // azapi overlays, depends_on and lifecycle exist only in Terraform.
+    formats: ['terraform'],
   },
   check(model, ctx) {
     for (const overlay of model.overlays) {

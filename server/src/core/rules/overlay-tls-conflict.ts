@@ -9,6 +9,8 @@ export const overlayTlsConflict: Rule = {
     name: 'overlay-tls-conflict',
     defaultSeverity: 'warning',
     summary: 'An azurerm backend keeps a tls block while an azapi overlay sets properties.tls.',
+    // azapi overlays, depends_on and lifecycle exist only in Terraform.
+    formats: ['terraform'],
   },
   check(model, ctx) {
     for (const backend of model.backends) {

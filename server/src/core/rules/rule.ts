@@ -1,6 +1,7 @@
 // What a rule is: metadata beside a check over the format-neutral model (one file per rule, as in Bicep's linter).
 import type { CertificateInfo } from '../certificates/types';
 import type { Config } from '../config';
+import type { Format } from '../formats';
 import type { Bound, Model, PrimVal } from '../model';
 import type { Fix, RelatedInfo, Severity, Span } from '../types';
 
@@ -11,6 +12,8 @@ export interface RuleMeta {
   defaultSeverity: Severity;
   /** One line, for the docs index and the README table. */
   summary: string;
+  /** The formats the rule applies to; all three unless it is about a Terraform-only construct. */
+  formats?: readonly Format[];
 }
 
 export interface Report {
