@@ -11,7 +11,7 @@ import { LineIndex } from '../../server/src/core/text';
 import type { Finding, TextEdit } from '../../server/src/core/types';
 import { Workspace } from '../../server/src/core/workspace';
 import { isLintedFile } from '../../server/src/core/formats';
-import { testParser } from './parser';
+import { testBicepParser, testParser } from './parser';
 
 export interface Expectation {
   file: string;
@@ -78,6 +78,7 @@ export async function lintTexts(
 ): Promise<{ findings: Finding[]; workspace: Workspace }> {
   const workspace = new Workspace(await testParser());
   workspace.now = () => FIXTURE_NOW;
+  workspace.setBicepParser(await testBicepParser());
   if (configText !== undefined) workspace.setConfig(parseConfig(configText, RULE_IDS).config, configDir);
   for (const [p, t] of texts) workspace.setFile(p, t);
   for (const [p, c] of certificates) workspace.setCertificates(p, c);

@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { describe, test } from 'node:test';
 import { parseTree, type ParseError } from 'jsonc-parser';
 import { formatOf, isLintedFile } from '../../server/src/core/formats';
-import { REPO_ROOT, testParser } from '../support/parser';
+import { REPO_ROOT, testBicepParser, testParser } from '../support/parser';
 import { applyEdits, compareFindings, fixedPathOf, fixtureFiles, isFixedFile, lintFixture, lintTexts, toPosix } from '../support/fixtures';
 import { hclAccepts } from '../support/hcl';
 
@@ -43,6 +43,7 @@ for (const ruleId of fs.readdirSync(RULE_FIXTURES).sort()) {
         const relint = await lintTexts(fixed);
         assert.deepEqual(relint.findings.filter((f) => f.ruleId === ruleId).map((f) => f.message), [], 'no finding left after the fix');
         const parser = await testParser();
+        const bicep = await testBicepParser();
         for (const [file, text] of fixed) {
           if (formatOf(file) === 'terraform') {
             const tree = parser.parse(text);
@@ -50,6 +51,12 @@ for (const ruleId of fs.readdirSync(RULE_FIXTURES).sort()) {
             tree.delete();
             assert.equal(hasError, false, `${path.basename(file)} parses without tree-sitter errors after the fix`);
             assert.ok(hclAccepts(text), `${path.basename(file)} is accepted by HashiCorp's HCL parser after the fix`);
+          } else if (formatOf(file) === 'bicep') {
+            const tree = bicep.parse(text, /\.bicepparam$/i.test(file));
+            assert.ok(tree, `${path.basename(file)} parses within the time budget after the fix`);
+            const hasError = tree.rootNode.hasError;
+            tree.delete();
+            assert.equal(hasError, false, `${path.basename(file)} parses without tree-sitter-bicep errors after the fix`);
           } else if (formatOf(file) === 'arm') {
             const errors: ParseError[] = [];
             parseTree(text, errors, { allowTrailingComma: false });

@@ -55,7 +55,7 @@ export interface Backend {
   address: string;
   /** The `for_each` key of this instance, if any. */
   key?: string;
-  kind: 'azurerm' | 'azapi';
+  kind: 'azurerm' | 'azapi' | 'arm' | 'bicep';
   header: Span;
   block: BlockSpan;
   /** The backend's own name in APIM (the last segment of its resource ID). */

@@ -1,7 +1,13 @@
-// ARM templates into the format-neutral model. (Being written: issue #5.)
-import type { SourceText } from '../formats';
-import type { Model } from '../model';
-import type { Finding } from '../types';
+// ARM templates into the format-neutral model: APIM services and backends (top-level, nested as child resources,
+// workspace backends, and inside nested deployments), with values read through parameters (defaults or the paired
+// parameters file) and variables, so that a finding lands on the `false` the user must edit.
+import { parseTree, type Node } from 'jsonc-parser';
+import { armSchemaKind, type SourceText } from '../formats';
+import { member, type ApiVersion, type Backend, type BlockSpan, type Bound, type Model, type Service, type ServiceSwitch, type Val } from '../model';
+import { pinsOf } from '../terraform/resources';
+import type { Finding, Span } from '../types';
+import { evaluateString, isExpression, nodeVal, parseExpression, type ArmScope, type Expr } from './expressions';
+import { parametersFileFor, parameterValues, property } from './parameters';
 
 export interface FormatResult {
   model: Model;
@@ -16,7 +22,382 @@ export interface FormatResult {
  * file beside it. With `only`, just the templates that are, or whose parameters file is, one of those paths.
  */
 export function extractArmModel(files: readonly SourceText[], only?: ReadonlySet<string>): FormatResult {
-  void files;
-  void only;
-  return { model: { backends: [], services: [], overlays: [], dependsOn: [] }, files: [], notices: [] };
+  const model: Model = { backends: [], services: [], overlays: [], dependsOn: [] };
+  const covered: string[] = [];
+  const byPath = new Map(files.map((f) => [f.path, f]));
+  const isParams = (p: string) => {
+    const f = byPath.get(p);
+    return !!f && armSchemaKind(f.text) === 'parameters';
+  };
+  for (const file of files) {
+    if (armSchemaKind(file.text) !== 'template') continue;
+    const paramsPath = parametersFileFor(file.path, isParams);
+    if (only && !only.has(file.path) && !(paramsPath && only.has(paramsPath))) continue;
+    covered.push(file.path);
+    if (paramsPath) covered.push(paramsPath);
+    // A template that names no APIM type cannot hold a backend or a service: it is not parsed.
+    if (!/ApiManagement/i.test(file.text)) continue;
+    extractTemplate(file, paramsPath ? byPath.get(paramsPath) : undefined, model);
+  }
+  return { model, files: covered, notices: [] };
+}
+
+export const SERVICE_TYPE = 'microsoft.apimanagement/service';
+const BACKEND_TYPES = new Set(['microsoft.apimanagement/service/backends', 'microsoft.apimanagement/service/workspaces/backends']);
+const DEPLOYMENT_TYPE = 'microsoft.resources/deployments';
+
+interface Parent {
+  fullType: string;
+  segments: Segment[];
+  service?: Service;
+}
+
+/** One segment of a resource name: a key to match names by (the value, or the expression that computes it). */
+interface Segment {
+  key: string;
+  text: string;
+  val: Val;
+}
+
+interface Pending {
+  backend: Backend;
+  serviceKey?: string;
+}
+
+class TemplateReader {
+  private scopes = 0;
+  readonly services = new Map<string, Service>();
+  readonly pending: Pending[] = [];
+
+  constructor(
+    private readonly file: string,
+    private readonly text: string,
+    private readonly model: Model,
+  ) {}
+
+  /** A scope of a template: parameters from `supplied` (a parameters file or a nested deployment), else defaults. */
+  scope(template: Node, supplied: Map<string, () => Val>): ArmScope & { id: number } {
+    const file = this.file;
+    const params = property(template, 'parameters');
+    const vars = property(template, 'variables');
+    const memo = new Map<string, Val>();
+    const busy: Val = { kind: 'unknown' };
+    const scope: ArmScope & { id: number } = {
+      id: this.scopes++,
+      file,
+      parameter(name) {
+        const key = `p:${name.toLowerCase()}`;
+        const hit = memo.get(key);
+        if (hit) return hit;
+        memo.set(key, busy);
+        let val: Val = { kind: 'unknown' };
+        const given = supplied.get(name.toLowerCase());
+        if (given) val = given();
+        else {
+          const decl = params?.type === 'object' ? property(params, name) : undefined;
+          const def = decl?.type === 'object' ? property(decl, 'defaultValue') : undefined;
+          if (def) val = nodeVal(def, file, scope);
+        }
+        memo.set(key, val);
+        return val;
+      },
+      variable(name) {
+        const key = `v:${name.toLowerCase()}`;
+        const hit = memo.get(key);
+        if (hit) return hit;
+        memo.set(key, busy);
+        const node = vars?.type === 'object' ? property(vars, name) : undefined;
+        const val: Val = node ? nodeVal(node, file, scope) : { kind: 'unknown' };
+        memo.set(key, val);
+        return val;
+      },
+    };
+    return scope;
+  }
+
+  template(template: Node, scope: ArmScope & { id: number }): void {
+    const resources = property(template, 'resources');
+    if (!resources) return;
+    for (const r of resourceNodes(resources)) this.resource(r.node, r.symbol, scope, undefined);
+  }
+
+  private resource(res: Node, symbol: string | undefined, scope: ArmScope & { id: number }, parent: Parent | undefined): void {
+    const typeNode = property(res, 'type');
+    if (typeNode?.type !== 'string' || isExpression(typeNode.value)) return;
+    const condition = property(res, 'condition');
+    if (condition && asTruth(nodeVal(condition, this.file, scope)) === false) return;
+    const fullType = qualify(typeNode.value, parent?.fullType);
+    const lower = fullType.toLowerCase();
+    const nameNode = property(res, 'name');
+    const own = nameNode ? this.segments(nameNode, scope) : [];
+    const segments = parent && !typeNode.value.includes('/') ? [...parent.segments, ...own] : own;
+    const existing = asTruth(property(res, 'existing') ? nodeVal(property(res, 'existing')!, this.file, scope) : undefined) === true;
+    let service = parent?.service;
+    if (lower === SERVICE_TYPE && !existing) {
+      service = this.service(res, typeNode, symbol, segments, scope);
+    } else if (BACKEND_TYPES.has(lower) && !existing) {
+      this.backend(res, typeNode, symbol, segments, scope, parent?.service);
+    } else if (lower === DEPLOYMENT_TYPE) {
+      this.deployment(res, scope);
+      return;
+    }
+    const children = property(res, 'resources');
+    if (children) {
+      const here: Parent = { fullType, segments, service };
+      for (const c of resourceNodes(children)) this.resource(c.node, c.symbol, scope, here);
+    }
+  }
+
+  private service(res: Node, typeNode: Node, symbol: string | undefined, segments: Segment[], scope: ArmScope): Service {
+    const last = segments[segments.length - 1];
+    const name = displayName('service', last, symbol);
+    const service: Service = {
+      name,
+      address: `${this.file}#${res.offset}`,
+      header: spanOf(typeNode, this.file),
+      serviceName: last?.val,
+      sku: this.bound(res, ['sku', 'name'], scope),
+      backendProtocols: [],
+      ciphers: [],
+      caStore: [],
+    };
+    const certs = this.read(res, ['properties', 'certificates'], scope).val;
+    if (certs?.kind === 'list') {
+      for (const c of certs.items) if (c.kind !== 'unknown') service.caStore.push({ header: c.span, storeName: member(c, 'storeName') });
+    }
+    const custom = this.read(res, ['properties', 'customProperties'], scope).val;
+    if (custom?.kind === 'object') {
+      for (const key of custom.entries.keys()) {
+        const lowerKey = key.toLowerCase();
+        if (!lowerKey.startsWith(CUSTOM_PREFIX)) continue;
+        const rest = lowerKey.slice(CUSTOM_PREFIX.length);
+        const proto = /^backend\.protocols\.(tls10|tls11|ssl30)$/.exec(rest);
+        if (!proto && !rest.startsWith('ciphers.')) continue;
+        const bnd = this.bound(res, ['properties', 'customProperties', key], scope, `customProperties["${key}"]`);
+        if (!bnd) continue;
+        const sw: ServiceSwitch = proto
+          ? { setting: key, label: { tls10: 'TLS 1.0', tls11: 'TLS 1.1', ssl30: 'SSL 3.0' }[proto[1]]!, bound: bnd }
+          : { setting: key, label: key.slice(CUSTOM_PREFIX.length + 'ciphers.'.length), bound: bnd };
+        (proto ? service.backendProtocols : service.ciphers).push(sw);
+      }
+    }
+    this.model.services.push(service);
+    const key = segments.map((s) => s.key).join('/');
+    if (!this.services.has(key)) this.services.set(key, service);
+    return service;
+  }
+
+  private backend(res: Node, typeNode: Node, symbol: string | undefined, segments: Segment[], scope: ArmScope, service: Service | undefined): void {
+    const last = segments[segments.length - 1];
+    const name = displayName('backend', last, symbol);
+    const apiVersion = apiVersionOf(property(res, 'apiVersion'), this.file);
+    const tls = this.read(res, ['properties', 'tls'], scope);
+    const backend: Backend = {
+      name,
+      address: `${this.file}#${res.offset}`,
+      kind: 'arm',
+      header: spanOf(typeNode, this.file),
+      block: blockOf(res, this.file),
+      backendName: last?.val,
+      url: this.bound(res, ['properties', 'url'], scope),
+      validateChain: this.bound(res, ['properties', 'tls', 'validateCertificateChain'], scope),
+      validateName: this.bound(res, ['properties', 'tls', 'validateCertificateName'], scope),
+      tlsBlocks: [],
+      pins: pinsOf(tls.val, apiVersion, name),
+      overlays: [],
+      service,
+    };
+    this.model.backends.push(backend);
+    // A top-level backend names its service in the first segment(s) of its name: `svc/backend`.
+    if (!service && segments.length >= 2) this.pending.push({ backend, serviceKey: segments.slice(0, -1).map((s) => s.key).join('/') });
+  }
+
+  /** A nested deployment's inline template: its own scope when `expressionEvaluationOptions.scope` is `inner`. */
+  private deployment(res: Node, outer: ArmScope & { id: number }): void {
+    const props = property(res, 'properties');
+    const template = props?.type === 'object' ? property(props, 'template') : undefined;
+    if (template?.type !== 'object' || !/ApiManagement/i.test(this.text.slice(template.offset, template.offset + template.length))) return;
+    const options = property(props!, 'expressionEvaluationOptions');
+    const scopeNode = options?.type === 'object' ? property(options, 'scope') : undefined;
+    if (scopeNode?.type !== 'string' || scopeNode.value.toLowerCase() !== 'inner') {
+      this.template(template, outer);
+      return;
+    }
+    const supplied = new Map<string, () => Val>();
+    const given = property(props!, 'parameters');
+    if (given?.type === 'object') {
+      for (const p of given.children ?? []) {
+        const [k, v] = p.children ?? [];
+        if (!k || !v || typeof k.value !== 'string') continue;
+        const value = v.type === 'object' ? property(v, 'value') : undefined;
+        supplied.set(k.value.toLowerCase(), value ? () => nodeVal(value, this.file, outer) : () => ({ kind: 'unknown' }));
+      }
+    }
+    this.template(template, this.scope(template, supplied));
+  }
+
+  /**
+   * Walks `path` from a resource: through the JSON as written while it can, then through the value an expression
+   * gives. The consumer is the last property written in the resource itself (where relatedInformation points).
+   */
+  read(res: Node, path: string[], scope: ArmScope): { val?: Val; consumer: Span } {
+    let consumer = spanOf(res, this.file);
+    let node: Node | undefined = res;
+    let val: Val | undefined;
+    for (const key of path) {
+      if (node) {
+        if (node.type === 'object') {
+          const child = property(node, key);
+          if (!child) return { consumer };
+          consumer = spanOf(child.parent!, this.file);
+          node = child;
+          continue;
+        }
+        val = nodeVal(node, this.file, scope);
+        node = undefined;
+      }
+      val = member(val, key);
+      if (!val) return { consumer };
+    }
+    return { val: node ? nodeVal(node, this.file, scope) : val, consumer };
+  }
+
+  private bound(res: Node, path: string[], scope: ArmScope, consumerName = path.join('.')): Bound | undefined {
+    const { val, consumer } = this.read(res, path, scope);
+    return val ? { val, consumer, consumerName } : undefined;
+  }
+
+  /** The segments of a resource name: `svc/backend`, or `[format('{0}/{1}', parameters('svc'), 'backend')]`. */
+  private segments(nameNode: Node, scope: ArmScope & { id: number }): Segment[] {
+    const span = spanOf(nameNode, this.file);
+    if (nameNode.type !== 'string') return [];
+    const s = nameNode.value as string;
+    if (!isExpression(s)) return s.split('/').map((part) => ({ key: part.toLowerCase(), text: part, val: prim(part, span) }));
+    const ast = parseExpression(s.trim().slice(1, -1));
+    const tokens = ast ? nameTokens(ast) : undefined;
+    if (!tokens) {
+      const val = evaluateString(s, span, scope);
+      if (val.kind === 'prim' && typeof val.value === 'string') return val.value.split('/').map((part) => ({ key: part.toLowerCase(), text: part, val: prim(part, span) }));
+      return [{ key: `\u0000${scope.id}:${s}`, text: s, val }];
+    }
+    const out: Segment[] = [];
+    let cur: Array<{ known?: string; text: string }> = [];
+    const flush = () => {
+      const known = cur.every((t) => t.known !== undefined);
+      const text = cur.map((t) => t.known ?? `[${t.text}]`).join('');
+      out.push({
+        key: known ? text.toLowerCase() : cur.map((t) => t.known?.toLowerCase() ?? `\u0000${scope.id}:${t.text.replace(/\s+/g, '')}`).join(''),
+        text,
+        val: known ? prim(text, span) : { kind: 'unknown', span },
+      });
+      cur = [];
+    };
+    for (const t of tokens) {
+      if (typeof t === 'string') {
+        const parts = t.split('/');
+        parts.forEach((p, i) => {
+          if (i > 0) flush();
+          if (p) cur.push({ known: p, text: p });
+        });
+        continue;
+      }
+      const v = evaluateString(`[${t.text}]`, span, scope);
+      if (v.kind === 'prim' && typeof v.value === 'string' && !v.value.includes('/')) cur.push({ known: v.value, text: t.text });
+      else cur.push({ text: t.text });
+    }
+    flush();
+    return out;
+  }
+}
+
+const CUSTOM_PREFIX = 'microsoft.windowsazure.apimanagement.gateway.security.';
+
+function extractTemplate(file: SourceText, params: SourceText | undefined, model: Model): void {
+  const root = parseTree(file.text, [], { allowTrailingComma: true, disallowComments: false });
+  if (root?.type !== 'object') return;
+  const reader = new TemplateReader(file.path, file.text, model);
+  const supplied = new Map<string, () => Val>();
+  if (params) {
+    const values = parameterValues(parseTree(params.text, [], { allowTrailingComma: true }), params.path);
+    for (const [k, v] of values) supplied.set(k, () => v);
+  }
+  reader.template(root, reader.scope(root, supplied));
+  for (const p of reader.pending) {
+    const service = p.serviceKey !== undefined ? reader.services.get(p.serviceKey) : undefined;
+    if (service) p.backend.service = service;
+  }
+}
+
+/** Resources written as an array, or (languageVersion 2.0) as an object keyed by symbolic name. */
+function resourceNodes(resources: Node): Array<{ node: Node; symbol?: string }> {
+  if (resources.type === 'array') return (resources.children ?? []).filter((c) => c.type === 'object').map((node) => ({ node }));
+  if (resources.type !== 'object') return [];
+  const out: Array<{ node: Node; symbol?: string }> = [];
+  for (const p of resources.children ?? []) {
+    const [k, v] = p.children ?? [];
+    if (k && v?.type === 'object') out.push({ node: v, symbol: String(k.value) });
+  }
+  return out;
+}
+
+/** A child resource's type is written short (`backends`) or in full; either way the full type. */
+function qualify(type: string, parentType: string | undefined): string {
+  if (!parentType || /^[\w-]+\.[\w.-]+\//.test(type)) return type;
+  return `${parentType}/${type}`;
+}
+
+/** The pieces of `format('{0}/{1}', a, b)` or `concat(a, '/', b)`: literal text, or an argument expression. */
+function nameTokens(ast: Expr): Array<string | Expr> | undefined {
+  if (ast.k !== 'call') return undefined;
+  if (ast.name === 'concat') return ast.args.map((a) => (a.k === 'str' ? a.v : a));
+  if (ast.name === 'format' && ast.args[0]?.k === 'str') {
+    const out: Array<string | Expr> = [];
+    const f = ast.args[0].v;
+    const re = /\{(\d+)\}/g;
+    let last = 0;
+    for (let m = re.exec(f); m; m = re.exec(f)) {
+      out.push(f.slice(last, m.index));
+      const arg = ast.args[Number(m[1]) + 1];
+      if (!arg) return undefined;
+      out.push(arg.k === 'str' ? arg.v : arg);
+      last = m.index + m[0].length;
+    }
+    out.push(f.slice(last));
+    return out;
+  }
+  return undefined;
+}
+
+function displayName(what: string, last: Segment | undefined, symbol: string | undefined): string {
+  if (last && last.val.kind === 'prim') return `${what} '${last.text}'`;
+  if (symbol) return `${what} '${symbol}'`;
+  return last ? `${what} ${last.text}` : what;
+}
+
+function apiVersionOf(node: Node | undefined, file: string): ApiVersion | undefined {
+  if (node?.type !== 'string' || isExpression(node.value)) return undefined;
+  const value = node.value as string;
+  // Only when the JSON string holds the version as written (no escapes) is its inside the version text.
+  const direct = node.length === value.length + 2;
+  const start = direct ? node.offset + 1 : node.offset;
+  return { value, span: { file, start, end: direct ? start + value.length : node.offset + node.length } };
+}
+
+function asTruth(v: Val | undefined): boolean | undefined {
+  if (v?.kind !== 'prim') return undefined;
+  if (typeof v.value === 'boolean') return v.value;
+  if (typeof v.value === 'string' && /^(true|false)$/i.test(v.value)) return v.value.toLowerCase() === 'true';
+  return undefined;
+}
+
+function prim(value: string, span: Span): Val {
+  return { kind: 'prim', value, span, quoted: true };
+}
+
+export function spanOf(node: Node, file: string): Span {
+  return { file, start: node.offset, end: node.offset + node.length };
+}
+
+export function blockOf(node: Node, file: string): BlockSpan {
+  return { file, start: node.offset, end: node.offset + node.length, bodyStart: node.offset + 1, bodyEnd: node.offset + node.length - 1 };
 }

@@ -24,14 +24,18 @@ export const GRAMMAR_WASM = 'tree-sitter-terraform.wasm';
 let runtime: Promise<void> | undefined;
 const languages = new Map<string, Promise<TS.Language>>();
 
+/** The runtime is initialised once per process (the Bicep parser shares it); later calls share it whatever they pass. */
+export function initRuntime(runtimeWasm: string): Promise<void> {
+  runtime ??= TS.Parser.init({ locateFile: () => runtimeWasm });
+  return runtime;
+}
+
 export async function loadTerraformParser(location: WasmLocation): Promise<TerraformParser> {
   const files =
     typeof location === 'string'
       ? { runtime: `${location.replace(/[\\/]+$/, '')}/${RUNTIME_WASM}`, grammar: `${location.replace(/[\\/]+$/, '')}/${GRAMMAR_WASM}` }
       : location;
-  // The runtime is initialised once per process; later calls share it whatever they pass.
-  runtime ??= TS.Parser.init({ locateFile: () => files.runtime });
-  await runtime;
+  await initRuntime(files.runtime);
   if (!languages.has(files.grammar)) languages.set(files.grammar, TS.Language.load(files.grammar));
   const language = await languages.get(files.grammar)!;
   const parser = new TS.Parser();

@@ -31,7 +31,7 @@ export const pinNameMismatch: Rule = {
         if (certificateNameMatches(name.value, host)) continue;
         const original = ctx.textOf(name.span.file)?.slice(name.span.start, name.span.end);
         // Only a plain string literal is rewritten; a name built from references stays the user's to change.
-        const plain = name.quoted && original !== undefined && /^"[^"\\$%]*"$/.test(original);
+        const plain = name.quoted && original !== undefined && /^(?:"[^"\\$%]*"|'[^'\\$]*')$/.test(original);
         const backend = writer.backend!.name;
         const wildcard = name.value.startsWith('*.') ? ' (a wildcard stands for exactly one label)' : '';
         ctx.report({
@@ -41,7 +41,7 @@ export const pinNameMismatch: Rule = {
             `backend's certificate against both, so unless it names both, every call fails. Pin the URL host${wildcard}.`,
           related: [...usedBy(writer, name.span, 'serverX509Names name'), { ...url!.span, message: `The URL of ${backend}, host ${host}` }],
           fixes: plain
-            ? [{ title: 'Use the URL host', kind: 'fix', isPreferred: true, edits: [replace(name.span.file, name.span.start, name.span.end, `"${host}"`)] }]
+            ? [{ title: 'Use the URL host', kind: 'fix', isPreferred: true, edits: [replace(name.span.file, name.span.start, name.span.end, `${original![0]}${host}${original![0]}`)] }]
             : [],
         });
       }

@@ -77,6 +77,7 @@ function styleOf(value: string): string {
 function normalizeEdit(val: PrimVal, normal: string, text: string | undefined): ReturnType<typeof replace> | undefined {
   const { file, start, end }: Span = val.span;
   const original = text?.slice(start, end);
-  if (!val.quoted || original === undefined || !/^"[^"\\$%]*"$/.test(original)) return undefined;
-  return replace(file, start, end, `"${normal}"`);
+  // Double quotes (HCL, JSON) or single quotes (Bicep): the literal keeps its own.
+  if (!val.quoted || original === undefined || !/^(?:"[^"\\$%]*"|'[^'\\$]*')$/.test(original)) return undefined;
+  return replace(file, start, end, `${original[0]}${normal}${original[0]}`);
 }

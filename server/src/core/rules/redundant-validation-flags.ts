@@ -1,5 +1,7 @@
 import { asBool, type Bound, type Model, type Pin, type PrimVal } from '../model';
 import { removeItem } from '../fixes/hcl';
+import { removeJsonProperty } from '../arm/edits';
+import { formatOf } from '../formats';
 import type { Fix, Span } from '../types';
 import { consumerInfo, isPrim, type Rule } from './rule';
 
@@ -75,7 +77,13 @@ function isPinned(pins: Pin[]): boolean {
 function removal(bound: Bound & { val: PrimVal }, consumers: FlagUse[], valText: string | undefined, consumerText: string | undefined): Fix[] {
   const title = 'Remove the redundant flag';
   const { val, consumer } = bound;
-  if (!bound.consumerName.startsWith('body.')) {
+  if (formatOf(val.span.file) === 'arm') {
+    // JSON: the property holding the `false` goes with its comma, wherever it is written (resource or parameter).
+    const edits = valText === undefined ? undefined : removeJsonProperty(val.span.file, valText, val.span.start, bound.consumerName.replace(/^.*\./, ''));
+    return edits ? [{ title, kind: 'fix', isPreferred: true, edits }] : [];
+  }
+  // An item of an azapi `body` or of ARM/Bicep `properties` goes only when the `false` is written there.
+  if (!/^(body|properties)\./.test(bound.consumerName)) {
     if (consumerText === undefined || !consumers.every((u) => u.pinned)) return [];
     return [{ title, kind: 'fix', isPreferred: true, edits: [removeItem(consumer.file, consumerText, consumer.start, consumer.end)] }];
   }

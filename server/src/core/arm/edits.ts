@@ -1,0 +1,64 @@
+// Edits of ARM template JSON that keep the user's comments and layout (jsonc-parser's `modify` drops comments
+// next to what it removes, so removals are done here by hand).
+import { findNodeAtOffset, parseTree, type Node } from 'jsonc-parser';
+import type { TextEdit } from '../types';
+
+/**
+ * Removes the property `"key": value` whose value starts at `valueStart`, with the comma that separates it from its
+ * neighbours. None when the value there is not the value of a property named `key` (case-insensitive).
+ */
+export function removeJsonProperty(file: string, text: string, valueStart: number, key: string): TextEdit[] | undefined {
+  const root = parseTree(text, [], { allowTrailingComma: true });
+  const value = root && findNodeAtOffset(root, valueStart, false);
+  let prop: Node | undefined = value;
+  while (prop && prop.type !== 'property') prop = prop.parent;
+  if (!prop || prop.children?.[1]?.offset !== valueStart) return undefined;
+  if (String(prop.children[0].value).toLowerCase() !== key.toLowerCase()) return undefined;
+  return removePropertyNode(file, text, prop);
+}
+
+/** Removes a property node from its object: its own line(s) when it stands alone on them, else inline. */
+export function removePropertyNode(file: string, text: string, prop: Node): TextEdit[] {
+  const siblings = prop.parent?.children ?? [prop];
+  const i = siblings.indexOf(prop);
+  const prev = i > 0 ? siblings[i - 1] : undefined;
+  const next = siblings[i + 1];
+  const start = prop.offset;
+  const end = prop.offset + prop.length;
+  const lineStart = text.lastIndexOf('\n', start - 1) + 1;
+  const afterEnd = skipTrivia(text, end);
+  const hasComma = text[afterEnd] === ',';
+  const tail = hasComma ? afterEnd + 1 : end;
+  const eolAt = text.indexOf('\n', tail);
+  const restOfLine = text.slice(tail, eolAt < 0 ? text.length : eolAt);
+  const ownLine = text.slice(lineStart, start).trim() === '' && /^[ \t]*(\/\/.*|\/\*.*\*\/[ \t]*)?\r?$/.test(restOfLine);
+  if (ownLine) {
+    const edits: TextEdit[] = [{ file, start: lineStart, end: eolAt < 0 ? text.length : eolAt + 1, newText: '' }];
+    // The last property goes: the comma after the one before it must go too (JSON allows no trailing comma).
+    if (!next && !hasComma && prev) {
+      const comma = skipTrivia(text, prev.offset + prev.length);
+      if (text[comma] === ',') edits.unshift({ file, start: comma, end: comma + 1, newText: '' });
+    }
+    return edits;
+  }
+  if (next) return [{ file, start, end: next.offset, newText: '' }];
+  if (prev) return [{ file, start: prev.offset + prev.length, end: hasComma ? afterEnd + 1 : end, newText: '' }];
+  return [{ file, start, end: hasComma ? afterEnd + 1 : end, newText: '' }];
+}
+
+/** The offset of the next character that is not whitespace or a comment. */
+function skipTrivia(text: string, from: number): number {
+  let i = from;
+  while (i < text.length) {
+    const c = text[i];
+    if (c === ' ' || c === '\t' || c === '\r' || c === '\n') i++;
+    else if (c === '/' && text[i + 1] === '/') {
+      const nl = text.indexOf('\n', i);
+      i = nl < 0 ? text.length : nl;
+    } else if (c === '/' && text[i + 1] === '*') {
+      const close = text.indexOf('*/', i + 2);
+      i = close < 0 ? text.length : close + 2;
+    } else break;
+  }
+  return i;
+}

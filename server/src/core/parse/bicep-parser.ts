@@ -1,0 +1,54 @@
+// web-tree-sitter with tree-sitter-bicep. The runtime is the one the Terraform parser initialises (once per process);
+// each parse runs under a time budget, because this grammar is quadratic on some inputs (many `${...}`).
+import TS = require('web-tree-sitter');
+import { initRuntime, RUNTIME_WASM, type SyntaxNode, type Tree } from './terraform-parser';
+
+export const BICEP_GRAMMAR_WASM = 'tree-sitter-bicep.wasm';
+
+/** Milliseconds a single Bicep parse may take before the file is given up with one info notice. */
+export const BICEP_PARSE_BUDGET_MS = 1500;
+
+export interface BicepParser {
+  readonly kind: 'bicep';
+  /**
+   * Parses `text` (a `.bicep` file, or with `paramFile` a `.bicepparam` file); null when the parse went over
+   * `budgetMs`. Offsets in the tree are those of `text` itself.
+   */
+  parse(text: string, paramFile?: boolean, budgetMs?: number): Tree | null;
+}
+
+export type { SyntaxNode, Tree };
+
+const languages = new Map<string, Promise<TS.Language>>();
+
+/** `location` is the folder holding both wasm files (the bundle's dist/), or each file's own path. */
+export async function loadBicepParser(location: string | { runtime: string; grammar: string }): Promise<BicepParser> {
+  const dir = typeof location === 'string' ? location.replace(/[\\/]+$/, '') : undefined;
+  const files = dir ? { runtime: `${dir}/${RUNTIME_WASM}`, grammar: `${dir}/${BICEP_GRAMMAR_WASM}` } : (location as { runtime: string; grammar: string });
+  await initRuntime(files.runtime);
+  if (!languages.has(files.grammar)) languages.set(files.grammar, TS.Language.load(files.grammar));
+  const language = await languages.get(files.grammar)!;
+  const parser = new TS.Parser();
+  parser.setLanguage(language);
+  return {
+    kind: 'bicep',
+    parse(text, paramFile = false, budgetMs = BICEP_PARSE_BUDGET_MS) {
+      const deadline = performance.now() + budgetMs;
+      const tree = parser.parse(prepareBicepText(text, paramFile), null, { progressCallback: () => performance.now() > deadline });
+      // A cancelled parse leaves the parser mid-way; reset so the next file starts clean.
+      if (!tree) parser.reset();
+      return tree;
+    },
+  };
+}
+
+/**
+ * Rewrites, length for length, the two constructs tree-sitter-bicep 1.1 does not parse: an object spread `...x`
+ * becomes the property `_: x` (the extractor recognises it by the `...` in the original text), and a `.bicepparam`
+ * assignment `param x = v` becomes `var   x = v`. Offsets are unchanged, so every span points into the real text.
+ */
+export function prepareBicepText(text: string, paramFile: boolean): string {
+  let out = text.replace(/(^|[{,])([ \t]*)\.\.\.(?=[\w(\[{])/gm, '$1$2_: ');
+  if (paramFile) out = out.replace(/^([ \t]*)param(?=\s)/gm, '$1var  ');
+  return out;
+}
