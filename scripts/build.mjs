@@ -31,6 +31,7 @@ await Promise.all([
 for (const [from, to] of [
   ['node_modules/web-tree-sitter/tree-sitter.wasm', 'tree-sitter.wasm'],
   ['node_modules/@tree-sitter-grammars/tree-sitter-hcl/tree-sitter-terraform.wasm', 'tree-sitter-terraform.wasm'],
+  ['node_modules/tree-sitter-bicep/tree-sitter-bicep.wasm', 'tree-sitter-bicep.wasm'],
 ]) {
   fs.copyFileSync(path.join(root, from), path.join(dist, to));
 }

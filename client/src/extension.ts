@@ -24,7 +24,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<ApimTl
   const output = vscode.window.createOutputChannel(CLIENT_NAME);
   const status = new ServerStatus();
   // One watcher for the extension's lifetime, shared by every client a restart creates.
-  const watcher = vscode.workspace.createFileSystemWatcher('**/{*.tf,*.tofu,*.tfvars,.apim-tls-lint.json,*.cer,*.crt,*.pem,*.der,*.p7b}');
+  const watcher = vscode.workspace.createFileSystemWatcher('**/{*.tf,*.tofu,*.tfvars,*.bicep,*.bicepparam,*.json,*.jsonc,.apim-tls-lint.json,*.cer,*.crt,*.pem,*.der,*.p7b}');
   context.subscriptions.push(output, status, watcher);
 
   const serverModule = context.asAbsolutePath('dist/server.js');
@@ -41,6 +41,13 @@ export async function activate(context: vscode.ExtensionContext): Promise<ApimTl
       { scheme: 'file', pattern: '**/*.tofu' },
       // The server reports problems in its own configuration file on that file.
       { scheme: 'file', pattern: '**/.apim-tls-lint.json' },
+      // Microsoft's Bicep extension uses the same language id; .bicepparam is its own language there.
+      { scheme: 'file', language: 'bicep' },
+      { scheme: 'file', pattern: '**/*.bicepparam' },
+      // Every JSON file is sent, whatever the language mode; the server lints only ARM templates and parameters files.
+      { scheme: 'file', language: 'json' },
+      { scheme: 'file', language: 'jsonc' },
+      { scheme: 'file', language: 'arm-template' },
     ],
     synchronize: { fileEvents: watcher },
     outputChannel: output,

@@ -6,6 +6,8 @@ const SELECTOR: vscode.DocumentSelector = [
   { language: 'terraform' },
   { pattern: '**/*.tfvars' },
   { pattern: '**/*.tofu' },
+  { language: 'bicep' },
+  { pattern: '**/*.bicepparam' },
   { pattern: '**/.apim-tls-lint.json' },
 ];
 

@@ -81,7 +81,7 @@ async function pinBackend(host: CommandHost, args: PinBackendArgs | undefined): 
 
   const file = host.toPath(args.uri);
   const text = host.textOf(file);
-  if (text === undefined || !workspace.has(file)) return failure(`${path.basename(file)} is not a Terraform file of the workspace.`);
+  if (text === undefined || !workspace.has(file)) return failure(`${path.basename(file)} is not a Terraform, ARM template or Bicep file of the workspace.`);
   const certificate = certificates[index];
   const plan = workspace.planPin({ file, offset: new LineIndex(text).offsetAt(args.position), certificate });
   if (!plan.ok) return failure(plan.reason);

@@ -21,19 +21,21 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { URI } from 'vscode-uri';
 import { CONFIG_FILE_NAME, defaultConfig, parseConfig, type ConfigProblem } from './core/config';
 import { loadTerraformParser } from './core/parse/terraform-parser';
+import { loadBicepParser } from './core/parse/bicep-parser';
+import { formatOf, isLintedFile } from './core/formats';
 import { RULE_IDS } from './core/rules';
 import { UNUSED_DIRECTIVE_CODE } from './core/suppress';
 import { LineIndex } from './core/text';
 import { docsPageUrl, docsUrl, SOURCE, type Finding, type Severity } from './core/types';
-import { isTerraformFile, Workspace, type LintResult } from './core/workspace';
+import { Workspace, type LintResult } from './core/workspace';
 import { isCertificateFile, readCertificates } from './core/certificates/read';
 import { trustHover, trustLenses } from './trust-views';
 import { executeCommand } from './commands';
 import { PIN_BACKEND_FROM_CA_FILE, SERVER_COMMANDS, type PinBackendFromCaFileArgs } from './custom-messages';
-import { readCertificateFile, walkWorkspaceFiles } from './workspace-files';
+import { isLintedText, readCertificateFile, readLintedFile, readLintedFileSync, walkWorkspaceFiles } from './workspace-files';
 
 export interface ServerOptions {
-  /** The folder holding tree-sitter.wasm and tree-sitter-terraform.wasm. */
+  /** The folder holding tree-sitter.wasm, tree-sitter-terraform.wasm and tree-sitter-bicep.wasm. */
   wasmDir: string;
 }
 
@@ -76,6 +78,11 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     progressSupported = !!params.capabilities.window?.workDoneProgress;
     lensRefreshSupported = !!params.capabilities.workspace?.codeLens?.refreshSupport;
     workspace = new Workspace(await loadTerraformParser(options.wasmDir));
+    // Without the Bicep grammar the server still lints Terraform and ARM templates.
+    await loadBicepParser(options.wasmDir).then(
+      (parser) => workspace!.setBicepParser(parser),
+      (e) => connection.console.error(`Loading the Bicep parser failed; .bicep files are not linted: ${e instanceof Error ? e.message : String(e)}`),
+    );
     readConfig();
     return {
       capabilities: {
@@ -93,19 +100,22 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     indexWorkspace().catch((e) => connection.console.error(`Indexing the workspace failed: ${String(e)}`));
   });
 
-  /** Reads every Terraform file below the root so findings show in files that are not open (a .tfvars, say). */
+  /**
+   * Reads every linted file below the root so findings show in files that are not open (a .tfvars, a parameters
+   * file). JSON that is neither an ARM template nor a parameters file is left out after reading its head.
+   */
   async function indexWorkspace(): Promise<void> {
     if (!rootDir || !workspace) return;
     const progress = progressSupported ? await connection.window.createWorkDoneProgress() : undefined;
-    progress?.begin('APIM TLS Lint', 0, 'Indexing Terraform files', false);
+    progress?.begin('APIM TLS Lint', 0, 'Indexing Terraform, ARM and Bicep files', false);
     try {
       const found = await walkWorkspaceFiles(rootDir, (p) => workspace!.isIgnored(p));
       for (const file of found.certificates) loadCertificates(file);
-      const files = found.terraform;
+      const files = found.linted;
       let done = 0;
       for (const file of files) {
         if (!open.has(file)) {
-          const text = await fs.promises.readFile(file, 'utf8').then((t) => t.replace(/^\uFEFF/, ''), () => undefined);
+          const text = await readLintedFile(file);
           // The editor may have opened the file while it was being read: its text wins over the disk's.
           if (text !== undefined && !open.has(file)) workspace.setFile(file, text);
         }
@@ -150,7 +160,9 @@ export function startServer(connection: Connection, options: ServerOptions): voi
       const doc = TextDocument.create(textDocument.uri, textDocument.languageId, textDocument.version, textDocument.text);
       open.set(file, doc);
       if (isConfigPath(file)) return onConfigChanged();
-      if (!workspace || !isTerraformFile(file)) return;
+      if (!workspace || !isLintedFile(file)) return;
+      // Unrelated JSON (package.json, settings) is never linted; the index may have read the disk text before.
+      if (!isLintedText(file, doc.getText())) return dropFile(file);
       // The first diagnostics must not wait for the whole workspace: read this file's own module now.
       readSiblingsSync(file);
       workspace.openFile(file, doc.getText());
@@ -177,8 +189,13 @@ export function startServer(connection: Connection, options: ServerOptions): voi
       }
       open.set(file, current);
       if (isConfigPath(file)) return onConfigChanged();
-      if (!workspace || !isTerraformFile(file)) return;
-      workspace.editFile(file, changes);
+      if (!workspace || !isLintedFile(file)) return;
+      // A JSON document becomes a template, or stops being one, when its $schema is typed or removed.
+      if (!isLintedText(file, current.getText())) return dropFile(file);
+      if (!workspace.has(file)) {
+        readSiblingsSync(file);
+        workspace.openFile(file, current.getText());
+      } else workspace.editFile(file, changes);
       schedule(file);
     }),
   );
@@ -188,13 +205,11 @@ export function startServer(connection: Connection, options: ServerOptions): voi
       const file = toPath(textDocument.uri);
       open.delete(file);
       if (isConfigPath(file)) return onConfigChanged();
-      if (!workspace || !isTerraformFile(file)) return;
+      if (!workspace || !isLintedFile(file)) return;
       workspace.closeFile(file);
-      const disk = readTextSync(file);
-      if (disk === undefined) {
-        workspace.removeFile(file);
-        clearDiagnostics(file);
-      } else workspace.setFile(file, disk);
+      const disk = readLintedFileSync(file);
+      if (disk === undefined) return dropFile(file);
+      workspace.setFile(file, disk);
       schedule(file);
     }),
   );
@@ -214,15 +229,14 @@ export function startServer(connection: Connection, options: ServerOptions): voi
           scheduleLintAll();
           continue;
         }
-        if (!workspace || !isTerraformFile(file) || open.has(file)) continue;
-        if (change.type === FileChangeType.Deleted) {
-          workspace.removeFile(file);
-          clearDiagnostics(file);
-        } else {
-          const text = readTextSync(file);
-          if (text === undefined || workspace.isIgnored(file)) continue;
-          workspace.setFile(file, text);
+        if (!workspace || !isLintedFile(file) || open.has(file)) continue;
+        const text = change.type === FileChangeType.Deleted ? undefined : readLintedFileSync(file);
+        if (text === undefined) {
+          dropFile(file);
+          continue;
         }
+        if (workspace.isIgnored(file)) continue;
+        workspace.setFile(file, text);
         schedule(file);
       }
     }),
@@ -241,7 +255,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     guard('hover', ({ textDocument, position }) => {
       const file = toPath(textDocument.uri);
       const text = open.get(file)?.getText();
-      return workspace && text !== undefined && isTerraformFile(file) ? trustHover(workspace, file, text, position) : null;
+      return workspace && text !== undefined && workspace.has(file) ? trustHover(workspace, file, text, position) : null;
     }),
   );
 
@@ -249,7 +263,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     guard('codeLens', ({ textDocument }) => {
       const file = toPath(textDocument.uri);
       const text = open.get(file)?.getText();
-      return workspace && text !== undefined && isTerraformFile(file) ? trustLenses(workspace, file, text) : [];
+      return workspace && text !== undefined && workspace.has(file) ? trustLenses(workspace, file, text) : [];
     }),
   );
 
@@ -264,6 +278,20 @@ export function startServer(connection: Connection, options: ServerOptions): voi
   connection.onShutdown(() => {
     for (const file of open.keys()) workspace?.closeFile(file);
   });
+
+  /**
+   * Forgets a file that is gone or is no longer linted (JSON whose $schema is not a template's). A Terraform file's
+   * module is found from its folder; what an ARM or Bicep file fed (parameter values, a module) is not, so
+   * everything is linted again.
+   */
+  function dropFile(file: string): void {
+    if (!workspace) return;
+    const had = workspace.has(file);
+    workspace.removeFile(file);
+    clearDiagnostics(file);
+    if (had && formatOf(file) === 'terraform') schedule(file);
+    else if (had) scheduleLintAll();
+  }
 
   function onConfigChanged(): void {
     const before = JSON.stringify(workspace?.getConfig().ignore);
@@ -436,10 +464,13 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     } catch {
       return;
     }
+    // A Terraform module is its folder; a template's parameters file, a .bicepparam or a Bicep module sits beside it.
+    const family = (p: string) => (formatOf(p) === 'terraform' ? 'terraform' : formatOf(p) ? 'arm-bicep' : undefined);
+    const wanted = family(file);
     for (const name of names) {
       const sibling = `${dir}/${name}`;
-      if (sibling === file || open.has(sibling) || workspace.has(sibling) || !isTerraformFile(sibling) || workspace.isIgnored(sibling)) continue;
-      const text = readTextSync(sibling);
+      if (sibling === file || open.has(sibling) || workspace.has(sibling) || family(sibling) !== wanted || workspace.isIgnored(sibling)) continue;
+      const text = readLintedFileSync(sibling);
       if (text !== undefined) workspace.setFile(sibling, text);
     }
   }

@@ -277,7 +277,7 @@ describe('apim-tls-lint CLI', () => {
     assert.deepEqual(lines.slice(1), ['', '1 finding (1 warning) in 1 file (2 checked).']);
     // From a subfolder the globs still mean what they say relative to the configuration's folder.
     const fromLegacy = await run(['.'], path.join(root, 'legacy'));
-    assert.equal(fromLegacy.stdout, 'No Terraform files found.\n');
+    assert.equal(fromLegacy.stdout, 'No Terraform, ARM template or Bicep files found.\n');
   });
 
   test('a nested configuration governs its own folder', async () => {
@@ -329,5 +329,49 @@ describe('apim-tls-lint CLI', () => {
     assert.equal(stdout.match(/APIM001/g)?.length, 1);
     assert.match(stdout, /^main\.tf:8:34: /);
     assert.match(stdout, /in 1 file \(1 checked\)/);
+  });
+});
+
+describe('CLI on ARM templates and Bicep', () => {
+  const TEMPLATE = `{
+  "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
+  "contentVersion": "1.0.0.0",
+  "resources": [
+    {
+      "type": "Microsoft.ApiManagement/service/backends",
+      "apiVersion": "2024-05-01",
+      "name": "apim/orders",
+      "properties": { "url": "https://orders.contoso.com", "protocol": "http", "tls": { "validateCertificateChain": false } }
+    }
+  ]
+}
+`;
+  const BICEP = `resource orders 'Microsoft.ApiManagement/service/backends@2024-05-01' = {
+  name: 'apim/orders'
+  properties: {
+    url: 'https://orders.contoso.com'
+    protocol: 'http'
+    tls: {
+      validateCertificateName: false
+    }
+  }
+}
+`;
+
+  test('a folder: templates and Bicep files are linted, other JSON is skipped with one note', async () => {
+    const root = workspace({ 'azuredeploy.json': TEMPLATE, 'main.bicep': BICEP, 'package.json': '{ "name": "x" }', 'appsettings.json': '{ "validateCertificateChain": false }' });
+    const { code, stdout, stderr } = await run(['--format', 'json', '.'], root);
+    assert.equal(code, 1);
+    const findings = JSON.parse(stdout) as Array<{ file: string; rule: string; line: number }>;
+    assert.deepEqual(findings.map((f) => `${f.file} ${f.rule} ${f.line}`), ['azuredeploy.json APIM001 9', 'main.bicep APIM002 7']);
+    assert.match(stderr, /skipped 1 JSON file that is not an ARM template or parameters file/);
+  });
+
+  test('a JSON file named on its own that is not a template is a usage error', async () => {
+    const root = workspace({ 'appsettings.json': '{ "validateCertificateChain": false }' });
+    const { code, stdout, stderr } = await run(['appsettings.json'], root);
+    assert.equal(code, 2);
+    assert.equal(stdout, '');
+    assert.match(stderr, /appsettings\.json is not an ARM template or parameters file/);
   });
 });

@@ -19,8 +19,10 @@ export class UsageError extends Error {}
 export const USAGE = `Usage: apim-tls-lint [paths...] [options]
        apim-tls-lint thumbprint FILE
 
-Lints Terraform (.tf, .tofu, .tfvars) for Azure API Management backend TLS trust problems.
-Paths are files or directories (searched recursively); the default is the current directory.
+Lints Terraform (.tf, .tofu, .tfvars), ARM templates (.json with a deploymentTemplate $schema, and their
+parameters files) and Bicep (.bicep, .bicepparam) for Azure API Management backend TLS trust problems.
+Paths are files or directories (searched recursively); the default is the current directory. Other JSON
+files met in a directory are skipped with a note.
 
 Options:
   --format text|json|sarif             output format (default: text)

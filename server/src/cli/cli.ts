@@ -2,11 +2,12 @@
 // the process; the tests call it directly on temporary folders.
 import { readCertificates } from '../core/certificates/read';
 import { loadTerraformParser, type TerraformParser } from '../core/parse/terraform-parser';
+import { loadBicepParser, type BicepParser } from '../core/parse/bicep-parser';
 import { LineIndex } from '../core/text';
 import type { Finding } from '../core/types';
 import { Workspace } from '../core/workspace';
 import { USAGE, UsageError, parseArgs, type FailOn } from './args';
-import { FileError, cliVersion, collectFiles, findWasmFiles, readCertificateFile, type Collected } from './files';
+import { FileError, cliVersion, collectFiles, findBicepWasm, findWasmFiles, readCertificateFile, type Collected } from './files';
 import { formatJson } from './format-json';
 import { formatSarif } from './format-sarif';
 import { formatText } from './format-text';
@@ -48,6 +49,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
 
   let collected: Collected;
   let parser: TerraformParser;
+  let bicepParser: BicepParser | undefined;
   try {
     collected = collectFiles(options.paths, io.cwd, options.config);
     if (collected.configProblems.length) {
@@ -60,13 +62,28 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     } catch (e) {
       throw new FileError(`Cannot load the Terraform parser from ${JSON.stringify(wasmFiles)}: ${e instanceof Error ? e.message : String(e)}`);
     }
+    // Terraform-only runs do not pay for loading the Bicep grammar.
+    if (collected.hasBicep) {
+      const bicepWasm = findBicepWasm(wasmFiles);
+      try {
+        bicepParser = await loadBicepParser(bicepWasm);
+      } catch (e) {
+        throw new FileError(`Cannot load the Bicep parser from ${JSON.stringify(bicepWasm)}: ${e instanceof Error ? e.message : String(e)}`);
+      }
+    }
   } catch (e) {
     if (!(e instanceof FileError)) throw e;
     io.stderr(`apim-tls-lint: ${e.message}\n`);
     return EXIT_ERROR;
   }
 
-  const reported = lint(collected, parser).sort(compareReported);
+  if (collected.skippedJson.length) {
+    const shown = collected.skippedJson.slice(0, 3).join(', ') + (collected.skippedJson.length > 3 ? ', …' : '');
+    const n = collected.skippedJson.length;
+    const what = n === 1 ? 'JSON file that is not an ARM template or parameters file' : 'JSON files that are not ARM templates or parameters files';
+    io.stderr(`apim-tls-lint: note: skipped ${n} ${what} (${shown}).\n`);
+  }
+  const reported = lint(collected, parser, bicepParser).sort(compareReported);
   switch (options.format) {
     case 'json':
       io.stdout(formatJson(reported));
@@ -84,10 +101,11 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
  * Lints each configuration's files in a Workspace of their own and keeps the findings that concern a file the
  * user asked about: in it, or written elsewhere (a tfvars value) and consumed in it.
  */
-function lint(collected: Collected, parser: TerraformParser): Reported[] {
+function lint(collected: Collected, parser: TerraformParser, bicepParser: BicepParser | undefined): Reported[] {
   const out: Reported[] = [];
   for (const group of collected.groups) {
     const workspace = new Workspace(parser, group.config, group.configDir);
+    if (bicepParser) workspace.setBicepParser(bicepParser);
     const byKey = new Map(group.files.map((f) => [f.key, f] as const));
     for (const f of group.files) workspace.setFile(f.key, f.text);
     // Certificate files only feed pinned-ca-expiry; one that is refused (a key, a PFX, garbage) is simply not used.

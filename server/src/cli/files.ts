@@ -1,16 +1,17 @@
-// The CLI's contact with the disk when it lints (thumbprint.ts reads the one file it is given): the Terraform files
-// below the paths given and the certificate files among them, the configuration that governs each of them (the nearest .apim-tls-lint.json upward, or --config) with its
+// The CLI's contact with the disk when it lints (thumbprint.ts reads the one file it is given): the Terraform,
+// ARM template and Bicep files below the paths given and the certificate files among them, the configuration that governs each of them (the nearest .apim-tls-lint.json upward, or --config) with its
 // ignore and varFiles globs, the package's version and the folder of the wasm files the parser loads.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import picomatch from 'picomatch';
 import { isCertificateFile } from '../core/certificates/read';
 import { GRAMMAR_WASM, RUNTIME_WASM, type WasmLocation } from '../core/parse/terraform-parser';
+import { BICEP_GRAMMAR_WASM } from '../core/parse/bicep-parser';
 import { CONFIG_FILE_NAME, defaultConfig, parseConfig, type Config } from '../core/config';
 import { RULE_IDS } from '../core/rules';
 import { LineIndex } from '../core/text';
-import { isTerraformFile } from '../core/workspace';
-import { readCertificateFile as readCertificateBytes, SKIPPED_DIRS } from '../workspace-files';
+import { armSchemaKind, formatOf } from '../core/formats';
+import { readArmHead, readCertificateFile as readCertificateBytes, SKIPPED_DIRS } from '../workspace-files';
 
 /** A file or folder that cannot be found or read; the CLI prints the message and exits 2. */
 export class FileError extends Error {}
@@ -42,6 +43,10 @@ export interface Collected {
   targets: Set<string>;
   /** One `file:line:col: message` line per problem in the configuration files read. */
   configProblems: string[];
+  /** JSON files met in the folders walked that are neither ARM templates nor parameters files, as shown. */
+  skippedJson: string[];
+  /** Whether any Bicep file was collected (the Bicep parser is loaded only then). */
+  hasBicep: boolean;
 }
 
 export function collectFiles(paths: readonly string[], cwd: string, configFile?: string): Collected {
@@ -88,6 +93,18 @@ export function findWasmFiles(env: Readonly<Record<string, string | undefined>>)
   return { runtime, grammar };
 }
 
+/** The Bicep grammar wasm: beside the Terraform one (one folder), else in its package under node_modules. */
+export function findBicepWasm(terraform: WasmLocation): string | { runtime: string; grammar: string } {
+  if (typeof terraform === 'string') {
+    if (isFile(path.join(terraform, BICEP_GRAMMAR_WASM))) return terraform;
+    throw new FileError(`Cannot find ${BICEP_GRAMMAR_WASM} in ${terraform}; it is needed to lint .bicep files.`);
+  }
+  const root = packageRoot();
+  const grammar = root && path.join(root, 'node_modules', 'tree-sitter-bicep', BICEP_GRAMMAR_WASM);
+  if (!grammar || !isFile(grammar)) throw new FileError(`Cannot find ${BICEP_GRAMMAR_WASM} next to ${__dirname}; it is needed to lint .bicep files.`);
+  return { runtime: terraform.runtime, grammar };
+}
+
 interface Group {
   config: Config;
   configDir?: string;
@@ -101,6 +118,7 @@ class Collector {
   private readonly nearest = new Map<string, string | null>();
   private readonly targets = new Set<string>();
   private readonly problems: string[] = [];
+  private readonly skippedJson: string[] = [];
   private readonly override?: Group;
 
   constructor(private readonly cwd: string, configFile?: string) {
@@ -119,16 +137,23 @@ class Collector {
       this.walk(abs, given);
       return;
     }
-    if (!isTerraformFile(abs)) throw new FileError(`${given} is not a Terraform file (.tf, .tofu or .tfvars).`);
+    const format = formatOf(abs);
+    if (!format) throw new FileError(`${given} is not a Terraform file (.tf, .tofu or .tfvars), an ARM template (.json) or a Bicep file (.bicep, .bicepparam).`);
+    if (format === 'arm' && !armKind(abs, given)) {
+      throw new FileError(`${given} is not an ARM template or parameters file: its $schema is not deploymentTemplate.json or deploymentParameters.json.`);
+    }
     const group = this.configForDir(path.dirname(abs));
     if (group.isIgnored(abs, false)) return;
     this.addFile(group, abs, path.normalize(given), true);
     // The rest of the module is context: a value in terraform.tfvars or a variable default belongs to this file's
-    // findings even though the user named only this file.
+    // findings even though the user named only this file. Beside a template or a Bicep file, the context is its
+    // parameters file, .bicepparam and local modules.
+    const family = (p: string) => (formatOf(p) === 'terraform' ? 'terraform' : formatOf(p) ? 'arm-bicep' : undefined);
     for (const entry of readDir(path.dirname(abs), path.dirname(given))) {
       const sibling = path.join(path.dirname(abs), entry.name);
-      if (isTerraformFile(sibling) && isFileEntry(entry, sibling) && !group.isIgnored(sibling, false)) {
-        this.addFile(group, sibling, path.join(path.dirname(given), entry.name), false);
+      const shown = path.join(path.dirname(given), entry.name);
+      if (family(sibling) === family(abs) && isFileEntry(entry, sibling) && !group.isIgnored(sibling, false)) {
+        if (formatOf(sibling) !== 'arm' || armKind(sibling, shown)) this.addFile(group, sibling, shown, false);
       } else if (isCertificateFile(sibling) && isFileEntry(entry, sibling) && !group.isIgnored(sibling, false)) {
         group.certificateFiles.add(toKey(sibling));
       }
@@ -170,7 +195,8 @@ class Collector {
     const groups = [...this.groups.values()]
       .filter((g) => g.byKey.size > 0)
       .map((g) => ({ config: g.config, configDir: g.configDir, files: [...g.byKey.values()], certificateFiles: [...g.certificateFiles].sort() }));
-    return { groups, targets: this.targets, configProblems: this.problems };
+    const hasBicep = groups.some((g) => g.files.some((f) => formatOf(f.key) === 'bicep'));
+    return { groups, targets: this.targets, configProblems: this.problems, skippedJson: this.skippedJson, hasBicep };
   }
 
   private walk(dir: string, display: string): void {
@@ -181,8 +207,10 @@ class Collector {
       // Symlinked folders are not followed: they are how walks end up in cycles or in someone else's tree.
       if (entry.isDirectory()) {
         if (!SKIPPED_DIRS.has(entry.name) && !group.isIgnored(p, true)) this.walk(p, shown);
-      } else if (isTerraformFile(p) && isFileEntry(entry, p) && !group.isIgnored(p, false)) {
-        this.addFile(group, p, shown, true);
+      } else if (formatOf(p) && isFileEntry(entry, p) && !group.isIgnored(p, false)) {
+        // Any JSON may sit in a folder; only templates and parameters files are linted, the rest is noted.
+        if (formatOf(p) === 'arm' && !armKind(p, shown)) this.skippedJson.push(shown);
+        else this.addFile(group, p, shown, true);
       } else if (isCertificateFile(p) && isFileEntry(entry, p) && !group.isIgnored(p, false)) {
         group.certificateFiles.add(toKey(p));
       }
@@ -265,6 +293,15 @@ function readDir(dir: string, shown: string): fs.Dirent[] {
     return fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   } catch (e) {
     throw new FileError(`Cannot read the folder ${shown || '.'}: ${reason(e)}`);
+  }
+}
+
+/** Whether a JSON file is an ARM template or parameters file, from its first few kB. */
+function armKind(abs: string, shown: string): ReturnType<typeof armSchemaKind> {
+  try {
+    return readArmHead(abs);
+  } catch (e) {
+    throw new FileError(`Cannot read ${shown}: ${reason(e)}`);
   }
 }
 

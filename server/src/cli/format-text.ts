@@ -25,7 +25,7 @@ export function formatText(findings: readonly Reported[], options: TextOptions):
 }
 
 function summary(findings: readonly Reported[], filesChecked: number): string {
-  if (filesChecked === 0) return 'No Terraform files found.';
+  if (filesChecked === 0) return 'No Terraform, ARM template or Bicep files found.';
   if (findings.length === 0) return `No findings in ${plural(filesChecked, 'file')}.`;
   const bySeverity = (Object.keys(SEVERITY_RANK) as Severity[])
     .sort((a, b) => SEVERITY_RANK[b] - SEVERITY_RANK[a])

@@ -22,7 +22,8 @@ export const nameValidationDisabled: Rule = {
         related: consumerInfo(bound, backend.name),
         fixes: [
           {
-            title: `Set ${flag} = true`,
+            // Terraform's own notation where the user writes Terraform; `validateCertificateName: true` elsewhere.
+            title: flag === 'validate_certificate_name' ? `Set ${flag} = true` : `Set ${flag} to true`,
             kind: 'fix',
             isPreferred: true,
             edits: [setBooleanLiteral(bound.val, true, ctx.textOf(bound.val.span.file))],
