@@ -160,7 +160,10 @@ class Collector {
     }
   }
 
-  /** Var files named by `varFiles` globs are read wherever they are below their configuration's folder. */
+  /**
+   * Var files named by `varFiles` globs (.tfvars, and ARM parameters files) are read wherever they are below their
+   * configuration's folder.
+   */
   addConfiguredVarFiles(): void {
     for (const group of [...this.groups.values()]) {
       if (!group.config.varFiles.length || group.configDir === undefined || group.byKey.size === 0) continue;
@@ -170,7 +173,7 @@ class Collector {
       for (const glob of group.config.varFiles) {
         const base = path.resolve(configDir, picomatch.scan(glob).base);
         const take = (p: string) => {
-          if (p.endsWith('.tfvars') && matches(toKey(path.relative(configDir, p)))) this.addFile(group, p, path.relative(this.cwd, p) || p, false);
+          if (/\.(tfvars|json|jsonc)$/i.test(p) && matches(toKey(path.relative(configDir, p)))) this.addFile(group, p, path.relative(this.cwd, p) || p, false);
         };
         // A glob without wildcards names one file; its "base" is the file itself.
         if (isFile(base)) take(base);

@@ -322,7 +322,9 @@ export class Workspace {
     for (const f of tooLarge) if (!wanted || wanted.has(dirname(f.file))) files.add(f.file);
     const model = extractModel(instances);
     const only = paths ? new Set(paths) : undefined;
-    const others = [extractArmModel(arm, only), ...(this.bicepParser ? [extractBicepModel(this.bicepParser, [...bicep, ...arm], only)] : [])];
+    // A parameters file named in the configuration (varFiles) is deployed with the template it fits.
+    const configuredParams = new Set(arm.filter((f) => this.varFileMatch(f.path)).map((f) => f.path));
+    const others = [extractArmModel(arm, only, configuredParams), ...(this.bicepParser ? [extractBicepModel(this.bicepParser, [...bicep, ...arm], only)] : [])];
     for (const other of others) {
       model.backends.push(...other.model.backends);
       model.services.push(...other.model.services);

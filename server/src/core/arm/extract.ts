@@ -21,7 +21,7 @@ export interface FormatResult {
  * Extracts every template among `files` (JSON files whose $schema is a deployment template), with the parameters
  * file beside it. With `only`, just the templates that are, or whose parameters file is, one of those paths.
  */
-export function extractArmModel(files: readonly SourceText[], only?: ReadonlySet<string>): FormatResult {
+export function extractArmModel(files: readonly SourceText[], only?: ReadonlySet<string>, configured: ReadonlySet<string> = new Set()): FormatResult {
   const model: Model = { backends: [], services: [], overlays: [], dependsOn: [] };
   const covered: string[] = [];
   const byPath = new Map(files.map((f) => [f.path, f]));
@@ -29,9 +29,10 @@ export function extractArmModel(files: readonly SourceText[], only?: ReadonlySet
     const f = byPath.get(p);
     return !!f && armSchemaKind(f.text) === 'parameters';
   };
+  const configuredParams = [...configured].filter(isParams).sort();
   for (const file of files) {
     if (armSchemaKind(file.text) !== 'template') continue;
-    const paramsPath = parametersFileFor(file.path, isParams);
+    const paramsPath = configuredParametersFor(file, configuredParams, byPath) ?? parametersFileFor(file.path, isParams);
     if (only && !only.has(file.path) && !(paramsPath && only.has(paramsPath))) continue;
     covered.push(file.path);
     if (paramsPath) covered.push(paramsPath);
@@ -40,6 +41,29 @@ export function extractArmModel(files: readonly SourceText[], only?: ReadonlySet
     extractTemplate(file, paramsPath ? byPath.get(paramsPath) : undefined, model);
   }
   return { model, files: covered, notices: [] };
+}
+
+/**
+ * A parameters file named in the configuration (`varFiles`) wins over the one beside the template. It pairs with a
+ * template that declares every parameter it sets: a parameters file does not name its template, so the names do.
+ */
+function configuredParametersFor(template: SourceText, configured: readonly string[], byPath: ReadonlyMap<string, SourceText>): string | undefined {
+  if (configured.length === 0) return undefined;
+  const declared = new Set(Object.keys(objectKeys(parseTree(template.text), 'parameters')).map((k) => k.toLowerCase()));
+  return configured.find((p) => {
+    const names = Object.keys(objectKeys(parseTree(byPath.get(p)!.text), 'parameters'));
+    return names.length > 0 && names.every((n) => declared.has(n.toLowerCase()));
+  });
+}
+
+function objectKeys(root: ReturnType<typeof parseTree>, key: string): Record<string, true> {
+  const node = root?.type === 'object' ? property(root, key) : undefined;
+  const out: Record<string, true> = {};
+  for (const p of node?.type === 'object' ? (node.children ?? []) : []) {
+    const k = p.children?.[0]?.value;
+    if (typeof k === 'string') out[k] = true;
+  }
+  return out;
 }
 
 export const SERVICE_TYPE = 'microsoft.apimanagement/service';
