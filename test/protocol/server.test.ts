@@ -233,7 +233,11 @@ resource "azurerm_api_management_backend" "billing" {
     // Publishes already under way for version 3 (the workspace index finishing, say) may still arrive first.
     const p = await client.waitForDiagnostics(uri, 'diagnostics from disk after close', (p) => p.version === undefined || p.version === null);
     await client.connection.sendRequest('textDocument/codeAction', codeActionParams(uri, p.diagnostics[0]?.range ?? { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, []));
-    assert.equal(client.latest(uri), p, 'nothing for the closed version came after');
+    // The disk text may be published more than once (the workspace index and the close both do); what matters is
+    // that nothing for the closed version 3 came after it.
+    const latest = client.latest(uri);
+    assert.ok(latest?.version === undefined || latest?.version === null, `the last publish is for version ${latest?.version}, not the disk text`);
+    assert.deepEqual(latest, p, 'the last publish is the disk text');
     assert.deepEqual(codes(p.diagnostics), ['APIM001']);
     assert.deepEqual(p.diagnostics[0].range, rangeAfter(disk, 'validate_certificate_chain = ', 'false'));
   });
