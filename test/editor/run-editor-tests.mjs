@@ -7,20 +7,16 @@
 // Exit code: 0 all passed, 1 a test failed or none ran, 2 the harness failed or timed out.
 // Environment: EDITOR_TEST_TIMEOUT_MS (default 300000), EDITOR_TEST_GREP (a mocha grep), KEEP_TMP=1 (keep the
 // temporary folder), CODE_SERVER and CHROMIUM (use these binaries instead of installing).
-import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import util from 'node:util';
+import { CodeServerSession, QUIET_SETTINGS, ensureCodeServer } from './code-server.mjs';
+import { CODE_SERVER_VERSION } from './vscode-version.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '../..');
-const CS_VERSION = '4.100.3';
-const csPrefix = path.join(root, '.vscode-test', 'code-server');
-const codeServer = process.env.CODE_SERVER || path.join(csPrefix, 'node_modules', '.bin', 'code-server');
-const chromiumPath = process.env.CHROMIUM || '/usr/bin/chromium';
 const timeoutMs = Number(process.env.EDITOR_TEST_TIMEOUT_MS || 300000);
 const t0 = Date.now();
 const elapsed = () => `${((Date.now() - t0) / 1000).toFixed(1)}s`;
@@ -35,13 +31,11 @@ async function main() {
       return 2;
     }
   }
-  if (!installed()) {
-    console.log('[editor] installing code-server and Chromium (once; about a minute)');
-    const r = spawnSync('sh', [path.join(here, 'install-code-server.sh'), csPrefix], { stdio: 'inherit' });
-    if (r.status !== 0 || !installed()) {
-      console.error('[editor] installing code-server failed');
-      return 2;
-    }
+  try {
+    ensureCodeServer('editor');
+  } catch (e) {
+    console.error(`[editor] ${e instanceof Error ? e.message : e}`);
+    return 2;
   }
 
   const tmp = fs.mkdtempSync(path.join(process.env.RUN_TMP || os.tmpdir(), 'apim-editor-'));
@@ -51,13 +45,13 @@ async function main() {
   // The whole run, cleanup included, ends by this time even if something below never settles.
   const watchdog = setTimeout(() => {
     console.error(`[editor] hard timeout after ${timeoutMs + 30000} ms`);
-    run.killServer('SIGKILL');
+    run.session?.kill('SIGKILL');
     process.exit(2);
   }, timeoutMs + 30000);
   watchdog.unref();
   for (const signal of ['SIGINT', 'SIGTERM']) {
     process.once(signal, () => {
-      run.killServer('SIGKILL');
+      run.session?.kill('SIGKILL');
       process.exit(2);
     });
   }
@@ -87,13 +81,12 @@ async function main() {
   return code;
 }
 
-/** One code-server and one browser, with every folder they write to inside `tmp`. */
+/** The suite's run: a code-server session whose workbench loads the suite through its extension test machinery. */
 class Run {
   constructor(tmp, log) {
     this.tmp = tmp;
     this.log = log;
-    this.server = undefined;
-    this.browser = undefined;
+    this.session = undefined;
     this.summary = undefined;
   }
 
@@ -101,57 +94,11 @@ class Run {
     const { tmp, log } = this;
     const workspace = path.join(tmp, 'workspace');
     fs.cpSync(path.join(here, 'workspace'), workspace, { recursive: true });
-    const userData = path.join(tmp, 'user-data');
-    fs.mkdirSync(path.join(userData, 'User'), { recursive: true });
-    fs.writeFileSync(path.join(userData, 'User', 'settings.json'), JSON.stringify(userSettings(), null, 2));
-    fs.mkdirSync(path.join(tmp, 'extensions'));
-    const env = {
-      ...process.env,
-      XDG_CONFIG_HOME: path.join(tmp, 'xdg-config'),
-      XDG_DATA_HOME: path.join(tmp, 'xdg-data'),
-      XDG_CACHE_HOME: path.join(tmp, 'xdg-cache'),
-      TMPDIR: tmp,
-      // No marketplace, so the workbench makes no outbound lookups.
-      EXTENSIONS_GALLERY: '{}',
-    };
+    const session = (this.session = new CodeServerSession(tmp, { settings: QUIET_SETTINGS, onOutput: (chunk) => log.write(`[code-server] ${chunk}`) }));
+    const port = await session.start();
+    console.log(`[editor] code-server ${CODE_SERVER_VERSION} on 127.0.0.1:${port} (${elapsed()})`);
 
-    const port = await freePort();
-    // detached: code-server and its extension host form one process group, which stop() ends by its id.
-    this.server = spawn(codeServer, [
-      '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--config', path.join(tmp, 'config.yaml'),
-      '--user-data-dir', userData, '--extensions-dir', path.join(tmp, 'extensions'),
-      '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust',
-      '--disable-getting-started-override', '--disable-proxy', '--ignore-last-opened',
-    ], { detached: true, stdio: ['ignore', 'pipe', 'pipe'], env });
-    let serverOutput = '';
-    for (const stream of [this.server.stdout, this.server.stderr]) {
-      stream.on('data', (chunk) => {
-        serverOutput += chunk;
-        log.write(`[code-server] ${chunk}`);
-      });
-    }
-    await new Promise((resolve, reject) => {
-      const timer = setInterval(() => /HTTP server listening/.test(serverOutput) && done(resolve), 100);
-      const deadline = setTimeout(() => done(() => reject(new Error(`code-server did not start\n${serverOutput}`))), 60000);
-      const onExit = (c) => done(() => reject(new Error(`code-server exited with ${c}\n${serverOutput}`)));
-      this.server.once('exit', onExit);
-      function done(then) {
-        clearInterval(timer);
-        clearTimeout(deadline);
-        then();
-      }
-    }).finally(() => this.server.removeAllListeners('exit'));
-    console.log(`[editor] code-server ${CS_VERSION} on 127.0.0.1:${port} (${elapsed()})`);
-
-    const { chromium } = await import('playwright-core');
-    this.browser = await chromium.launch({
-      executablePath: chromiumPath,
-      headless: true,
-      env,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-        '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
-    });
-    const page = await this.browser.newPage();
+    const page = await session.newPage();
     page.on('console', (m) => log.write(`[browser:${m.type()}] ${m.text()}\n`));
     page.on('pageerror', (e) => log.write(`[browser:pageerror] ${e}\n`));
     // The workbench calls these two when it runs extension tests: the log relays the extension host's console.
@@ -168,14 +115,13 @@ class Run {
       else if (!NOISE.test(text)) (type === 'error' ? console.error : console.log)(text);
     });
 
-    const authority = `127.0.0.1:${port}`;
-    const remote = (p) => `vscode-remote://${authority}${p}`;
+    const remote = (p) => `vscode-remote://127.0.0.1:${port}${p}`;
     const payload = [
       ['extensionDevelopmentPath', remote(root)],
       ['extensionTestsPath', remote(path.join(here, 'suite'))],
       ['skipWelcome', 'true'],
     ];
-    await page.goto(`http://${authority}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`);
+    await page.goto(session.url(workspace, { payload: JSON.stringify(payload) }));
     console.log(`[editor] workbench loaded (${elapsed()}); running the suite`);
     let timer;
     const timedOut = new Promise((resolve) => {
@@ -190,59 +136,8 @@ class Run {
   }
 
   async stop() {
-    if (this.browser) await withTimeout(this.browser.close(), 10000).catch(() => undefined);
-    const server = this.server;
-    if (!server || server.exitCode !== null || server.signalCode !== null) return;
-    const exited = new Promise((resolve) => server.once('exit', resolve));
-    this.killServer('SIGTERM');
-    if (!(await withTimeout(exited.then(() => true), 5000).catch(() => false))) this.killServer('SIGKILL');
+    await this.session?.stop();
   }
-
-  killServer(signal) {
-    try {
-      if (this.server && this.server.pid) process.kill(-this.server.pid, signal);
-    } catch {
-      // The process group is already gone.
-    }
-  }
-}
-
-function installed() {
-  if (process.env.CODE_SERVER) return fs.existsSync(codeServer) && fs.existsSync(chromiumPath);
-  return fs.existsSync(codeServer) && fs.existsSync(path.join(csPrefix, `.installed-${CS_VERSION}`)) && fs.existsSync(chromiumPath);
-}
-
-function userSettings() {
-  return {
-    'workbench.startupEditor': 'none',
-    'workbench.tips.enabled': false,
-    'telemetry.telemetryLevel': 'off',
-    'update.mode': 'none',
-    'extensions.autoUpdate': false,
-    'extensions.autoCheckUpdates': false,
-    'security.workspace.trust.enabled': false,
-    'git.enabled': false,
-    'files.autoSave': 'off',
-  };
-}
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.on('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-function withTimeout(promise, ms) {
-  let timer;
-  return Promise.race([
-    promise.finally(() => clearTimeout(timer)),
-    new Promise((_, reject) => (timer = setTimeout(() => reject(new Error('timeout')), ms))),
-  ]);
 }
 
 function printTail(logFile, lines = 40) {
