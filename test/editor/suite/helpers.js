@@ -91,6 +91,41 @@ async function extensionApi() {
   return extension.activate();
 }
 
+/** The repository the extension was loaded from (its extensionDevelopmentPath). */
+function extensionPath() {
+  const extension = vscode.extensions.getExtension(EXTENSION_ID);
+  assert.ok(extension, `extension ${EXTENSION_ID} is installed`);
+  return extension.extensionPath;
+}
+
+/** This extension's findings on `uri` as sorted `CODE@line:col-line:col` strings, for comparing whole sets. */
+function findingKeys(uri) {
+  return vscode.languages.getDiagnostics(uri)
+    .filter((d) => d.source === SOURCE)
+    .map((d) => `${codeOf(d)}@${d.range.start.line}:${d.range.start.character}-${d.range.end.line}:${d.range.end.character}`)
+    .sort();
+}
+
+/**
+ * Asks VS Code for the quick fixes at `diagnostic`'s range (as the light bulb does), picks the one whose title
+ * matches `title`, and applies its edit.
+ */
+async function applyQuickFix(doc, diagnostic, title) {
+  const actions = (await vscode.commands.executeCommand(
+    'vscode.executeCodeActionProvider', doc.uri, diagnostic.range, vscode.CodeActionKind.QuickFix.value, 10)) || [];
+  const fix = actions.find((a) => title.test(a.title) && a.edit);
+  assert.ok(fix, `a quick fix titled ${title} for ${codeOf(diagnostic)} among ${JSON.stringify(actions.map((a) => a.title))}`);
+  assert.ok(fix.kind && vscode.CodeActionKind.QuickFix.contains(fix.kind), `${fix.title} is a quick fix`);
+  assert.ok(await vscode.workspace.applyEdit(fix.edit), `${fix.title} applied`);
+  return fix;
+}
+
+/** Reverts and closes the active editor, so a test leaves no dirty document behind. */
+async function revertAndClose() {
+  await vscode.commands.executeCommand('workbench.action.files.revert').then(undefined, () => undefined);
+  await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+}
+
 /** Replaces a document's whole text and saves it, so the editor and the disk agree again. */
 async function setText(doc, text) {
   const edit = new vscode.WorkspaceEdit();
@@ -104,9 +139,13 @@ module.exports = {
   SOURCE,
   assertRange,
   codeOf,
+  applyQuickFix,
   extensionApi,
+  extensionPath,
+  findingKeys,
   findings,
   openInEditor,
+  revertAndClose,
   setText,
   valueRange,
   waitFor,

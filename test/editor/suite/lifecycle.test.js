@@ -1,7 +1,7 @@
 // The client's own behaviour: restarting the server and the apimTls.enable setting.
 const assert = require('assert');
 const vscode = require('vscode');
-const { extensionApi, findings, openInEditor, waitFor, waitForFindings } = require('./helpers');
+const { extensionApi, findings, openInEditor, setText, waitFor, waitForFindings } = require('./helpers');
 
 suite('Server lifecycle', () => {
   let doc;
@@ -22,6 +22,33 @@ suite('Server lifecycle', () => {
     assert.ok(api.client && api.client.isRunning(), 'a client runs after the restart');
     assert.notStrictEqual(api.client, before, 'the restart made a new client');
     await waitForFindings(doc.uri, 'APIM001');
+  });
+
+  test('a server killed with SIGKILL is restarted by the client and reports again after an edit', async () => {
+    await waitForFindings(doc.uri, 'APIM001');
+    const client = api.client;
+    // vscode-languageclient keeps the server's child process in a private field; no public API exposes its pid.
+    const pid = client && client._serverProcess && client._serverProcess.pid;
+    assert.ok(typeof pid === 'number', 'the server process id is known');
+    process.kill(pid, 'SIGKILL');
+    await waitFor('the client to notice the crash and start a new server', () => {
+      const next = client._serverProcess;
+      return client.isRunning() && next && typeof next.pid === 'number' && next.pid !== pid;
+    });
+    assert.strictEqual(api.client, client, 'the same client restarted its server');
+    assert.throws(() => process.kill(pid, 0), 'the killed server is gone');
+    // The new server has the open documents again: an edit moves the finding, which only a live server reports.
+    const before = (await waitForFindings(doc.uri, 'APIM001'))[0].range.start.line;
+    const original = doc.getText();
+    const edit = new vscode.WorkspaceEdit();
+    edit.insert(doc.uri, new vscode.Position(0, 0), '\n');
+    try {
+      assert.ok(await vscode.workspace.applyEdit(edit), 'the edit applied');
+      await waitFor('APIM001 to move down a line', () => findings(doc.uri, 'APIM001').some((d) => d.range.start.line === before + 1));
+    } finally {
+      await setText(doc, original);
+    }
+    await waitFor('APIM001 back on its line', () => findings(doc.uri, 'APIM001').some((d) => d.range.start.line === before));
   });
 
   test('apimTls.enable = false stops the server and clears its findings; true starts it again', async () => {
