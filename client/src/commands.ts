@@ -34,14 +34,14 @@ export async function pinBackendFromCaFile(getClient: () => LanguageClient | und
   const uri = args.uri ?? editor?.document.uri.toString();
   const position = args.position ?? (editor && { line: editor.selection.active.line, character: editor.selection.active.character });
   if (!uri || !position) {
-    void vscode.window.showErrorMessage('Place the cursor in an API Management backend of a Terraform file to pin it.');
+    void vscode.window.showErrorMessage('Place the cursor in an API Management backend (Terraform, ARM template or Bicep) to pin it.');
     return undefined;
   }
   const certificatePath = args.certificatePath ?? (await pickCertificateFile('Pin Issuing CA'));
   if (!certificatePath) return undefined;
   // Linting runs in untrusted workspaces because it executes nothing; writing files there needs the user's consent.
   if (!vscode.workspace.isTrusted) {
-    const go = await vscode.window.showWarningMessage('This workspace is not trusted. Write the pin into its Terraform files?', { modal: true }, 'Pin');
+    const go = await vscode.window.showWarningMessage('This workspace is not trusted. Write the pin into its files?', { modal: true }, 'Pin');
     if (go !== 'Pin') return undefined;
   }
 
