@@ -1,7 +1,9 @@
 // (b)-(d) Findings on the file the user opened, the quick fix for APIM002, and a finding in a closed .tfvars file.
 const assert = require('assert');
+const fs = require('fs');
+const path = require('path');
 const vscode = require('vscode');
-const { SOURCE, assertRange, codeOf, findings, openInEditor, setText, valueRange, waitFor, waitForFindings, workspaceUri } =
+const { SOURCE, assertRange, codeOf, extensionPath, findings, openInEditor, setText, valueRange, waitFor, waitForFindings, workspaceUri } =
   require('./helpers');
 
 suite('Diagnostics and quick fixes', () => {
@@ -34,6 +36,9 @@ suite('Diagnostics and quick fixes', () => {
       assert.ok(d.code.target instanceof vscode.Uri, `${id} links to its docs page`);
       assert.strictEqual(d.code.target.scheme, 'https');
       assert.ok(d.code.target.path.endsWith(`/docs/rules/${id}.md`), `${id} docs link: ${d.code.target}`);
+      // The link points into the repository on GitHub (not reachable here): the page it names must exist in it.
+      const page = path.join(extensionPath(), 'docs', 'rules', `${id}.md`);
+      assert.ok(fs.existsSync(page) && fs.readFileSync(page, 'utf8').startsWith(`# ${id}`), `${id}'s docs page ${page} exists`);
       assert.strictEqual(d.severity, vscode.DiagnosticSeverity.Warning, `${id} severity`);
       assert.ok(d.message.length > 0, `${id} has a message`);
       assertRange(d.range, expected[id], id);
