@@ -54,9 +54,14 @@ export function ensureCodeServer(tag) {
 
 /** One code-server and at most one browser, with user data, extensions, config and XDG folders inside `tmp`. */
 export class CodeServerSession {
-  /** `settings` become the user settings; `onOutput` sees code-server's stdout and stderr as they come. */
-  constructor(tmp, { settings = QUIET_SETTINGS, onOutput } = {}) {
+  /**
+   * `settings` become the user settings and `keybindings` the user keybindings; `onOutput` sees code-server's stdout
+   * and stderr as they come. `workspaceTrust` keeps VS Code's workspace trust on, so a folder can open in Restricted
+   * Mode; otherwise every folder is trusted without asking.
+   */
+  constructor(tmp, { settings = QUIET_SETTINGS, keybindings, onOutput, workspaceTrust = false } = {}) {
     this.tmp = tmp;
+    this.workspaceTrust = workspaceTrust;
     this.userData = path.join(tmp, 'user-data');
     this.extensions = path.join(tmp, 'extensions');
     this.onOutput = onOutput;
@@ -72,6 +77,7 @@ export class CodeServerSession {
     this.common = ['--config', path.join(tmp, 'config.yaml'), '--user-data-dir', this.userData, '--extensions-dir', this.extensions];
     fs.mkdirSync(path.join(this.userData, 'User'), { recursive: true });
     fs.writeFileSync(path.join(this.userData, 'User', 'settings.json'), JSON.stringify(settings, null, 2));
+    if (keybindings) fs.writeFileSync(path.join(this.userData, 'User', 'keybindings.json'), JSON.stringify(keybindings, null, 2));
     fs.mkdirSync(this.extensions, { recursive: true });
     this.output = '';
     this.server = undefined;
@@ -95,7 +101,8 @@ export class CodeServerSession {
     // detached: code-server and its extension host form one process group, which stop() ends by its id.
     this.server = spawn(codeServer, [
       ...this.common, '--auth', 'none', '--bind-addr', `127.0.0.1:${this.port}`, '--disable-telemetry', '--disable-update-check',
-      '--disable-workspace-trust', '--disable-getting-started-override', '--disable-proxy', '--ignore-last-opened',
+      ...(this.workspaceTrust ? [] : ['--disable-workspace-trust']),
+      '--disable-getting-started-override', '--disable-proxy', '--ignore-last-opened',
     ], { detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: this.env });
     for (const stream of [this.server.stdout, this.server.stderr]) {
       stream.on('data', (chunk) => {

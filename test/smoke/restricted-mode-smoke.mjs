@@ -1,0 +1,115 @@
+#!/usr/bin/env node
+// Restricted Mode as a person meets it (package.json declares untrustedWorkspaces "limited"): the packaged extension
+// in code-server with workspace trust on, a copy of examples/ opened and not trusted. Linting must still run; the
+// pin command, bound to a key with a certificate file argument, must ask before writing, write nothing when
+// cancelled, and write the pin when allowed. Needs the .vsix that ui-smoke.mjs packages (it runs first in
+// `npm run test:smoke`).
+//
+// Exit code: 0 every step passed, 1 a step failed. Environment: KEEP_TMP=1, CODE_SERVER and CHROMIUM.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { CodeServerSession, QUIET_SETTINGS, ensureCodeServer, root } from '../editor/code-server.mjs';
+
+const vsix = path.join(root, 'apim-tls-lint.vsix');
+const TIMEOUT_MS = 150000;
+const PIN_KEY = 'ctrl+alt+k';
+const CONSENT = 'This workspace is not trusted';
+
+async function main() {
+  const tmp = fs.mkdtempSync(path.join(process.env.RUN_TMP || os.tmpdir(), 'apim-restricted-'));
+  const workspace = path.join(tmp, 'examples');
+  fs.cpSync(path.join(root, 'examples'), workspace, { recursive: true });
+  const backends = path.join(workspace, 'backends.tf');
+  const certificate = path.join(workspace, 'certs', 'contoso-issuing-ca-01.cer');
+  let session;
+  const watchdog = setTimeout(() => {
+    console.log(`  ✘ not finished after ${TIMEOUT_MS} ms; kept ${tmp}\n0 passed, 1 failed`);
+    session?.kill('SIGKILL');
+    process.exit(1);
+  }, TIMEOUT_MS);
+  watchdog.unref();
+
+  let passed = 0;
+  const pass = (name) => {
+    passed++;
+    console.log(`  ✔ ${name}`);
+  };
+  let ok = false;
+  try {
+    if (!fs.existsSync(vsix)) throw new Error(`${vsix} is missing: run node test/smoke/ui-smoke.mjs (or npm run package) first`);
+    ensureCodeServer('restricted');
+    session = new CodeServerSession(tmp, {
+      settings: { ...QUIET_SETTINGS, 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'always' },
+      keybindings: [{ key: PIN_KEY, command: 'apimTls.pinBackendFromCaFile', args: { certificatePath: certificate } }],
+      workspaceTrust: true,
+    });
+    session.installExtension(vsix, 'apim-tls-lint.apim-tls-lint-');
+    await session.start();
+    const page = await session.newPage({ width: 1400, height: 900 });
+    await page.goto(session.url(workspace));
+
+    // VS Code asks whether to trust the folder; the answer is no.
+    const trustDialog = page.locator('.monaco-dialog-box', { hasText: 'Do you trust the authors' });
+    await trustDialog.waitFor({ timeout: 60000 });
+    await trustDialog.locator('.monaco-button', { hasText: "No, I don't trust the authors" }).click();
+    await page.locator('.statusbar-item', { hasText: 'Restricted Mode' }).first().waitFor({ timeout: 15000 });
+    pass('the folder opened in Restricted Mode');
+
+    await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'backends.tf' }).click({ timeout: 30000 });
+    await page.locator('.tab.active', { hasText: 'backends.tf' }).waitFor({ timeout: 15000 });
+    await page.keyboard.press('Control+Shift+M');
+    const problems = page.locator('.markers-panel');
+    const ordersFinding = problems.locator('.monaco-list-row', { hasText: 'azurerm_api_management_backend.orders:' });
+    await ordersFinding.first().waitFor({ timeout: 45000 });
+    pass('linting runs: the orders backend\'s findings are in the Problems panel');
+
+    // The cursor goes into the orders backend; the bound key runs the pin command with the certificate file.
+    const before = fs.readFileSync(backends, 'utf8');
+    const ordersLine = 1 + before.split('\n').findIndex((l) => l.includes('"azurerm_api_management_backend" "orders"'));
+    const pinWithConsent = async (answer) => {
+      await page.locator('.editor-instance .monaco-editor textarea').first().focus();
+      await page.keyboard.press('Control+G');
+      await page.keyboard.type(String(ordersLine + 1));
+      await page.keyboard.press('Enter');
+      await page.keyboard.press('Control+Alt+K');
+      const consent = page.locator('.monaco-dialog-box', { hasText: CONSENT });
+      await consent.waitFor({ timeout: 15000 });
+      await consent.locator('.monaco-button', { hasText: new RegExp(`^${answer}$`) }).click();
+      await consent.waitFor({ state: 'hidden', timeout: 15000 });
+    };
+
+    await pinWithConsent('Cancel');
+    // Nothing may change: neither the file on disk nor any editor (no dirty tab), and the findings stay. An edit would
+    // come within a second of the answer (the "Pin" below shows how fast), so three seconds of nothing is the proof.
+    for (const end = Date.now() + 3000; Date.now() < end; await page.waitForTimeout(200)) {
+      if (fs.readFileSync(backends, 'utf8') !== before) throw new Error('backends.tf changed on disk although the pin was cancelled');
+      if (await page.locator('.tab.dirty').count()) throw new Error(`cancelling left modified editors: ${await page.locator('.tab.dirty').allInnerTexts()}`);
+      if (!(await ordersFinding.count())) throw new Error('the orders backend\'s findings went although the pin was cancelled');
+    }
+    pass('the pin command asked first, and Cancel wrote nothing');
+
+    await pinWithConsent('Pin');
+    await ordersFinding.first().waitFor({ state: 'detached', timeout: 30000 });
+    await page.keyboard.press('Control+K');
+    await page.keyboard.press('S');
+    const overlay = () => /resource "azapi_update_resource" "orders_tls" \{[^]*?\n\}/.exec(fs.readFileSync(backends, 'utf8'))?.[0] ?? '';
+    const deadline = Date.now() + 15000;
+    while (!overlay().includes('C54CD3D82A01A49B61C6B4C3D3F935762F553A83')) {
+      if (Date.now() > deadline) throw new Error(`after "Pin" and Save All, backends.tf has no orders_tls overlay with the CA's thumbprint:\n${overlay() || fs.readFileSync(backends, 'utf8').slice(0, 2000)}`);
+      await page.waitForTimeout(100);
+    }
+    pass('"Pin" wrote the orders_tls overlay with the Contoso Issuing CA 01 thumbprint, and the findings went');
+    ok = true;
+  } catch (e) {
+    console.log(`  ✘ ${(e instanceof Error ? e.message : String(e)).split('\n').slice(0, 8).join('\n    ')}`);
+  } finally {
+    await session?.stop();
+  }
+  console.log(`${passed} passed, ${ok ? 0 : 1} failed`);
+  if (ok && process.env.KEEP_TMP !== '1') fs.rmSync(tmp, { recursive: true, force: true });
+  else console.log(`[restricted] kept ${tmp}`);
+  return ok ? 0 : 1;
+}
+
+process.exit(await main());
