@@ -91,41 +91,6 @@ export function extractFile(tree: Tree, text: string, parser: TerraformParser, v
 
 const BLOCK_START = /^(?:resource|data|module|variable|locals|terraform|provider|output|moved|import|check|removed)\b/gm;
 
-/** A top-level block header that can never matter: another provider's resource, a data source, an output... */
-const IRRELEVANT_HEADER = /^(?:(?:resource|data)[ \t]+"(?!azurerm_api_management|azapi_)[^"]*"|output|provider|moved|import|check|removed)\b/;
-
-/**
- * Parses a closed file for extraction: when it holds blocks that cannot matter (found by scanning for top-level
- * headers at column 0), only the other parts are parsed, so a lint costs little more than the parse it needs. A
- * tree with errors is parsed again whole: a header-like line inside a heredoc must not cut a block in two.
- */
-export function parseForExtraction(parser: TerraformParser, text: string): Tree {
-  const starts: number[] = [];
-  BLOCK_START.lastIndex = 0;
-  for (let m = BLOCK_START.exec(text); m; m = BLOCK_START.exec(text)) starts.push(m.index);
-  if (starts.length < 2) return parser.parse(text);
-  const keep: Located[] = [];
-  let skipped = false;
-  const take = (start: number, end: number) => {
-    const last = keep[keep.length - 1];
-    if (last && last.end === start) last.end = end;
-    else keep.push({ start, end });
-  };
-  if (starts[0] > 0) take(0, starts[0]);
-  for (let i = 0; i < starts.length; i++) {
-    const start = starts[i];
-    const end = i + 1 < starts.length ? starts[i + 1] : text.length;
-    if (IRRELEVANT_HEADER.test(text.slice(start, Math.min(end, start + 200)))) skipped = true;
-    else take(start, end);
-  }
-  if (!skipped) return parser.parse(text);
-  if (keep.length === 0) return parser.parse('');
-  const rows = new RowIndex(text);
-  const tree = parser.parseRanges(text, keep, (o) => rows.rowOf(o));
-  if (!tree.rootNode.hasError) return tree;
-  tree.delete();
-  return parser.parse(text);
-}
 const ATTRIBUTE_OR_BLOCK_START = /^(?:(?:resource|data|module|variable|locals|terraform|provider|output)\b|[A-Za-z_][\w-]*[ \t]*=)/gm;
 
 /**
@@ -152,7 +117,7 @@ function recoverRegion(region: Located, text: string, parser: TerraformParser, f
   }
 }
 
-export class RowIndex {
+class RowIndex {
   private readonly breaks: number[] = [];
   constructor(text: string) {
     for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) this.breaks.push(i);
