@@ -2,7 +2,8 @@
 // keep a tree for incremental reparsing; closed files keep only plain extracted blocks (the wasm heap never shrinks).
 import picomatch from 'picomatch';
 import { defaultConfig, type Config } from './config';
-import { extractFile, parseForExtraction, patchFile, type HclFile } from './parse/hcl-ast';
+import { extractFile, patchFile, type HclFile } from './parse/hcl-ast';
+import { parseForExtraction } from './parse/parse-relevant';
 import type { TerraformParser, Tree } from './parse/terraform-parser';
 import { RULE_LIST } from './rules';
 import type { Report } from './rules/rule';

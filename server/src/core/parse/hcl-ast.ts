@@ -62,7 +62,7 @@ export function extractFile(tree: Tree, text: string, parser: TerraformParser, v
   const body = root.namedChildren.find((c) => c?.type === 'body') ?? null;
   const file: HclFile = { blocks: [], attributes: [], hasErrors: root.hasError };
   if (!root.hasError) {
-    if (body) readBody(body, text, file.blocks, file.attributes);
+    if (body) readBody(body, text, file.blocks, file.attributes, 0, Infinity, 0, false, true);
     return file;
   }
   // Keep intact top-level blocks from the main tree; re-parse the text around damage in chunks.
@@ -72,7 +72,7 @@ export function extractFile(tree: Tree, text: string, parser: TerraformParser, v
     if (n.type === 'body') {
       for (const c of n.namedChildren) visit(c);
     } else if (n.type === 'block' && !n.hasError) {
-      const b = readBlock(n, text, 0);
+      const b = readBlock(n, text, 0, false, true);
       if (b) file.blocks.push(b);
     } else if (n.type === 'attribute' && !n.hasError) {
       const a = readAttribute(n, text);
@@ -91,41 +91,6 @@ export function extractFile(tree: Tree, text: string, parser: TerraformParser, v
 
 const BLOCK_START = /^(?:resource|data|module|variable|locals|terraform|provider|output|moved|import|check|removed)\b/gm;
 
-/** A top-level block header that can never matter: another provider's resource, a data source, an output... */
-const IRRELEVANT_HEADER = /^(?:(?:resource|data)[ \t]+"(?!azurerm_api_management|azapi_)[^"]*"|output|provider|moved|import|check|removed)\b/;
-
-/**
- * Parses a closed file for extraction: when it holds blocks that cannot matter (found by scanning for top-level
- * headers at column 0), only the other parts are parsed, so a lint costs little more than the parse it needs. A
- * tree with errors is parsed again whole: a header-like line inside a heredoc must not cut a block in two.
- */
-export function parseForExtraction(parser: TerraformParser, text: string): Tree {
-  const starts: number[] = [];
-  BLOCK_START.lastIndex = 0;
-  for (let m = BLOCK_START.exec(text); m; m = BLOCK_START.exec(text)) starts.push(m.index);
-  if (starts.length < 2) return parser.parse(text);
-  const keep: Located[] = [];
-  let skipped = false;
-  const take = (start: number, end: number) => {
-    const last = keep[keep.length - 1];
-    if (last && last.end === start) last.end = end;
-    else keep.push({ start, end });
-  };
-  if (starts[0] > 0) take(0, starts[0]);
-  for (let i = 0; i < starts.length; i++) {
-    const start = starts[i];
-    const end = i + 1 < starts.length ? starts[i + 1] : text.length;
-    if (IRRELEVANT_HEADER.test(text.slice(start, Math.min(end, start + 200)))) skipped = true;
-    else take(start, end);
-  }
-  if (!skipped) return parser.parse(text);
-  if (keep.length === 0) return parser.parse('');
-  const rows = new RowIndex(text);
-  const tree = parser.parseRanges(text, keep, (o) => rows.rowOf(o));
-  if (!tree.rootNode.hasError) return tree;
-  tree.delete();
-  return parser.parse(text);
-}
 const ATTRIBUTE_OR_BLOCK_START = /^(?:(?:resource|data|module|variable|locals|terraform|provider|output)\b|[A-Za-z_][\w-]*[ \t]*=)/gm;
 
 /**
@@ -152,7 +117,7 @@ function recoverRegion(region: Located, text: string, parser: TerraformParser, f
   }
 }
 
-export class RowIndex {
+class RowIndex {
   private readonly breaks: number[] = [];
   constructor(text: string) {
     for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) this.breaks.push(i);
@@ -180,13 +145,29 @@ function mergeRegions(regions: Located[]): Located[] {
   return out;
 }
 
-function readBody(body: SyntaxNode, text: string, blocks: HclBlock[], attributes: HclAttribute[], min = 0, max = Infinity, depth = 0, skim = false): void {
+/**
+ * Reads a body's blocks and attributes. `clean` says the tree has no errors here, so a child whose text starts with
+ * `name =` is an attribute; `contentEnd` is where the body's content ends (before its `}`), when the caller knows.
+ */
+function readBody(body: SyntaxNode, text: string, blocks: HclBlock[], attributes: HclAttribute[], min = 0, max = Infinity, depth = 0, skim = false, clean = false, contentEnd?: number): void {
   const bounded = min > 0 || max !== Infinity;
-  for (const c of body.namedChildren) {
+  const children = body.namedChildren;
+  for (let i = 0; i < children.length; i++) {
+    const c = children[i];
     if (!c || (bounded && (c.startIndex < min || c.endIndex > max))) continue;
+    if (clean) {
+      // An attribute ends before the next child (or the body's end): when what lies between is one simple value,
+      // the text settles the attribute and neither its type nor its end is asked of the tree.
+      const next = i + 1 < children.length ? children[i + 1]?.startIndex : undefined;
+      const a = readSimpleAttribute(text, c.startIndex, next ?? contentEnd ?? body.endIndex, skim);
+      if (a) {
+        attributes.push(a);
+        continue;
+      }
+    }
     const type = c.type;
     if (type === 'block') {
-      const b = readBlock(c, text, depth, skim);
+      const b = readBlock(c, text, depth, skim, clean);
       if (b) blocks.push(b);
     } else if (type === 'attribute') {
       const a = readAttribute(c, text, skim);
@@ -228,8 +209,8 @@ function isModelAttribute(name: string): boolean {
 /** Blocks nested deeper than this keep only their header: real configuration nests a few levels, the stack is finite. */
 const MAX_BLOCK_DEPTH = 32;
 
-function readBlock(node: SyntaxNode, text: string, depth = 1, skim = false): HclBlock | undefined {
-  const fast = readBlockFromText(node, text, depth, skim);
+function readBlock(node: SyntaxNode, text: string, depth = 1, skim = false, clean = false): HclBlock | undefined {
+  const fast = readBlockFromText(node, text, depth, skim, clean);
   if (fast) return fast;
   const first = node.namedChild(0);
   if (!first || first.type !== 'identifier') return undefined;
@@ -261,7 +242,7 @@ function readBlock(node: SyntaxNode, text: string, depth = 1, skim = false): Hcl
         block.bodyEnd = c.startIndex;
         break;
       case 'body':
-        if (readsBody(block, depth, skim)) readBody(c, text, block.blocks, block.attributes, 0, Infinity, depth + 1, skim || (depth === 0 && block.type === 'resource'));
+        if (readsBody(block, depth, skim)) readBody(c, text, block.blocks, block.attributes, 0, Infinity, depth + 1, skim || (depth === 0 && block.type === 'resource'), clean);
         break;
     }
   }
@@ -270,6 +251,29 @@ function readBlock(node: SyntaxNode, text: string, depth = 1, skim = false): Hcl
 
 const NAME = /[A-Za-z_][\w-]*/y;
 const EQUALS = /[ \t]*=[ \t]*/y;
+
+/**
+ * `name = value` from the text alone, when the value is simple (see simpleExpr) and is all that stands before
+ * `limit` (the next child's start or the body's end) but whitespace; else undefined. Only for trees without errors.
+ */
+function readSimpleAttribute(text: string, start: number, limit: number, skim: boolean): HclAttribute | undefined {
+  NAME.lastIndex = start;
+  const m = NAME.exec(text);
+  if (!m) return undefined;
+  EQUALS.lastIndex = start + m[0].length;
+  if (!EQUALS.test(text)) return undefined;
+  const exprStart = EQUALS.lastIndex;
+  let end = limit;
+  while (end > exprStart && isSpace(text.charCodeAt(end - 1))) end--;
+  const simple = simpleExpr(text, exprStart, end);
+  if (!simple) return undefined;
+  const expr: Expr = skim && !isModelAttribute(m[0]) ? { kind: 'other', start: exprStart, end } : simple;
+  return { name: m[0], start, end, nameEnd: start + m[0].length, expr };
+}
+
+function isSpace(c: number): boolean {
+  return c === 32 || c === 10 || c === 13 || c === 9;
+}
 
 function readAttribute(node: SyntaxNode, text: string, skim = false): HclAttribute | undefined {
   const value = (name: string, exprNode: SyntaxNode): Expr => (skim && !isModelAttribute(name) ? other(exprNode) : readExpr(exprNode, text));
@@ -418,18 +422,59 @@ function readTemplate(node: SyntaxNode, text: string, depth: number): Expr {
 
 function readObject(node: SyntaxNode, text: string, depth: number): Expr {
   const items: ObjectItem[] = [];
-  for (const elem of node.namedChildren) {
-    if (!elem || elem.type !== 'object_elem') continue;
+  const children = node.namedChildren;
+  // Without errors inside, an element written `key = value` with a simple value is read from the text: it ends
+  // before the next child (another element, a comment or the closing brace), less whitespace and a comma.
+  const clean = !node.hasError;
+  for (let i = 0; i < children.length; i++) {
+    const elem = children[i];
+    if (!elem) continue;
+    if (clean && i + 1 < children.length) {
+      const item = readSimpleObjectItem(text, elem.startIndex, children[i + 1]!.startIndex);
+      if (item) {
+        items.push(item);
+        continue;
+      }
+    }
+    if (elem.type !== 'object_elem') continue;
     const keyNode = elem.childForFieldName('key');
     const valNode = elem.childForFieldName('val');
     if (!keyNode || !valNode) continue;
     const keyExpr = readExpr(keyNode, text, depth + 1);
-    let key: string | undefined;
-    if (keyExpr.kind === 'literal' && typeof keyExpr.value === 'string') key = keyExpr.value;
-    else if (keyExpr.kind === 'ref' && keyExpr.path.length === 0) key = keyExpr.root;
-    items.push({ key, keyStart: keyNode.startIndex, keyEnd: keyNode.endIndex, value: readExpr(valNode, text, depth + 1), start: elem.startIndex, end: elem.endIndex });
+    items.push({ key: objectKey(keyExpr), keyStart: keyNode.startIndex, keyEnd: keyNode.endIndex, value: readExpr(valNode, text, depth + 1), start: elem.startIndex, end: elem.endIndex });
   }
   return { kind: 'object', items, start: node.startIndex, end: node.endIndex };
+}
+
+/** The key when it is a plain name or a literal string; undefined for computed keys. */
+function objectKey(keyExpr: Expr): string | undefined {
+  if (keyExpr.kind === 'literal' && typeof keyExpr.value === 'string') return keyExpr.value;
+  if (keyExpr.kind === 'ref' && keyExpr.path.length === 0) return keyExpr.root;
+  return undefined;
+}
+
+const OBJECT_KEY = /[A-Za-z_][\w-]*|"[^"\\$%\r\n]*"/y;
+const OBJECT_SEPARATOR = /[ \t]*[=:][ \t]*/y;
+
+/** `key = value` (or `key: value`) from the text alone, when both are simple; else undefined. */
+function readSimpleObjectItem(text: string, start: number, limit: number): ObjectItem | undefined {
+  OBJECT_KEY.lastIndex = start;
+  const k = OBJECT_KEY.exec(text);
+  if (!k) return undefined;
+  const keyEnd = start + k[0].length;
+  OBJECT_SEPARATOR.lastIndex = keyEnd;
+  if (!OBJECT_SEPARATOR.test(text)) return undefined;
+  const valueStart = OBJECT_SEPARATOR.lastIndex;
+  let end = limit;
+  while (end > valueStart && isSpace(text.charCodeAt(end - 1))) end--;
+  if (text.charCodeAt(end - 1) === 44) {
+    end--;
+    while (end > valueStart && isSpace(text.charCodeAt(end - 1))) end--;
+  }
+  const keyExpr = simpleExpr(text, start, keyEnd);
+  const value = simpleExpr(text, valueStart, end);
+  if (!keyExpr || !value) return undefined;
+  return { key: objectKey(keyExpr), keyStart: start, keyEnd, value, start, end };
 }
 
 /** The value of a quoted string without interpolation; escapes are decoded as HCL does. */
@@ -453,12 +498,12 @@ function readsBody(block: HclBlock, depth: number, skim: boolean): boolean {
   return !skim || MODEL_BLOCKS.has(block.type);
 }
 
-function readBlockFromText(node: SyntaxNode, text: string, depth: number, skim: boolean): HclBlock | undefined {
+function readBlockFromText(node: SyntaxNode, text: string, depth: number, skim: boolean, clean: boolean): HclBlock | undefined {
   const start = node.startIndex;
   const end = node.endIndex;
   HEADER.lastIndex = start;
   const m = HEADER.exec(text);
-  if (!m || text.charCodeAt(end - 1) !== 125 || node.hasError) return undefined;
+  if (!m || text.charCodeAt(end - 1) !== 125 || (!clean && node.hasError)) return undefined;
   const typeEnd = start + m[1].length;
   const labels: HclLabel[] = [];
   LABEL.lastIndex = 0;
@@ -472,14 +517,14 @@ function readBlockFromText(node: SyntaxNode, text: string, depth: number, skim: 
     const count = node.namedChildCount;
     const likely = count >= 2 ? node.namedChild(count - 2) : null;
     if (likely?.type === 'body') {
-      readBody(likely, text, block.blocks, block.attributes, 0, Infinity, depth + 1, skim || (depth === 0 && block.type === 'resource'));
+      readBody(likely, text, block.blocks, block.attributes, 0, Infinity, depth + 1, skim || (depth === 0 && block.type === 'resource'), clean, end - 1);
       return block;
     }
     const named = node.namedChildren;
     for (let i = named.length - 2; i > 0; i--) {
       const c = named[i];
       if (c?.type === 'body') {
-        readBody(c, text, block.blocks, block.attributes, 0, Infinity, depth + 1, skim || (depth === 0 && block.type === 'resource'));
+        readBody(c, text, block.blocks, block.attributes, 0, Infinity, depth + 1, skim || (depth === 0 && block.type === 'resource'), clean, end - 1);
         break;
       }
       if (c?.type === 'block_start') break;
@@ -536,7 +581,7 @@ export function patchFile(prev: HclFile, tree: Tree, text: string, lo: number, h
     if (!c || c.endIndex < from || c.startIndex > to) continue;
     const type = c.type;
     if (type === 'block') {
-      const b = readBlock(c, text, 0);
+      const b = readBlock(c, text, 0, false, true);
       if (b) file.blocks.push(b);
     } else if (type === 'attribute') {
       const a = readAttribute(c, text);
