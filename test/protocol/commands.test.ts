@@ -12,7 +12,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { ApplyWorkspaceEditParams, CodeAction, Diagnostic } from 'vscode-languageserver-protocol';
 import { makeChain, makeCrl, privateKeyPem, type TestChain } from '../support/certs';
 import { hclAccepts } from '../support/hcl';
-import { codes, fileUri, LspClient, makeWorkspace, summarize } from '../support/lsp-client';
+import { codes, fileUri, LspClient, startServer, summarize } from '../support/lsp-client';
 import type { PinApplied, PinBackendArgs, PinBackendResult, ReadCertificatesResult } from '../../server/src/custom-messages';
 
 const HOST = 'orders.internal.contoso.com';
@@ -326,14 +326,8 @@ class Editor {
 }
 
 async function start(t: TestContext, files: Record<string, string | Buffer>): Promise<{ client: LspClient; root: string; editor: Editor }> {
-  const root = makeWorkspace(files);
-  const client = LspClient.start();
-  const editor = new Editor(client);
-  t.after(async () => {
-    await client.dispose();
-    fs.rmSync(root, { recursive: true, force: true });
-  });
-  return { client, root, editor };
+  const { client, root } = await startServer(t, files);
+  return { client, root, editor: new Editor(client) };
 }
 
 function pin(client: LspClient, args: PinBackendArgs): Promise<PinBackendResult & Partial<PinApplied>> {

@@ -1,12 +1,11 @@
 // ARM template JSON and Bicep through the real server bundle over stdio: what the editor sends for these formats,
 // what is published for them, and that JSON which is not a template never produces a finding.
 import assert from 'node:assert/strict';
-import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { describe, test, type TestContext } from 'node:test';
+import { describe, test } from 'node:test';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { CodeAction, Diagnostic, TextEdit } from 'vscode-languageserver-protocol';
-import { codes, fileUri, LspClient, makeWorkspace } from '../support/lsp-client';
+import { codes, fileUri, startServer as start } from '../support/lsp-client';
 
 const TEMPLATE = `{
   "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
@@ -166,15 +165,6 @@ describe('ARM templates and Bicep over stdio', () => {
   });
 });
 
-async function start(t: TestContext, files: Record<string, string>): Promise<{ client: LspClient; root: string }> {
-  const root = makeWorkspace(files);
-  const client = LspClient.start();
-  t.after(async () => {
-    await client.dispose();
-    fs.rmSync(root, { recursive: true, force: true });
-  });
-  return { client, root };
-}
 
 function positionAt(text: string, offset: number) {
   return TextDocument.create('x:', 'json', 0, text).positionAt(offset);

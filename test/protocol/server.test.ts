@@ -3,10 +3,10 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { describe, test, type TestContext } from 'node:test';
+import { describe, test } from 'node:test';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { CodeAction, Diagnostic, PublishDiagnosticsParams, TextEdit } from 'vscode-languageserver-protocol';
-import { codes, fileUri, LspClient, makeWorkspace } from '../support/lsp-client';
+import { codes, fileUri, startServer as start } from '../support/lsp-client';
 
 const BACKEND = `resource "azurerm_api_management_backend" "orders" {
   name                = "orders"
@@ -310,16 +310,6 @@ describe('garbage never crashes the server and every range stays inside its docu
   });
 });
 
-/** Starts a server on a fresh temp workspace; both are cleaned up after the test. */
-async function start(t: TestContext, files: Record<string, string | Buffer>): Promise<{ client: LspClient; root: string }> {
-  const root = makeWorkspace(files);
-  const client = LspClient.start();
-  t.after(async () => {
-    await client.dispose();
-    fs.rmSync(root, { recursive: true, force: true });
-  });
-  return { client, root };
-}
 
 /** The LSP range of `literal` where it first follows `prefix` in `text`. */
 function rangeAfter(text: string, prefix: string, literal: string) {

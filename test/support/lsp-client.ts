@@ -5,6 +5,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import type { TestContext } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import {
   createProtocolConnection,
@@ -213,6 +214,17 @@ export function codes(diagnostics: Diagnostic[]): string[] {
 
 export function summarize(diagnostics: Diagnostic[]): string {
   return diagnostics.map((d) => `${d.code}@${d.range.start.line}:${d.range.start.character}`).join(', ') || '(none)';
+}
+
+/** Starts a server on a fresh temp workspace holding `files`; both are cleaned up after the test. */
+export async function startServer(t: TestContext, files: Record<string, string | Buffer> = {}): Promise<{ client: LspClient; root: string }> {
+  const root = makeWorkspace(files);
+  const client = LspClient.start();
+  t.after(async () => {
+    await client.dispose();
+    fs.rmSync(root, { recursive: true, force: true });
+  });
+  return { client, root };
 }
 
 /** Makes a fresh temp directory holding `files` (relative path → text) and returns its real path. */

@@ -141,6 +141,24 @@ export interface ServiceSwitch {
   bound: Bound;
 }
 
+const GATEWAY_SECURITY = 'microsoft.windowsazure.apimanagement.gateway.security.';
+const BACKEND_PROTOCOL = /^backend\.protocols\.(tls10|tls11|ssl30)$/;
+const PROTOCOL_LABELS: Record<string, string> = { tls10: 'TLS 1.0', tls11: 'TLS 1.1', ssl30: 'SSL 3.0' };
+
+/**
+ * What a key of a service's `customProperties` switches (ARM, Bicep and azapi write the same keys, in any case): a
+ * legacy backend protocol or a cipher, with its label; undefined for any other key.
+ */
+export function gatewaySecuritySwitch(key: string): { kind: 'protocol' | 'cipher'; label: string } | undefined {
+  const lower = key.toLowerCase();
+  if (!lower.startsWith(GATEWAY_SECURITY)) return undefined;
+  const rest = lower.slice(GATEWAY_SECURITY.length);
+  const proto = BACKEND_PROTOCOL.exec(rest);
+  if (proto) return { kind: 'protocol', label: PROTOCOL_LABELS[proto[1]] };
+  if (rest.startsWith('ciphers.')) return { kind: 'cipher', label: key.slice(GATEWAY_SECURITY.length + 'ciphers.'.length) };
+  return undefined;
+}
+
 /** A certificate uploaded to the service-wide CA store (classic tiers use it for backend trust; v2 ignores it). */
 export interface CaStoreEntry {
   header: Span;

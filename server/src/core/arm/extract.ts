@@ -3,7 +3,7 @@
 // parameters file) and variables, so that a finding lands on the `false` the user must edit.
 import { parseTree, type Node } from 'jsonc-parser';
 import { armSchemaKind, type SourceText } from '../formats';
-import { member, type ApiVersion, type Backend, type BlockSpan, type Bound, type Model, type Service, type ServiceSwitch, type Val } from '../model';
+import { gatewaySecuritySwitch, member, type ApiVersion, type Backend, type BlockSpan, type Bound, type Model, type Service, type Val } from '../model';
 import { pinsOf } from '../terraform/resources';
 import type { Finding, Span } from '../types';
 import { evaluateString, isExpression, nodeVal, parseExpression, type ArmScope, type Expr } from './expressions';
@@ -192,17 +192,10 @@ class TemplateReader {
     const custom = this.read(res, ['properties', 'customProperties'], scope).val;
     if (custom?.kind === 'object') {
       for (const key of custom.entries.keys()) {
-        const lowerKey = key.toLowerCase();
-        if (!lowerKey.startsWith(CUSTOM_PREFIX)) continue;
-        const rest = lowerKey.slice(CUSTOM_PREFIX.length);
-        const proto = /^backend\.protocols\.(tls10|tls11|ssl30)$/.exec(rest);
-        if (!proto && !rest.startsWith('ciphers.')) continue;
-        const bnd = this.bound(res, ['properties', 'customProperties', key], scope, `customProperties["${key}"]`);
-        if (!bnd) continue;
-        const sw: ServiceSwitch = proto
-          ? { setting: key, label: { tls10: 'TLS 1.0', tls11: 'TLS 1.1', ssl30: 'SSL 3.0' }[proto[1]]!, bound: bnd }
-          : { setting: key, label: key.slice(CUSTOM_PREFIX.length + 'ciphers.'.length), bound: bnd };
-        (proto ? service.backendProtocols : service.ciphers).push(sw);
+        const sw = gatewaySecuritySwitch(key);
+        if (!sw) continue;
+        const bound = this.bound(res, ['properties', 'customProperties', key], scope, `customProperties["${key}"]`);
+        if (bound) (sw.kind === 'protocol' ? service.backendProtocols : service.ciphers).push({ setting: key, label: sw.label, bound });
       }
     }
     this.model.services.push(service);
@@ -334,7 +327,6 @@ class TemplateReader {
   }
 }
 
-const CUSTOM_PREFIX = 'microsoft.windowsazure.apimanagement.gateway.security.';
 
 function extractTemplate(file: SourceText, params: SourceText | undefined, model: Model): void {
   const root = parseTree(file.text, [], { allowTrailingComma: true, disallowComments: false });

@@ -5,7 +5,7 @@
 import { parseTree, type Node as JsonNode } from 'jsonc-parser';
 import type { FormatResult } from '../arm/extract';
 import type { SourceText } from '../formats';
-import type { ApiVersion, Backend, BlockSpan, Bound, Model, Service, ServiceSwitch, Val } from '../model';
+import { gatewaySecuritySwitch, type ApiVersion, type Backend, type BlockSpan, type Bound, type Model, type Service, type Val } from '../model';
 import type { BicepParser } from '../parse/bicep-parser';
 import { apiVersionOf, pinsOf } from '../terraform/resources';
 import type { Finding, Span } from '../types';
@@ -360,8 +360,6 @@ function pinsOfTls(tls: Val | undefined, apiVersion: ApiVersion | undefined, own
   return pins;
 }
 
-const CUSTOM_PREFIX = 'microsoft.windowsazure.apimanagement.gateway.security.';
-const PROTOCOL_LABELS: Record<string, string> = { tls10: 'TLS 1.0', tls11: 'TLS 1.1', ssl30: 'SSL 3.0' };
 
 /** SKU, CA store (`properties.certificates`) and the backend protocol and cipher switches of `customProperties`. */
 function bicepService(site: Site): Service {
@@ -385,13 +383,9 @@ function bicepService(site: Site): Service {
   const custom = get(props, 'customProperties');
   if (custom?.kind !== 'object') return service;
   for (const [key, val] of custom.entries) {
-    const lower = key.toLowerCase();
-    if (!lower.startsWith(CUSTOM_PREFIX)) continue;
-    const rest = lower.slice(CUSTOM_PREFIX.length);
-    const proto = /^backend\.protocols\.(tls10|tls11|ssl30)$/.exec(rest);
-    const sw: ServiceSwitch = { setting: key, label: '', bound: bodyBound(site, val, `properties.customProperties['${key}']`)! };
-    if (proto) service.backendProtocols.push({ ...sw, label: PROTOCOL_LABELS[proto[1]] });
-    else if (rest.startsWith('ciphers.')) service.ciphers.push({ ...sw, label: key.slice(CUSTOM_PREFIX.length + 'ciphers.'.length) });
+    const sw = gatewaySecuritySwitch(key);
+    if (!sw) continue;
+    (sw.kind === 'protocol' ? service.backendProtocols : service.ciphers).push({ setting: key, label: sw.label, bound: bodyBound(site, val, `properties.customProperties['${key}']`)! });
   }
   return service;
 }

@@ -1,7 +1,6 @@
 // web-tree-sitter with tree-sitter-bicep. The runtime is the one the Terraform parser initialises (once per process);
 // each parse runs under a time budget, because this grammar is quadratic on some inputs (many `${...}`).
-import TS = require('web-tree-sitter');
-import { initRuntime, RUNTIME_WASM, type SyntaxNode, type Tree } from './terraform-parser';
+import { newParser, type SyntaxNode, type Tree, type WasmLocation } from './terraform-parser';
 
 export const BICEP_GRAMMAR_WASM = 'tree-sitter-bicep.wasm';
 
@@ -19,17 +18,9 @@ export interface BicepParser {
 
 export type { SyntaxNode, Tree };
 
-const languages = new Map<string, Promise<TS.Language>>();
-
 /** `location` is the folder holding both wasm files (the bundle's dist/), or each file's own path. */
-export async function loadBicepParser(location: string | { runtime: string; grammar: string }): Promise<BicepParser> {
-  const dir = typeof location === 'string' ? location.replace(/[\\/]+$/, '') : undefined;
-  const files = dir ? { runtime: `${dir}/${RUNTIME_WASM}`, grammar: `${dir}/${BICEP_GRAMMAR_WASM}` } : (location as { runtime: string; grammar: string });
-  await initRuntime(files.runtime);
-  if (!languages.has(files.grammar)) languages.set(files.grammar, TS.Language.load(files.grammar));
-  const language = await languages.get(files.grammar)!;
-  const parser = new TS.Parser();
-  parser.setLanguage(language);
+export async function loadBicepParser(location: WasmLocation): Promise<BicepParser> {
+  const parser = await newParser(location, BICEP_GRAMMAR_WASM);
   return {
     kind: 'bicep',
     parse(text, paramFile = false, budgetMs = BICEP_PARSE_BUDGET_MS) {

@@ -25,21 +25,27 @@ let runtime: Promise<void> | undefined;
 const languages = new Map<string, Promise<TS.Language>>();
 
 /** The runtime is initialised once per process (the Bicep parser shares it); later calls share it whatever they pass. */
-export function initRuntime(runtimeWasm: string): Promise<void> {
+function initRuntime(runtimeWasm: string): Promise<void> {
   runtime ??= TS.Parser.init({ locateFile: () => runtimeWasm });
   return runtime;
 }
 
-export async function loadTerraformParser(location: WasmLocation): Promise<TerraformParser> {
-  const files =
-    typeof location === 'string'
-      ? { runtime: `${location.replace(/[\\/]+$/, '')}/${RUNTIME_WASM}`, grammar: `${location.replace(/[\\/]+$/, '')}/${GRAMMAR_WASM}` }
-      : location;
+/**
+ * A tree-sitter parser for the grammar `grammarWasm` (the file name looked for in a folder `location`): the runtime
+ * is initialised once and each grammar loaded once per process, whichever parser asks first.
+ */
+export async function newParser(location: WasmLocation, grammarWasm: string): Promise<TS.Parser> {
+  const dir = typeof location === 'string' ? location.replace(/[\\/]+$/, '') : undefined;
+  const files = dir ? { runtime: `${dir}/${RUNTIME_WASM}`, grammar: `${dir}/${grammarWasm}` } : (location as { runtime: string; grammar: string });
   await initRuntime(files.runtime);
   if (!languages.has(files.grammar)) languages.set(files.grammar, TS.Language.load(files.grammar));
-  const language = await languages.get(files.grammar)!;
   const parser = new TS.Parser();
-  parser.setLanguage(language);
+  parser.setLanguage(await languages.get(files.grammar)!);
+  return parser;
+}
+
+export async function loadTerraformParser(location: WasmLocation): Promise<TerraformParser> {
+  const parser = await newParser(location, GRAMMAR_WASM);
   return {
     parse(text, oldTree) {
       const tree = parser.parse(text, oldTree ?? null);

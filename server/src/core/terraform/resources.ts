@@ -5,6 +5,7 @@
 import type { Expr, HclAttribute, HclBlock } from '../parse/hcl-ast';
 import type { Span } from '../types';
 import {
+  gatewaySecuritySwitch,
   member,
   type ApiVersion,
   type Backend,
@@ -249,8 +250,6 @@ export function azurermService(site: ResourceSite): Service {
   return service;
 }
 
-const CUSTOM_PREFIX = 'microsoft.windowsazure.apimanagement.gateway.security.';
-
 /** An azapi service (`azapi_resource`) or a patch of one (`azapi_update_resource`): SKU, CA store, switches. */
 export function azapiService(site: ResourceSite): Service {
   const service = baseService(site);
@@ -266,13 +265,9 @@ export function azapiService(site: ResourceSite): Service {
   const custom = member(props, 'customProperties');
   if (custom?.kind !== 'object') return service;
   for (const [key, val] of custom.entries) {
-    const lower = key.toLowerCase();
-    if (!lower.startsWith(CUSTOM_PREFIX)) continue;
-    const rest = lower.slice(CUSTOM_PREFIX.length);
-    const proto = /^backend\.protocols\.(tls10|tls11|ssl30)$/.exec(rest);
-    const bnd = bodyBound(site, val, `customProperties["${key}"]`)!;
-    if (proto) service.backendProtocols.push({ setting: key, label: { tls10: 'TLS 1.0', tls11: 'TLS 1.1', ssl30: 'SSL 3.0' }[proto[1]]!, bound: bnd });
-    else if (rest.startsWith('ciphers.')) service.ciphers.push({ setting: key, label: key.slice(CUSTOM_PREFIX.length + 'ciphers.'.length), bound: bnd });
+    const sw = gatewaySecuritySwitch(key);
+    if (!sw) continue;
+    (sw.kind === 'protocol' ? service.backendProtocols : service.ciphers).push({ setting: key, label: sw.label, bound: bodyBound(site, val, `customProperties["${key}"]`)! });
   }
   return service;
 }
