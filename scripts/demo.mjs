@@ -11,8 +11,20 @@ import { CodeServerSession, QUIET_SETTINGS, ensureCodeServer, root } from '../te
 
 const vsix = path.join(root, 'apim-tls-lint.vsix');
 // Everything that goes into the .vsix.
-const SOURCES = ['client/src', 'server/src', 'scripts/build.mjs', 'package.json', 'README.md', 'CHANGELOG.md', 'LICENSE',
-  '.vscodeignore', 'syntaxes', 'schemas', 'images', 'language-configuration.json'];
+const SOURCES = [
+  'client/src',
+  'server/src',
+  'scripts/build.mjs',
+  'package.json',
+  'README.md',
+  'CHANGELOG.md',
+  'LICENSE',
+  '.vscodeignore',
+  'syntaxes',
+  'schemas',
+  'images',
+  'language-configuration.json',
+];
 
 try {
   if (!fs.existsSync(vsix) || newestMtime(SOURCES) > fs.statSync(vsix).mtimeMs) {

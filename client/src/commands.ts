@@ -27,7 +27,10 @@ export function registerCommands(getClient: () => LanguageClient | undefined): v
 }
 
 /** Resolves to the server's answer (the tests read it), or undefined when the user cancelled or nothing could run. */
-export async function pinBackendFromCaFile(getClient: () => LanguageClient | undefined, args: PinBackendFromCaFileArgs = {}): Promise<PinBackendResult | undefined> {
+export async function pinBackendFromCaFile(
+  getClient: () => LanguageClient | undefined,
+  args: PinBackendFromCaFileArgs = {},
+): Promise<PinBackendResult | undefined> {
   const client = running(getClient);
   if (!client) return undefined;
   const editor = vscode.window.activeTextEditor;
@@ -51,7 +54,10 @@ export async function pinBackendFromCaFile(getClient: () => LanguageClient | und
   if ('choices' in result) {
     const picked = await vscode.window.showQuickPick(
       result.choices.map((c) => ({ label: c.subject, description: describe(c), detail: `SHA-1 ${c.sha1}`, choice: c })),
-      { title: 'Which certificate should the backend trust?', placeHolder: 'The file holds several certificates; pick the CA that issues the backend certificate' },
+      {
+        title: 'Which certificate should the backend trust?',
+        placeHolder: 'The file holds several certificates; pick the CA that issues the backend certificate',
+      },
     );
     if (!picked) return result;
     result = await pin(picked.choice.index);
@@ -71,7 +77,9 @@ export async function pinBackendFromCaFile(getClient: () => LanguageClient | und
     const { start, end } = result.placeholder.range;
     const selection = new vscode.Selection(start.line, start.character, end.line, end.character);
     await vscode.window.showTextDocument(doc, { selection });
-    void vscode.window.showInformationMessage(`Pinned ${result.backend} to ${what} ${result.subject} (${result.thumbprint}). Type the backend's host name in the selected "name".`);
+    void vscode.window.showInformationMessage(
+      `Pinned ${result.backend} to ${what} ${result.subject} (${result.thumbprint}). Type the backend's host name in the selected "name".`,
+    );
   } else {
     void vscode.window.showInformationMessage(`Pinned ${result.backend} to ${what} ${result.subject} (${result.thumbprint}).`);
   }

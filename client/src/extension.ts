@@ -24,7 +24,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<ApimTl
   const output = vscode.window.createOutputChannel(CLIENT_NAME);
   const status = new ServerStatus();
   // One watcher for the extension's lifetime, shared by every client a restart creates.
-  const watcher = vscode.workspace.createFileSystemWatcher('**/{*.tf,*.tofu,*.tfvars,*.bicep,*.bicepparam,*.json,*.jsonc,.apim-tls-lint.json,*.cer,*.crt,*.pem,*.der,*.p7b}');
+  const watcher = vscode.workspace.createFileSystemWatcher(
+    '**/{*.tf,*.tofu,*.tfvars,*.bicep,*.bicepparam,*.json,*.jsonc,.apim-tls-lint.json,*.cer,*.crt,*.pem,*.der,*.p7b}',
+  );
   context.subscriptions.push(output, status, watcher);
 
   const serverModule = context.asAbsolutePath('dist/server.js');
@@ -74,10 +76,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<ApimTl
     // A server that crashed for good cannot be stopped cleanly; disposing it is all that is left to do.
     if (current) await current.dispose().catch((e) => output.appendLine(`Stopping the server failed: ${String(e)}`));
   };
-  const restartServer = () => serialize(async () => {
-    await stop();
-    await start();
-  });
+  const restartServer = () =>
+    serialize(async () => {
+      await stop();
+      await start();
+    });
 
   context.subscriptions.push(
     vscode.commands.registerCommand('apimTls.restartServer', restartServer),

@@ -25,14 +25,14 @@ export class ServerStatus implements vscode.Disposable {
 
   /** Follows a new client (after a start or restart), or none when the server is stopped. */
   attach(client: LanguageClient | undefined): void {
-    this.listeners.splice(1).forEach((d) => d.dispose());
+    for (const d of this.listeners.splice(1)) void d.dispose();
     this.client = client;
     if (client) this.listeners.push(client.onDidChangeState(() => this.update()));
     this.update();
   }
 
   dispose(): void {
-    this.listeners.forEach((d) => d.dispose());
+    for (const d of this.listeners) void d.dispose();
     this.item.dispose();
   }
 

@@ -41,7 +41,7 @@ export const PIN_EDIT_LABEL = 'Pin issuing CA';
 
 export async function executeCommand(host: CommandHost, params: ExecuteCommandParams): Promise<unknown> {
   try {
-    const arg = params.arguments?.[0];
+    const arg: unknown = params.arguments?.[0];
     switch (params.command) {
       case PIN_BACKEND:
         return await pinBackend(host, arg as PinBackendArgs);
@@ -52,7 +52,7 @@ export async function executeCommand(host: CommandHost, params: ExecuteCommandPa
     }
   } catch (e) {
     // The message may quote the file; the stack stays in the server log.
-    host.connection.console.error(`${params.command} failed: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
+    host.connection.console.error(`${params.command} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
     return failure(`${params.command} failed: an internal error occurred (see the APIM TLS Lint output).`);
   }
 }
@@ -91,7 +91,10 @@ async function pinBackend(host: CommandHost, args: PinBackendArgs | undefined): 
   for (const e of plan.edits) (changes[host.uriOf(e.file)] ??= []).push({ range: rangeIn(host, e.file, e.start, e.end), newText: e.newText });
   let placeholder: PinApplied['placeholder'];
   if (plan.placeholder) {
-    const after = applyEdits(host.textOf(plan.placeholder.file) ?? '', plan.edits.filter((e) => e.file === plan.placeholder!.file));
+    const after = applyEdits(
+      host.textOf(plan.placeholder.file) ?? '',
+      plan.edits.filter((e) => e.file === plan.placeholder!.file),
+    );
     const index = new LineIndex(after);
     placeholder = {
       uri: host.uriOf(plan.placeholder.file),

@@ -2,7 +2,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {
-  CodeAction,
+  type CodeAction,
   CodeActionKind,
   CodeLensRefreshRequest,
   DiagnosticSeverity,
@@ -67,7 +67,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
       try {
         return fn(...args);
       } catch (e) {
-        connection.console.error(`${what} failed: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
+        connection.console.error(`${what} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
         return undefined;
       }
     };
@@ -143,7 +143,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
 
   function publishConfigProblems(file: string, text: string, problems: ConfigProblem[]): void {
     const index = new LineIndex(text);
-    connection.sendDiagnostics({
+    void connection.sendDiagnostics({
       uri: toUri(file),
       diagnostics: problems.map((p) => ({
         range: { start: index.positionAt(p.start), end: index.positionAt(p.end) },
@@ -331,7 +331,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
       result = all ? workspace.lint() : workspace.lint(paths);
     } catch (e) {
       // Diagnostics must belong to the latest version: replace the stale ones instead of leaving them up.
-      connection.console.error(`lint failed: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
+      connection.console.error(`lint failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
       for (const file of new Set([...paths, ...(all ? open.keys() : [])])) if (workspace.has(file)) publishFailure(file);
       return;
     }
@@ -355,7 +355,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     const text = doc?.getText() ?? workspace?.textOf(file) ?? '';
     const index = new LineIndex(text);
     lastFindings.set(file, findings);
-    connection.sendDiagnostics({ uri: doc?.uri ?? toUri(file), version: doc?.version, diagnostics: findings.map((f) => toDiagnostic(f, index)) });
+    void connection.sendDiagnostics({ uri: doc?.uri ?? toUri(file), version: doc?.version, diagnostics: findings.map((f) => toDiagnostic(f, index)) });
   }
 
   function publishFailure(file: string): void {
@@ -363,13 +363,17 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     lastFindings.set(file, []);
     const message = 'apim-tls-lint could not analyse this file: an internal error occurred (see the APIM TLS Lint output).';
     const range = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
-    connection.sendDiagnostics({ uri: doc?.uri ?? toUri(file), version: doc?.version, diagnostics: [{ range, severity: DiagnosticSeverity.Information, source: SOURCE, code: 'internal-error', message }] });
+    void connection.sendDiagnostics({
+      uri: doc?.uri ?? toUri(file),
+      version: doc?.version,
+      diagnostics: [{ range, severity: DiagnosticSeverity.Information, source: SOURCE, code: 'internal-error', message }],
+    });
   }
 
   function clearDiagnostics(file: string): void {
     if (!lastFindings.has(file)) return;
     lastFindings.delete(file);
-    connection.sendDiagnostics({ uri: open.get(file)?.uri ?? toUri(file), diagnostics: [] });
+    void connection.sendDiagnostics({ uri: open.get(file)?.uri ?? toUri(file), diagnostics: [] });
   }
 
   function toDiagnostic(f: Finding, index: LineIndex): Diagnostic {
@@ -458,7 +462,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
   function readSiblingsSync(file: string): void {
     if (!workspace || !file.startsWith('/')) return;
     const dir = path.dirname(file);
-    let names: string[] = [];
+    let names: string[];
     try {
       names = fs.readdirSync(dir);
     } catch {

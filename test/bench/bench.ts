@@ -66,7 +66,9 @@ async function main(): Promise<void> {
 
   // 1. Bare parse against full lint.
   if (run('lint')) {
-    const rows: string[][] = [['module', 'lines', 'parse', 'full lint', 'lint/parse', 'best parse', 'best lint', 'best ratio', `budget ≤ ${BUDGET_LINT_RATIO}`]];
+    const rows: string[][] = [
+      ['module', 'lines', 'parse', 'full lint', 'lint/parse', 'best parse', 'best lint', 'best ratio', `budget ≤ ${BUDGET_LINT_RATIO}`],
+    ];
     const breakdowns: string[][] = [['module', 'relevant parse', 'extractFile', 'modules+model', 'rules', 'suppress', 'findings']];
     for (const m of modules) {
       const file = `/bench/${m.label}/main.tf`;
@@ -108,11 +110,24 @@ async function main(): Promise<void> {
 
   // 2. Keystrokes in an open document.
   if (run('keystrokes')) {
-    const keyRows: string[][] = [['module', 'keystrokes', 'edit+lint median', 'edit+lint p95', '+publish median', '+publish p95', `budget ≤ ${BUDGET_KEYSTROKE_MS} ms (p95)`]];
+    const keyRows: string[][] = [
+      ['module', 'keystrokes', 'edit+lint median', 'edit+lint p95', '+publish median', '+publish p95', `budget ≤ ${BUDGET_KEYSTROKE_MS} ms (p95)`],
+    ];
     const memRows: string[][] = [['module', 'keystrokes', 'wasm heap', 'JS heapUsed', 'external', 'rss']];
-    for (const [m, count] of [[modules[0], 200], [modules[1], 40]] as const) {
+    for (const [m, count] of [
+      [modules[0], 200],
+      [modules[1], 40],
+    ] as const) {
       const k = keystrokes(parser, `/bench/${m.label}-open/main.tf`, m.text, count);
-      keyRows.push([m.label, String(count), ms(median(k.core)), ms(p95(k.core)), ms(median(k.publish)), ms(p95(k.publish)), m.label === '5k' ? mark(p95(k.publish) <= BUDGET_KEYSTROKE_MS) : '(info)']);
+      keyRows.push([
+        m.label,
+        String(count),
+        ms(median(k.core)),
+        ms(p95(k.core)),
+        ms(median(k.publish)),
+        ms(p95(k.publish)),
+        m.label === '5k' ? mark(p95(k.publish) <= BUDGET_KEYSTROKE_MS) : '(info)',
+      ]);
       memRows.push([m.label, String(count), ...k.memory]);
     }
     say('Keystroke to diagnostics: Workspace.openFile once, then per keystroke a one-character edit inside a tls block');
@@ -194,7 +209,15 @@ function breakdown(parser: TerraformParser, file: string, text: string, warm: nu
         certificates: [],
         now: new Date(),
         textOf: () => text,
-        report: (r) => found.push({ ...r.span, ruleId: rule.meta.id, severity: rule.meta.defaultSeverity, message: r.message, related: r.related ?? [], fixes: r.fixes ?? [] }),
+        report: (r) =>
+          found.push({
+            ...r.span,
+            ruleId: rule.meta.id,
+            severity: rule.meta.defaultSeverity,
+            message: r.message,
+            related: r.related ?? [],
+            fixes: r.fixes ?? [],
+          }),
       });
     }
     if (keep) rules.push(performance.now() - t);
@@ -262,7 +285,9 @@ function snapshot() {
 
 function generateModule(lines: number, seed: number): string {
   const rng = prng(seed);
-  const parts: string[] = ['terraform {\n  required_providers {\n    azurerm = { source = "hashicorp/azurerm" }\n    azapi   = { source = "Azure/azapi" }\n  }\n}\n'];
+  const parts: string[] = [
+    'terraform {\n  required_providers {\n    azurerm = { source = "hashicorp/azurerm" }\n    azapi   = { source = "Azure/azapi" }\n  }\n}\n',
+  ];
   let n = 0;
   let total = lineCount(parts[0]);
   while (total < lines) {
@@ -313,11 +338,14 @@ variable "backend_host_${n}" {
 }
 
 function forEachBackends(n: number, rng: () => number): string {
-  const entries = Array.from({ length: 4 }, (_, i) => `    svc${n}_${i} = {
+  const entries = Array.from(
+    { length: 4 },
+    (_, i) => `    svc${n}_${i} = {
       host  = "svc${n}-${i}.internal.contoso.com"
       chain = ${rng() < 0.25 ? 'false' : 'true'}
       name  = ${rng() < 0.25 ? 'false' : 'true'}
-    }`).join('\n');
+    }`,
+  ).join('\n');
   return `locals {
   backends_${n} = {
 ${entries}
@@ -469,7 +497,9 @@ function keyVault(n: number): string {
 }
 
 function securityGroup(n: number, rng: () => number): string {
-  const rules = Array.from({ length: 3 }, (_, i) => `  security_rule {
+  const rules = Array.from(
+    { length: 3 },
+    (_, i) => `  security_rule {
     name                       = "rule-${n}-${i}"
     priority                   = ${100 + i * 10}
     direction                  = "${rng() < 0.5 ? 'Inbound' : 'Outbound'}"
@@ -479,7 +509,8 @@ function securityGroup(n: number, rng: () => number): string {
     destination_port_range     = "${443 + i}"
     source_address_prefix      = "VirtualNetwork"
     destination_address_prefix = "*"
-  }`).join('\n\n');
+  }`,
+  ).join('\n\n');
   return `resource "azurerm_network_security_group" "nsg${n}" {
   name                = "nsg-${n}"
   location            = azurerm_resource_group.main.location

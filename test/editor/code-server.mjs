@@ -44,7 +44,10 @@ export function ensureCodeServer(tag) {
   checkVersionPins();
   if (!installed()) {
     console.log(`[${tag}] installing code-server ${CODE_SERVER_VERSION} and Chromium (once; about a minute)`);
-    const r = spawnSync('sh', [path.join(here, 'install-code-server.sh'), csPrefix], { stdio: 'inherit', env: { ...process.env, CS_VERSION: CODE_SERVER_VERSION } });
+    const r = spawnSync('sh', [path.join(here, 'install-code-server.sh'), csPrefix], {
+      stdio: 'inherit',
+      env: { ...process.env, CS_VERSION: CODE_SERVER_VERSION },
+    });
     if (r.status !== 0 || !installed()) throw new Error('installing code-server failed');
   }
   // A code-server given through CODE_SERVER may bundle another VS Code than the pinned one.
@@ -99,11 +102,23 @@ export class CodeServerSession {
   async start(port) {
     this.port = port || (await freePort());
     // detached: code-server and its extension host form one process group, which stop() ends by its id.
-    this.server = spawn(codeServer, [
-      ...this.common, '--auth', 'none', '--bind-addr', `127.0.0.1:${this.port}`, '--disable-telemetry', '--disable-update-check',
-      ...(this.workspaceTrust ? [] : ['--disable-workspace-trust']),
-      '--disable-getting-started-override', '--disable-proxy', '--ignore-last-opened',
-    ], { detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: this.env });
+    this.server = spawn(
+      codeServer,
+      [
+        ...this.common,
+        '--auth',
+        'none',
+        '--bind-addr',
+        `127.0.0.1:${this.port}`,
+        '--disable-telemetry',
+        '--disable-update-check',
+        ...(this.workspaceTrust ? [] : ['--disable-workspace-trust']),
+        '--disable-getting-started-override',
+        '--disable-proxy',
+        '--ignore-last-opened',
+      ],
+      { detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: this.env },
+    );
     for (const stream of [this.server.stdout, this.server.stderr]) {
       stream.on('data', (chunk) => {
         this.output += chunk;
@@ -139,8 +154,16 @@ export class CodeServerSession {
       executablePath: chromiumPath,
       headless: true,
       env: this.env,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-        '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--disable-dev-shm-usage',
+      ],
     });
     return this.browser.newPage(viewport ? { viewport } : {});
   }
@@ -152,7 +175,13 @@ export class CodeServerSession {
     if (!server || server.exitCode !== null || server.signalCode !== null) return;
     const exited = new Promise((resolve) => server.once('exit', resolve));
     this.kill('SIGTERM');
-    if (!(await withTimeout(exited.then(() => true), 5000).catch(() => false))) this.kill('SIGKILL');
+    if (
+      !(await withTimeout(
+        exited.then(() => true),
+        5000,
+      ).catch(() => false))
+    )
+      this.kill('SIGKILL');
   }
 
   kill(signal) {
@@ -177,8 +206,5 @@ export function freePort() {
 
 export function withTimeout(promise, ms) {
   let timer;
-  return Promise.race([
-    promise.finally(() => clearTimeout(timer)),
-    new Promise((_, reject) => (timer = setTimeout(() => reject(new Error('timeout')), ms))),
-  ]);
+  return Promise.race([promise.finally(() => clearTimeout(timer)), new Promise((_, reject) => (timer = setTimeout(() => reject(new Error('timeout')), ms)))]);
 }

@@ -56,7 +56,7 @@ async function main() {
     });
   }
 
-  let code = 2;
+  let code;
   try {
     code = await run.start();
   } catch (e) {

@@ -46,8 +46,10 @@ async function main() {
       extensionTestsEnv: process.env.EDITOR_TEST_GREP ? { EDITOR_TEST_GREP: process.env.EDITOR_TEST_GREP } : undefined,
       launchArgs: [
         workspace,
-        '--user-data-dir', userData,
-        '--extensions-dir', path.join(tmp, 'extensions'),
+        '--user-data-dir',
+        userData,
+        '--extensions-dir',
+        path.join(tmp, 'extensions'),
         // Only this extension: a developer's own extensions must not change what the suite sees.
         '--disable-extensions',
       ],

@@ -24,7 +24,9 @@ export function checkVersionPins() {
   if (!m) throw new Error(`package.json engines.vscode is "${engine}", not ^MAJOR.MINOR.PATCH`);
   const [major, minor] = VSCODE_VERSION.split('.');
   if (m[1] !== major || m[2] !== minor) {
-    throw new Error(`the editor tests pin VS Code ${VSCODE_VERSION}, but engines.vscode ${engine} has the minimum ${m[1]}.${m[2]}: move the pin in test/editor/vscode-version.mjs`);
+    throw new Error(
+      `the editor tests pin VS Code ${VSCODE_VERSION}, but engines.vscode ${engine} has the minimum ${m[1]}.${m[2]}: move the pin in test/editor/vscode-version.mjs`,
+    );
   }
   if (CODE_SERVER_VERSION.replace(/^4\./, '1.') !== VSCODE_VERSION) {
     throw new Error(`code-server ${CODE_SERVER_VERSION} does not bundle VS Code ${VSCODE_VERSION}`);

@@ -12,7 +12,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { ApplyWorkspaceEditParams, CodeAction, Diagnostic } from 'vscode-languageserver-protocol';
 import { makeChain, makeCrl, privateKeyPem, type TestChain } from '../support/certs';
 import { hclAccepts } from '../support/hcl';
-import { codes, fileUri, LspClient, startServer, summarize } from '../support/lsp-client';
+import { codes, fileUri, type LspClient, startServer, summarize } from '../support/lsp-client';
 import type { PinApplied, PinBackendArgs, PinBackendResult, ReadCertificatesResult } from '../../server/src/custom-messages';
 
 const HOST = 'orders.internal.contoso.com';
@@ -63,7 +63,12 @@ describe('server commands over stdio', () => {
   });
 
   test('pinning from a leaf + issuing + root bundle writes the issuing CA pin, and the module lints clean', async (t) => {
-    const { client, root, editor } = await start(t, { 'main.tf': MAIN, 'versions.tf': VERSIONS, 'certs/bundle.pem': chain.bundlePem, 'certs/issuing.pem': chain.issuing.pem });
+    const { client, root, editor } = await start(t, {
+      'main.tf': MAIN,
+      'versions.tf': VERSIONS,
+      'certs/bundle.pem': chain.bundlePem,
+      'certs/issuing.pem': chain.issuing.pem,
+    });
     await client.initialize(root, { workspace: { applyEdit: true } });
     const uri = fileUri(path.join(root, 'main.tf'));
     const versionsUri = fileUri(path.join(root, 'versions.tf'));
@@ -110,7 +115,11 @@ describe('server commands over stdio', () => {
     assert.ok(hclAccepts(twice));
     await roundTrip(client, uri);
     assert.equal(summarize(client.latest(uri)!.diagnostics), '(none)');
-    assert.deepEqual(client.log.filter((l) => / failed: /.test(l)), [], 'no handler threw');
+    assert.deepEqual(
+      client.log.filter((l) => / failed: /.test(l)),
+      [],
+      'no handler threw',
+    );
   });
 
   test('a position on a finding pins its backend; a leaf chosen on purpose pins serverCertificateThumbprints', async (t) => {
@@ -184,7 +193,18 @@ describe('server commands over stdio', () => {
     });
     const crl = await makeCrl(chain.issuing);
     fs.writeFileSync(path.join(root, 'revoked.crl.pem'), crl.pem);
-    openssl(['pkcs12', '-export', '-passout', 'pass:x', '-inkey', path.join(root, 'leaf.key.pem'), '-in', pemFile(root, 'leaf.pem', chain.leaf.pem), '-out', path.join(root, 'bundle.pfx')]);
+    openssl([
+      'pkcs12',
+      '-export',
+      '-passout',
+      'pass:x',
+      '-inkey',
+      path.join(root, 'leaf.key.pem'),
+      '-in',
+      pemFile(root, 'leaf.pem', chain.leaf.pem),
+      '-out',
+      path.join(root, 'bundle.pfx'),
+    ]);
     fs.copyFileSync(path.join(root, 'bundle.pfx'), path.join(root, 'disguised.cer'));
     openssl(['req', '-new', '-key', path.join(root, 'leaf.key.pem'), '-subj', `/CN=${HOST}`, '-out', path.join(root, 'request.csr.pem')]);
     await client.initialize(root);
@@ -211,11 +231,15 @@ describe('server commands over stdio', () => {
       assert.ok('error' in pinned && !('thumbprint' in pinned), `${name}: ${JSON.stringify(pinned)}`);
       assert.equal(pinned.applied, false, name);
       assert.match(pinned.error!, expected, name);
-      const read = await client.connection.sendRequest<ReadCertificatesResult>('workspace/executeCommand', { command: 'apimTls.readCertificates', arguments: [{ certificatePath }] });
+      const read = await client.connection.sendRequest<ReadCertificatesResult>('workspace/executeCommand', {
+        command: 'apimTls.readCertificates',
+        arguments: [{ certificatePath }],
+      });
       assert.ok('error' in read, `${name}: ${JSON.stringify(read)}`);
       assert.match(read.error, expected, name);
       for (const response of [JSON.stringify(pinned), JSON.stringify(read)]) {
-        for (let i = 0; i + 16 <= keyBody.length; i += 16) assert.ok(!response.includes(keyBody.slice(i, i + 16)), `${name}: nothing of the key in the response`);
+        for (let i = 0; i + 16 <= keyBody.length; i += 16)
+          assert.ok(!response.includes(keyBody.slice(i, i + 16)), `${name}: nothing of the key in the response`);
       }
     }
     assert.equal(editor.applied.length, 0, 'no edit was sent');
@@ -236,8 +260,16 @@ describe('server commands over stdio', () => {
         arguments: [{ certificatePath: path.join(root, name) }],
       });
       assert.ok('certificates' in result, `${name}: ${JSON.stringify(result)}`);
-      assert.deepEqual(result.certificates.map((c) => ({ sha1: c.sha1, sha256: c.sha256 })), expected, name);
-      assert.deepEqual(result.certificates.map((c) => c.isCa), [false, true, true], name);
+      assert.deepEqual(
+        result.certificates.map((c) => ({ sha1: c.sha1, sha256: c.sha256 })),
+        expected,
+        name,
+      );
+      assert.deepEqual(
+        result.certificates.map((c) => c.isCa),
+        [false, true, true],
+        name,
+      );
       assert.match(result.certificates[0].subject, new RegExp(HOST.replace(/\./g, '\\.')));
       for (const c of result.certificates) assert.ok(Date.parse(c.notBefore) < Date.parse(c.notAfter));
     }
@@ -290,7 +322,10 @@ class Editor {
           const text = TextDocument.applyEdits(doc, edits);
           const sorted = [...edits].sort((a, b) => doc.offsetAt(b.range.start) - doc.offsetAt(a.range.start));
           this.docs.set(uri, TextDocument.create(uri, doc.languageId, doc.version + 1, text));
-          await client.change(uri, sorted.map((e) => ({ range: e.range, text: e.newText })));
+          await client.change(
+            uri,
+            sorted.map((e) => ({ range: e.range, text: e.newText })),
+          );
         } else {
           // VS Code opens a file the edit touches; the server hears a didOpen with the edited text.
           const disk = TextDocument.create(uri, 'terraform', 0, fs.readFileSync(fileURLToPath(uri), 'utf8'));
@@ -336,7 +371,11 @@ function pin(client: LspClient, args: PinBackendArgs): Promise<PinBackendResult 
 
 /** A request round trip: anything the server had queued (a lint after a change) has run when it is answered. */
 async function roundTrip(client: LspClient, uri: string): Promise<void> {
-  await client.connection.sendRequest('textDocument/codeAction', { textDocument: { uri }, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, context: { diagnostics: [] } });
+  await client.connection.sendRequest('textDocument/codeAction', {
+    textDocument: { uri },
+    range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+    context: { diagnostics: [] },
+  });
 }
 
 function pemFile(root: string, name: string, pem: string): string {

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import type { CodeAction, Diagnostic, TextEdit } from 'vscode-languageserver-protocol';
+import type { CodeAction, TextEdit } from 'vscode-languageserver-protocol';
 import { codes, fileUri, startServer as start } from '../support/lsp-client';
 
 const TEMPLATE = `{
@@ -132,7 +132,7 @@ describe('ARM templates and Bicep over stdio', () => {
     const actions = await client.connection.sendRequest<CodeAction[]>('textDocument/codeAction', {
       textDocument: { uri },
       range: diagnostic.range,
-      context: { diagnostics: [diagnostic as Diagnostic], only: ['quickfix'] },
+      context: { diagnostics: [diagnostic], only: ['quickfix'] },
     });
     const fix = actions.find((a) => a.isPreferred && a.edit);
     assert.ok(fix, `a preferred fix with an edit among ${actions.map((a) => a.title).join(' | ')}`);
@@ -164,7 +164,6 @@ describe('ARM templates and Bicep over stdio', () => {
     assert.deepEqual(client.history(fileUri(path.join(root, 'infra/other.json'))), []);
   });
 });
-
 
 function positionAt(text: string, offset: number) {
   return TextDocument.create('x:', 'json', 0, text).positionAt(offset);

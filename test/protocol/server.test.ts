@@ -43,7 +43,10 @@ describe('language server over stdio', () => {
     const p = await client.waitForDiagnostics(uri, 'APIM001 and APIM002', (p) => codes(p.diagnostics).join() === 'APIM001,APIM002');
     assert.equal(p.version, 7);
     const byCode = new Map(p.diagnostics.map((d) => [d.code, d]));
-    for (const [id, attr] of [['APIM001', 'validate_certificate_chain = '], ['APIM002', 'validate_certificate_name  = ']] as const) {
+    for (const [id, attr] of [
+      ['APIM001', 'validate_certificate_chain = '],
+      ['APIM002', 'validate_certificate_name  = '],
+    ] as const) {
       const d = byCode.get(id)!;
       assert.equal(d.source, 'apim-tls-lint');
       assert.equal(d.severity, 2, `${id} is a warning`);
@@ -103,10 +106,17 @@ describe('language server over stdio', () => {
     assert.equal(last, 51);
     const final = await client.waitForDiagnostics(uri, `diagnostics for version ${last}`, (p) => p.version === last);
     // A request round trip: anything still queued in the server has run by the time it answers.
-    await client.connection.sendRequest('textDocument/codeAction', codeActionParams(uri, { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, []));
+    await client.connection.sendRequest(
+      'textDocument/codeAction',
+      codeActionParams(uri, { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, []),
+    );
     assert.equal(client.latest(uri)!.version, last, 'nothing older was published after the last version');
     const versions = client.history(uri).map((p) => p.version ?? 0);
-    assert.deepEqual(versions, [...versions].sort((a, b) => a - b), 'versions are published in order');
+    assert.deepEqual(
+      versions,
+      [...versions].sort((a, b) => a - b),
+      'versions are published in order',
+    );
 
     const freshUri = fileUri(path.join(root, 'fresh', 'main.tf'));
     await client.open(freshUri, doc.getText(), 1);
@@ -128,10 +138,13 @@ describe('language server over stdio', () => {
     assert.ok(fix, `a set-to-true fix among: ${actions.map((a) => a.title).join(' | ')}`);
     assert.equal(fix.kind, 'quickfix');
     assert.equal(fix.isPreferred, true);
-    assert.deepEqual(fix.diagnostics?.map((d) => d.code), ['APIM002']);
+    assert.deepEqual(
+      fix.diagnostics?.map((d) => d.code),
+      ['APIM002'],
+    );
     assert.deepEqual(fix.edit?.changes?.[uri], [{ range: diagnostic.range, newText: 'true' }]);
     assert.equal(actions[0], fix, 'the preferred fix comes first');
-    const fixedText = applyTextEdits(BACKEND, fix.edit!.changes![uri]);
+    const fixedText = applyTextEdits(BACKEND, fix.edit.changes[uri]);
     assert.match(fixedText, /validate_certificate_name {2}= true\n/);
 
     const suppress = actions.find((a) => a.title === 'Suppress APIM002 on this line');
@@ -141,7 +154,10 @@ describe('language server over stdio', () => {
     assert.match(suppressed, /\n {4}# apim-tls-lint-disable-next-line APIM002\b[^\n]*\n {4}validate_certificate_name {2}= false\n/);
 
     // Applying the fix the way an editor does makes the finding go away.
-    const version = await client.change(uri, fix.edit!.changes![uri].map((e) => ({ range: e.range, text: e.newText })));
+    const version = await client.change(
+      uri,
+      fix.edit.changes[uri].map((e) => ({ range: e.range, text: e.newText })),
+    );
     const after = await client.waitForDiagnostics(uri, 'the fixed version', (p) => p.version === version);
     assert.deepEqual(codes(after.diagnostics), ['APIM001']);
   });
@@ -198,9 +214,16 @@ resource "azurerm_api_management_backend" "billing" {
     await client.waitFor('the end of indexing', () => client.progress.some((p) => p.value.kind === 'end'), 60_000);
     await client.waitFor('diagnostics for every open document', () => uris.every((u) => client.latest(u)), 60_000);
     // The lint that follows indexing has run by the time a request sent now is answered.
-    await client.connection.sendRequest('textDocument/codeAction', codeActionParams(uris[0], { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, []));
+    await client.connection.sendRequest(
+      'textDocument/codeAction',
+      codeActionParams(uris[0], { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, []),
+    );
     const wrong = uris.filter((u) => client.latest(u)!.diagnostics.length > 0);
-    assert.deepEqual(wrong.map((u) => `${path.basename(path.dirname(u))}: ${codes(client.latest(u)!.diagnostics)}`), [], 'open documents linted with their disk text');
+    assert.deepEqual(
+      wrong.map((u) => `${path.basename(path.dirname(u))}: ${codes(client.latest(u)!.diagnostics).join(',')}`),
+      [],
+      'open documents linted with their disk text',
+    );
   });
 
   test('a broken config file is an error on that file; fixing it re-lints open documents', async (t) => {
@@ -208,8 +231,14 @@ resource "azurerm_api_management_backend" "billing" {
     await client.initialize(root);
     const configUri = fileUri(path.join(root, '.apim-tls-lint.json'));
     const broken = await client.waitForDiagnostics(configUri, 'a config error', (p) => p.diagnostics.length > 0);
-    assert.ok(broken.diagnostics.every((d) => d.severity === 1 && d.source === 'apim-tls-lint'), 'errors from apim-tls-lint');
-    assert.ok(broken.diagnostics.every((d) => d.range.start.line <= 1), 'inside the two-line file');
+    assert.ok(
+      broken.diagnostics.every((d) => d.severity === 1 && d.source === 'apim-tls-lint'),
+      'errors from apim-tls-lint',
+    );
+    assert.ok(
+      broken.diagnostics.every((d) => d.range.start.line <= 1),
+      'inside the two-line file',
+    );
 
     const uri = fileUri(path.join(root, 'main.tf'));
     await client.open(uri, BACKEND);
@@ -232,7 +261,10 @@ resource "azurerm_api_management_backend" "billing" {
     await client.close(uri);
     // Publishes already under way for version 3 (the workspace index finishing, say) may still arrive first.
     const p = await client.waitForDiagnostics(uri, 'diagnostics from disk after close', (p) => p.version === undefined || p.version === null);
-    await client.connection.sendRequest('textDocument/codeAction', codeActionParams(uri, p.diagnostics[0]?.range ?? { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, []));
+    await client.connection.sendRequest(
+      'textDocument/codeAction',
+      codeActionParams(uri, p.diagnostics[0]?.range ?? { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, []),
+    );
     // The disk text may be published more than once (the workspace index and the close both do); what matters is
     // that nothing for the closed version 3 came after it.
     const latest = client.latest(uri);
@@ -261,11 +293,19 @@ describe('garbage never crashes the server and every range stays inside its docu
     ['utf16.tf', randomUtf16(rng, 32 * 1024) + BACKEND + randomUtf16(rng, 1024), []],
     ['mixed.tf', interleave(rng, BACKEND, 200), []],
     ['big.tf', bigFile(2 * 1024 * 1024), ['APIM001', 'APIM002']],
-    ['deep-object.tf', `locals {\n  deep = ${'{ a = '.repeat(5000)}false${' }'.repeat(5000)}\n}\n${BACKEND.replace('= false', '= local.deep.a.a')}`, ['APIM002']],
+    [
+      'deep-object.tf',
+      `locals {\n  deep = ${'{ a = '.repeat(5000)}false${' }'.repeat(5000)}\n}\n${BACKEND.replace('= false', '= local.deep.a.a')}`,
+      ['APIM002'],
+    ],
     ['deep-tuple.tf', `locals {\n  deep = ${'['.repeat(5000)}false${']'.repeat(5000)}\n}\n${BACKEND}`, ['APIM001', 'APIM002']],
     ['deep-unclosed.tf', `${BACKEND}locals {\n  deep = ${'{ a = ('.repeat(5000)}\n`, ['APIM001', 'APIM002']],
     ['deep-call.tf', `locals {\n  deep = ${'merge('.repeat(5000)}{}${')'.repeat(5000)}\n}\n${BACKEND}`, ['APIM001', 'APIM002']],
-    ['nested-blocks.tf', `${'resource "azurerm_api_management_backend" "x" {\n'.repeat(5000)}tls { validate_certificate_chain = false }\n${'}\n'.repeat(5000)}`, []],
+    [
+      'nested-blocks.tf',
+      `${'resource "azurerm_api_management_backend" "x" {\n'.repeat(5000)}tls { validate_certificate_chain = false }\n${'}\n'.repeat(5000)}`,
+      [],
+    ],
     ['deep.auto.tfvars', `chain = ${'{ a = '.repeat(5000)}false${' }'.repeat(5000)}\n`, [], { 'main.tf': usesVar }],
   ];
 
@@ -278,11 +318,18 @@ describe('garbage never crashes the server and every range stays inside its docu
       const p = await client.waitForDiagnostics(uri, `diagnostics for ${name}`, (p) => p.version === 1, 60_000);
       assertRangesInside(TextDocument.create(uri, 'terraform', 1, text), p, name);
       for (const id of mustFind) assert.ok(codes(p.diagnostics).includes(id), `${name}: ${id} is still found beside the garbage`);
-      const actions = await client.connection.sendRequest<CodeAction[]>('textDocument/codeAction', codeActionParams(uri, { start: { line: 0, character: 0 }, end: { line: 1, character: 0 } }, []));
+      const actions = await client.connection.sendRequest<CodeAction[]>(
+        'textDocument/codeAction',
+        codeActionParams(uri, { start: { line: 0, character: 0 }, end: { line: 1, character: 0 } }, []),
+      );
       assert.ok(Array.isArray(actions), `${name}: codeAction answered`);
 
       // Half-typed text on top: an unterminated string at the very start, then everything deleted.
-      const edited = TextDocument.update(TextDocument.create(uri, 'terraform', 1, text), [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, text: 'x = "' }], 2);
+      const edited = TextDocument.update(
+        TextDocument.create(uri, 'terraform', 1, text),
+        [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, text: 'x = "' }],
+        2,
+      );
       const v2 = await client.change(uri, [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, text: 'x = "' }]);
       assertRangesInside(edited, await client.waitForDiagnostics(uri, `${name} v2`, (p) => p.version === v2, 60_000), `${name} v2`);
       const v3 = await client.change(uri, [{ text: '' }]);
@@ -290,7 +337,11 @@ describe('garbage never crashes the server and every range stays inside its docu
       assert.deepEqual(empty.diagnostics, [], `${name}: an empty file has no findings`);
 
       assert.equal(client.exit, undefined, `${name}: the server is still running`);
-      assert.deepEqual(client.log.filter((l) => / failed: /.test(l)), [], `${name}: no handler threw`);
+      assert.deepEqual(
+        client.log.filter((l) => / failed: /.test(l)),
+        [],
+        `${name}: no handler threw`,
+      );
       assert.deepEqual(await client.shutdown(), { code: 0, signal: null });
     });
   }
@@ -305,11 +356,14 @@ describe('garbage never crashes the server and every range stays inside its docu
       const p = await client.waitForDiagnostics(uri, name);
       assertRangesInside(TextDocument.create(uri, 'terraform', 0, text), p, name);
     }
-    assert.deepEqual(client.log.filter((l) => / failed: /.test(l)), [], 'no handler threw');
+    assert.deepEqual(
+      client.log.filter((l) => / failed: /.test(l)),
+      [],
+      'no handler threw',
+    );
     assert.deepEqual(await client.shutdown(), { code: 0, signal: null });
   });
 });
-
 
 /** The LSP range of `literal` where it first follows `prefix` in `text`. */
 function rangeAfter(text: string, prefix: string, literal: string) {
@@ -336,10 +390,18 @@ function normalize(diagnostics: Diagnostic[], uri: string): unknown {
 function assertRangesInside(doc: TextDocument, p: PublishDiagnosticsParams, name: string): void {
   const lines = doc.getText().split(/\r\n|\r|\n/);
   const inside = (pos: { line: number; character: number }) =>
-    Number.isInteger(pos.line) && Number.isInteger(pos.character) && pos.line >= 0 && pos.line < lines.length && pos.character >= 0 && pos.character <= lines[pos.line].length;
+    Number.isInteger(pos.line) &&
+    Number.isInteger(pos.character) &&
+    pos.line >= 0 &&
+    pos.line < lines.length &&
+    pos.character >= 0 &&
+    pos.character <= lines[pos.line].length;
   const check = (range: Diagnostic['range'], what: string) => {
     assert.ok(inside(range.start) && inside(range.end), `${name}: ${what} range ${JSON.stringify(range)} lies inside the document (${lines.length} lines)`);
-    assert.ok(range.start.line < range.end.line || (range.start.line === range.end.line && range.start.character <= range.end.character), `${name}: ${what} range is ordered`);
+    assert.ok(
+      range.start.line < range.end.line || (range.start.line === range.end.line && range.start.character <= range.end.character),
+      `${name}: ${what} range is ordered`,
+    );
   };
   for (const d of p.diagnostics) {
     check(d.range, String(d.code));

@@ -20,7 +20,13 @@ async function main() {
     } catch {
       // Already gone.
     }
-    console.log(`  ✘ ${message}\n${output.trim().split('\n').map((l) => `    ${l}`).join('\n')}\n0 passed, 1 failed`);
+    console.log(
+      `  ✘ ${message}\n${output
+        .trim()
+        .split('\n')
+        .map((l) => `    ${l}`)
+        .join('\n')}\n0 passed, 1 failed`,
+    );
     return 1;
   };
 

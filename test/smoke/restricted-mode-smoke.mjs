@@ -62,7 +62,7 @@ async function main() {
     const problems = page.locator('.markers-panel');
     const ordersFinding = problems.locator('.monaco-list-row', { hasText: 'azurerm_api_management_backend.orders:' });
     await ordersFinding.first().waitFor({ timeout: 45000 });
-    pass('linting runs: the orders backend\'s findings are in the Problems panel');
+    pass("linting runs: the orders backend's findings are in the Problems panel");
 
     // The cursor goes into the orders backend; the bound key runs the pin command with the certificate file.
     const before = fs.readFileSync(backends, 'utf8');
@@ -85,7 +85,7 @@ async function main() {
     for (const end = Date.now() + 3000; Date.now() < end; await page.waitForTimeout(200)) {
       if (fs.readFileSync(backends, 'utf8') !== before) throw new Error('backends.tf changed on disk although the pin was cancelled');
       if (await page.locator('.tab.dirty').count()) throw new Error(`cancelling left modified editors: ${await page.locator('.tab.dirty').allInnerTexts()}`);
-      if (!(await ordersFinding.count())) throw new Error('the orders backend\'s findings went although the pin was cancelled');
+      if (!(await ordersFinding.count())) throw new Error("the orders backend's findings went although the pin was cancelled");
     }
     pass('the pin command asked first, and Cancel wrote nothing');
 
@@ -96,7 +96,10 @@ async function main() {
     const overlay = () => /resource "azapi_update_resource" "orders_tls" \{[^]*?\n\}/.exec(fs.readFileSync(backends, 'utf8'))?.[0] ?? '';
     const deadline = Date.now() + 15000;
     while (!overlay().includes('C54CD3D82A01A49B61C6B4C3D3F935762F553A83')) {
-      if (Date.now() > deadline) throw new Error(`after "Pin" and Save All, backends.tf has no orders_tls overlay with the CA's thumbprint:\n${overlay() || fs.readFileSync(backends, 'utf8').slice(0, 2000)}`);
+      if (Date.now() > deadline)
+        throw new Error(
+          `after "Pin" and Save All, backends.tf has no orders_tls overlay with the CA's thumbprint:\n${overlay() || fs.readFileSync(backends, 'utf8').slice(0, 2000)}`,
+        );
       await page.waitForTimeout(100);
     }
     pass('"Pin" wrote the orders_tls overlay with the Contoso Issuing CA 01 thumbprint, and the findings went');

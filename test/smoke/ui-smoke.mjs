@@ -15,7 +15,8 @@ import path from 'node:path';
 import { CodeServerSession, QUIET_SETTINGS, ensureCodeServer, root } from '../editor/code-server.mjs';
 
 const vsix = path.join(root, 'apim-tls-lint.vsix');
-const screenshotPath = process.env.SCREENSHOT ||
+const screenshotPath =
+  process.env.SCREENSHOT ||
   (process.argv.includes('--update-screenshot') ? path.join(root, 'docs', 'images', 'screenshot.png') : path.join(root, 'test-results', 'screenshot.png'));
 const timeoutMs = Number(process.env.SMOKE_TIMEOUT_MS || 150000);
 const MAX_VSIX_BYTES = 5 * 1024 * 1024;
@@ -36,7 +37,8 @@ const REQUIRED = [
   'extension/changelog.md',
   'extension/LICENSE.txt',
 ];
-const ALLOWED = /^(extension\.vsixmanifest|\[Content_Types\]\.xml|extension\/(dist\/[\w.-]+\.(js|wasm)|syntaxes\/[\w.-]+\.json|schemas\/[\w.-]+\.json|images\/icon\.png|package\.json|language-configuration\.json|readme\.md|changelog\.md|LICENSE\.txt))$/;
+const ALLOWED =
+  /^(extension\.vsixmanifest|\[Content_Types\]\.xml|extension\/(dist\/[\w.-]+\.(js|wasm)|syntaxes\/[\w.-]+\.json|schemas\/[\w.-]+\.json|images\/icon\.png|package\.json|language-configuration\.json|readme\.md|changelog\.md|LICENSE\.txt))$/;
 
 const STEP_COUNT = 5;
 const steps = [];
@@ -193,7 +195,12 @@ class Run {
     }
     await page.locator('.editor-instance .monaco-editor textarea').first().focus();
     // Go to the orders backend's header line and show its hover (Ctrl+G, then Ctrl+K Ctrl+I).
-    const header = 1 + fs.readFileSync(path.join(this.workspace, 'backends.tf'), 'utf8').split('\n').findIndex((l) => l.includes('"orders"'));
+    const header =
+      1 +
+      fs
+        .readFileSync(path.join(this.workspace, 'backends.tf'), 'utf8')
+        .split('\n')
+        .findIndex((l) => l.includes('"orders"'));
     await page.keyboard.press('Control+G');
     await page.keyboard.type(String(header));
     await page.keyboard.press('Enter');
@@ -210,7 +217,9 @@ class Run {
     if (!(await hover.isVisible())) throw new Error('the trust hover over the orders backend did not show');
     // The hover fades in: the picture waits for its animations to end.
     await hover.first().evaluate((el) => Promise.all(el.getAnimations({ subtree: true }).map((a) => a.finished)));
-    await page.waitForFunction(() => [...document.querySelectorAll('.monaco-hover:not(.hidden)')].every((el) => getComputedStyle(el).opacity === '1'), null, { timeout: 5000 });
+    await page.waitForFunction(() => [...document.querySelectorAll('.monaco-hover:not(.hidden)')].every((el) => getComputedStyle(el).opacity === '1'), null, {
+      timeout: 5000,
+    });
     if (screenshotPath === 'none') return 'skipped (SCREENSHOT=none)';
     fs.mkdirSync(path.dirname(screenshotPath), { recursive: true });
     await page.screenshot({ path: screenshotPath });
@@ -237,19 +246,27 @@ class Run {
     for (let i = 0; i < 8 && (await focused.getAttribute('aria-label', { timeout: 3000 })) !== 'Set validate_certificate_name = true'; i++) {
       await page.keyboard.press('ArrowDown');
     }
-    if ((await focused.getAttribute('aria-label', { timeout: 3000 })) !== 'Set validate_certificate_name = true') throw new Error('the quick fix menu lacks "Set validate_certificate_name = true"');
+    if ((await focused.getAttribute('aria-label', { timeout: 3000 })) !== 'Set validate_certificate_name = true')
+      throw new Error('the quick fix menu lacks "Set validate_certificate_name = true"');
     await page.keyboard.press('Enter');
     await page.locator('.editor-instance .monaco-editor.focused').waitFor({ timeout: 15000 });
     await page.keyboard.press('Control+S');
     // The saved file is the plain truth about the edit; the alignment spaces of the example are kept.
     const file = path.join(this.workspace, 'backends.tf');
     const ordersBlock = () => /resource "azurerm_api_management_backend" "orders" \{[^]*?\n\}/.exec(fs.readFileSync(file, 'utf8'))?.[0] ?? '';
-    await poll(() => ordersBlock().includes('validate_certificate_name  = true'), 15000,
-      () => `backends.tf was not fixed; the orders backend reads:\n${ordersBlock()}`);
-    await page.waitForFunction(() => {
-      const panel = document.querySelector('.markers-panel');
-      return panel && !panel.innerText.includes('APIM002') && panel.innerText.includes('APIM001');
-    }, null, { timeout: 15000 });
+    await poll(
+      () => ordersBlock().includes('validate_certificate_name  = true'),
+      15000,
+      () => `backends.tf was not fixed; the orders backend reads:\n${ordersBlock()}`,
+    );
+    await page.waitForFunction(
+      () => {
+        const panel = document.querySelector('.markers-panel');
+        return panel && !panel.innerText.includes('APIM002') && panel.innerText.includes('APIM001');
+      },
+      null,
+      { timeout: 15000 },
+    );
     return 'saved file checked';
   }
 

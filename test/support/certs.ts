@@ -30,7 +30,7 @@ export interface CertOptions {
 }
 
 export async function makeCertificate(options: CertOptions): Promise<TestCert> {
-  const keys = (await webcrypto.subtle.generateKey(ALGORITHM, true, ['sign', 'verify'])) as webcrypto.CryptoKeyPair;
+  const keys = await webcrypto.subtle.generateKey(ALGORITHM, true, ['sign', 'verify']);
   const usages = options.ca
     ? x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign | x509.KeyUsageFlags.digitalSignature
     : x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyAgreement;
@@ -96,7 +96,7 @@ export async function makeChain(options: ChainOptions = {}): Promise<TestChain> 
 
 /** A key as a PKCS#8 PEM file would hold it: only for tests that check such files are refused. */
 export async function privateKeyPem(cert: TestCert): Promise<string> {
-  const pkcs8 = await webcrypto.subtle.exportKey('pkcs8', cert.keys.privateKey as webcrypto.CryptoKey);
+  const pkcs8 = await webcrypto.subtle.exportKey('pkcs8', cert.keys.privateKey);
   return x509.PemConverter.encode(pkcs8, 'PRIVATE KEY') + '\n';
 }
 

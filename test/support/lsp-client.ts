@@ -77,7 +77,7 @@ export class LspClient {
   static start(extraArgs: string[] = []): LspClient {
     if (!fs.existsSync(SERVER_BUNDLE)) throw new Error(`${SERVER_BUNDLE} is missing: run \`npm run build\` first`);
     const child = spawn(process.execPath, [SERVER_BUNDLE, '--stdio', ...extraArgs], { stdio: ['pipe', 'pipe', 'pipe'] });
-    const connection = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
+    const connection = createProtocolConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
     connection.listen();
     return new LspClient(child, connection);
   }
@@ -135,7 +135,7 @@ export class LspClient {
           value = probe();
         } catch (e) {
           finish();
-          reject(e);
+          reject(e instanceof Error ? e : new Error(String(e)));
           return;
         }
         if (value) {
@@ -161,10 +161,14 @@ export class LspClient {
 
   /** Waits until diagnostics for `uri` have been published and `probe` accepts the latest of them. */
   waitForDiagnostics(uri: string, what: string, probe: (p: PublishDiagnosticsParams) => boolean = () => true, ms?: number): Promise<PublishDiagnosticsParams> {
-    return this.waitFor(`${what} (${uri})`, () => {
-      const p = this.latest(uri);
-      return p && probe(p) ? p : undefined;
-    }, ms);
+    return this.waitFor(
+      `${what} (${uri})`,
+      () => {
+        const p = this.latest(uri);
+        return p && probe(p) ? p : undefined;
+      },
+      ms,
+    );
   }
 
   /** shutdown, then exit; resolves with how the process ended. */
@@ -196,7 +200,12 @@ export class LspClient {
 
   describe(): string {
     const last = this.published.slice(-8).map((p) => `  ${p.uri} v${p.version ?? '-'}: ${summarize(p.diagnostics)}`);
-    return [`published (${this.published.length}, last 8):`, ...last, this.log.length ? `log:\n${this.log.slice(-5).join('\n').slice(-3000)}` : '', this.stderr ? `stderr:\n${this.stderr.slice(-2000)}` : ''].join('\n');
+    return [
+      `published (${this.published.length}, last 8):`,
+      ...last,
+      this.log.length ? `log:\n${this.log.slice(-5).join('\n').slice(-3000)}` : '',
+      this.stderr ? `stderr:\n${this.stderr.slice(-2000)}` : '',
+    ].join('\n');
   }
 
   private notify(): void {

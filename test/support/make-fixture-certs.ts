@@ -13,8 +13,7 @@ const DIR = path.join(REPO_ROOT, 'test', 'fixtures', 'rules', 'APIM016');
 async function main(): Promise<void> {
   const force = process.argv.includes('--force');
   const root = await makeCertificate({ subject: 'CN=Contoso Fixture Root CA, O=Contoso', ca: true, notAfter: new Date('2035-01-01T00:00:00Z') });
-  const ca = (cn: string, notAfter: string) =>
-    makeCertificate({ subject: `CN=${cn}, O=Contoso`, issuer: root, ca: true, notAfter: new Date(notAfter) });
+  const ca = (cn: string, notAfter: string) => makeCertificate({ subject: `CN=${cn}, O=Contoso`, issuer: root, ca: true, notAfter: new Date(notAfter) });
   const goodCa = await ca('Contoso Issuing CA 01', '2030-01-01T00:00:00Z');
   const leaf = (host: string, notAfter: string) =>
     makeCertificate({ subject: `CN=${host}, O=Contoso`, issuer: goodCa, ca: false, dnsNames: [host], notAfter: new Date(notAfter) });
@@ -37,7 +36,7 @@ async function main(): Promise<void> {
     }
     fs.mkdirSync(path.dirname(file), { recursive: true });
     fs.writeFileSync(file, der ? cert.der : cert.pem);
-    const sha1 = (await cert.cert.getThumbprint('SHA-1')) as ArrayBuffer;
+    const sha1 = await cert.cert.getThumbprint('SHA-1');
     console.log(`${Buffer.from(sha1).toString('hex').toUpperCase()}  ${rel}  ${cert.cert.subject}  notAfter ${cert.cert.notAfter.toISOString()}`);
   }
 }

@@ -18,7 +18,12 @@ const scope = (params: Record<string, Val> = {}): ArmScope => ({
   parameter: (n) => params[n] ?? { kind: 'unknown' },
   variable: () => ({ kind: 'unknown' }),
 });
-const prim = (value: boolean | string | null): Val => ({ kind: 'prim', value, span: { file: '/p.json', start: 5, end: 10 }, quoted: typeof value === 'string' });
+const prim = (value: boolean | string | null): Val => ({
+  kind: 'prim',
+  value,
+  span: { file: '/p.json', start: 5, end: 10 },
+  quoted: typeof value === 'string',
+});
 const value = (s: string, params?: Record<string, Val>) => {
   const v = evaluateString(s, SPAN, scope(params));
   return v.kind === 'prim' ? v.value : v.kind;
@@ -40,7 +45,7 @@ describe('ARM expressions', () => {
     assert.equal(value("[bool('False')]"), false);
     assert.equal(value("[format('{0}/{1}', 'svc', toLower('ORDERS'))]"), 'svc/orders');
     assert.equal(value("[concat('a', 'b')]"), 'ab');
-    assert.equal(value("[uniqueString(resourceGroup().id)]"), 'unknown');
+    assert.equal(value('[uniqueString(resourceGroup().id)]'), 'unknown');
     const url = evaluateString("[concat('http://', parameters('host'))]", SPAN, scope());
     assert.equal(url.kind === 'unknown' && url.prefix, 'http://', 'the known head of a string is kept');
   });
@@ -53,11 +58,18 @@ describe('ARM expressions', () => {
 
 describe('ARM parameters files', () => {
   test('candidates: <name>.parameters.json, then parameters.json in the same folder', () => {
-    assert.deepEqual(parametersFileCandidates('/a/azuredeploy.json'), ['/a/azuredeploy.parameters.json', '/a/azuredeploy.parameters.jsonc', '/a/parameters.json']);
+    assert.deepEqual(parametersFileCandidates('/a/azuredeploy.json'), [
+      '/a/azuredeploy.parameters.json',
+      '/a/azuredeploy.parameters.jsonc',
+      '/a/parameters.json',
+    ]);
   });
 
   test('a parameters file is covered only when paired with a template', () => {
-    const params = { path: '/x/other.parameters.json', text: '{"$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentParameters.json#", "parameters": {}}' };
+    const params = {
+      path: '/x/other.parameters.json',
+      text: '{"$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentParameters.json#", "parameters": {}}',
+    };
     assert.deepEqual(extractArmModel([params]).files, []);
   });
 });
@@ -119,7 +131,10 @@ describe('pin edit for an ARM backend', () => {
     assert.equal(pin.name?.kind === 'prim' && pin.name.value, 'orders.internal.contoso.com');
     assert.equal(model.backends[0].pins[0].apiVersion?.value, PIN_API_VERSION);
     const { findings } = await lintTexts(new Map([['/w/main.json', out]]));
-    assert.deepEqual(findings.map((f) => f.ruleId), []);
+    assert.deepEqual(
+      findings.map((f) => f.ruleId),
+      [],
+    );
   });
 
   test('is idempotent and merges into a list already written', async () => {

@@ -31,15 +31,21 @@ describe('Bicep extraction', () => {
   });
 
   test('rewrites keep every offset: spreads and .bicepparam assignments', () => {
-    const text = "var a = {\n  ...base\n  x: { ...(c ? {} : {}), y: 1 }\n}\nparam p = 1\n";
+    const text = 'var a = {\n  ...base\n  x: { ...(c ? {} : {}), y: 1 }\n}\nparam p = 1\n';
     const out = prepareBicepText(text, true);
     assert.equal(out.length, text.length);
-    assert.equal(out, "var a = {\n  _: base\n  x: { _: (c ? {} : {}), y: 1 }\n}\nvar   p = 1\n");
+    assert.equal(out, 'var a = {\n  _: base\n  x: { _: (c ? {} : {}), y: 1 }\n}\nvar   p = 1\n');
   });
 
   test('a parameters JSON file beside the template gives params; the finding is on its value', async () => {
-    const json = '{\n  "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentParameters.json#",\n  "parameters": {\n    "tls": { "value": { "validateCertificateChain": false } }\n  }\n}\n';
-    const { findings } = await lintTexts(new Map([['p/main.bicep', BACKEND('tls')], ['p/main.parameters.json', json]]));
+    const json =
+      '{\n  "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentParameters.json#",\n  "parameters": {\n    "tls": { "value": { "validateCertificateChain": false } }\n  }\n}\n';
+    const { findings } = await lintTexts(
+      new Map([
+        ['p/main.bicep', BACKEND('tls')],
+        ['p/main.parameters.json', json],
+      ]),
+    );
     const hit = findings.filter((f) => f.ruleId === 'APIM001');
     assert.equal(hit.length, 1);
     assert.equal(hit[0].file, 'p/main.parameters.json');
@@ -49,10 +55,19 @@ describe('Bicep extraction', () => {
 
   test('a spread the linter cannot read leaves what it may set unknown (no finding), and known keys after it still count', async () => {
     const quiet = await lintTexts(new Map([['s/main.bicep', BACKEND('{ ...extra }')]]));
-    assert.deepEqual(quiet.findings.map((f) => f.ruleId), []);
+    assert.deepEqual(
+      quiet.findings.map((f) => f.ruleId),
+      [],
+    );
     const loud = await lintTexts(new Map([['t/main.bicep', BACKEND('{\n      ...extra\n      validateCertificateName: false\n    }')]]));
-    assert.deepEqual(loud.findings.map((f) => f.ruleId), []);
+    assert.deepEqual(
+      loud.findings.map((f) => f.ruleId),
+      [],
+    );
     const known = await lintTexts(new Map([['u/main.bicep', BACKEND('{\n      ...tls\n      validateCertificateName: false\n    }')]]));
-    assert.deepEqual(known.findings.map((f) => f.ruleId), ['APIM002']);
+    assert.deepEqual(
+      known.findings.map((f) => f.ruleId),
+      ['APIM002'],
+    );
   });
 });

@@ -63,13 +63,22 @@ function reason(name: string): string {
 function opensslView(name: string, inform: 'PEM' | 'DER') {
   const base = ['x509', '-in', file(name), '-inform', inform, '-noout'];
   const hex = (out: string) => out.trim().split('=').pop()!.replace(/:/g, '');
-  const subject = openssl([...base, '-subject', '-nameopt', 'RFC2253']).trim().replace(/^subject=/, '');
+  const subject = openssl([...base, '-subject', '-nameopt', 'RFC2253'])
+    .trim()
+    .replace(/^subject=/, '');
   return {
     sha1: hex(openssl([...base, '-fingerprint', '-sha1'])),
     sha256: hex(openssl([...base, '-fingerprint', '-sha256'])),
     // RFC 2253 lists the most specific part first; the reader shows the DN in its encoded order.
-    subject: subject.split(/(?<!\\),/).reverse().join(', '),
-    notAfter: new Date(openssl([...base, '-enddate']).trim().replace(/^notAfter=/, '')),
+    subject: subject
+      .split(/(?<!\\),/)
+      .reverse()
+      .join(', '),
+    notAfter: new Date(
+      openssl([...base, '-enddate'])
+        .trim()
+        .replace(/^notAfter=/, ''),
+    ),
   };
 }
 
@@ -155,7 +164,12 @@ describe('readCertificates: formats', () => {
     const bytes = fs.readFileSync(file('streamed.p7b'));
     assert.equal(bytes[1], 0x80, 'the outer length is indefinite');
     const expected = ['leaf.der', 'issuing.cer', 'root.pem'].map((n) => opensslView(n, n.endsWith('.pem') ? 'PEM' : 'DER').sha1).sort();
-    assert.deepEqual(certificates('streamed.p7b').map((c) => c.sha1).sort(), expected);
+    assert.deepEqual(
+      certificates('streamed.p7b')
+        .map((c) => c.sha1)
+        .sort(),
+      expected,
+    );
   });
 
   test("OpenSSL's TRUSTED CERTIFICATE form gives the certificate's own thumbprint", () => {

@@ -33,7 +33,11 @@ function openssl(args: string[], input?: string): string {
 /** openssl's SHA-1 of a PEM certificate, in APIM's form. */
 function opensslSha1(pem: string): string {
   const out = openssl(['x509', '-noout', '-fingerprint', '-sha1'], pem);
-  return out.slice(out.indexOf('=') + 1).trim().replace(/:/g, '').toUpperCase();
+  return out
+    .slice(out.indexOf('=') + 1)
+    .trim()
+    .replace(/:/g, '')
+    .toUpperCase();
 }
 
 async function run(args: string[]) {
@@ -67,7 +71,11 @@ describe('apim-tls-lint thumbprint', () => {
     assert.equal(der.stdout.split('  ')[0], opensslSha1(chain.issuing.pem));
     const p7b = await run(['thumbprint', path.join(dir, 'bundle.p7b')]);
     assert.equal(p7b.code, 0);
-    const printed = p7b.stdout.trimEnd().split('\n').map((l) => l.split('  ')[0]).sort();
+    const printed = p7b.stdout
+      .trimEnd()
+      .split('\n')
+      .map((l) => l.split('  ')[0])
+      .sort();
     assert.deepEqual(printed, [chain.leaf, chain.issuing, chain.root].map((c) => opensslSha1(c.pem)).sort());
   });
 

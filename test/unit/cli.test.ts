@@ -132,7 +132,8 @@ describe('apim-tls-lint CLI', () => {
 
   test('a value in terraform.tfvars is reported there, also when only the .tf file is named', async () => {
     const root = workspace({
-      'stack/main.tf': backend('billing', '  tls {\n    validate_certificate_chain = var.chain\n  }\n') + 'variable "chain" {\n  type    = bool\n  default = true\n}\n',
+      'stack/main.tf':
+        backend('billing', '  tls {\n    validate_certificate_chain = var.chain\n  }\n') + 'variable "chain" {\n  type    = bool\n  default = true\n}\n',
       'stack/terraform.tfvars': '# temporary, until the CA is sorted\nchain = false\n',
     });
     const { stdout } = await run(['stack/main.tf', '--format', 'json'], root);
@@ -298,7 +299,8 @@ describe('apim-tls-lint CLI', () => {
     const root = workspace({
       '.apim-tls-lint.json': '{ "varFiles": ["env/prod.tfvars"] }',
       'env/prod.tfvars': 'chain = false\n',
-      'stack/main.tf': backend('billing', '  tls {\n    validate_certificate_chain = var.chain\n  }\n') + 'variable "chain" {\n  type    = bool\n  default = true\n}\n',
+      'stack/main.tf':
+        backend('billing', '  tls {\n    validate_certificate_chain = var.chain\n  }\n') + 'variable "chain" {\n  type    = bool\n  default = true\n}\n',
     });
     const { stdout } = await run(['stack', '--format', 'json'], root);
     assert.deepEqual(
@@ -359,11 +361,19 @@ describe('CLI on ARM templates and Bicep', () => {
 `;
 
   test('a folder: templates and Bicep files are linted, other JSON is skipped with one note', async () => {
-    const root = workspace({ 'azuredeploy.json': TEMPLATE, 'main.bicep': BICEP, 'package.json': '{ "name": "x" }', 'appsettings.json': '{ "validateCertificateChain": false }' });
+    const root = workspace({
+      'azuredeploy.json': TEMPLATE,
+      'main.bicep': BICEP,
+      'package.json': '{ "name": "x" }',
+      'appsettings.json': '{ "validateCertificateChain": false }',
+    });
     const { code, stdout, stderr } = await run(['--format', 'json', '.'], root);
     assert.equal(code, 1);
     const findings = JSON.parse(stdout) as Array<{ file: string; rule: string; line: number }>;
-    assert.deepEqual(findings.map((f) => `${f.file} ${f.rule} ${f.line}`), ['azuredeploy.json APIM001 9', 'main.bicep APIM002 7']);
+    assert.deepEqual(
+      findings.map((f) => `${f.file} ${f.rule} ${f.line}`),
+      ['azuredeploy.json APIM001 9', 'main.bicep APIM002 7'],
+    );
     assert.match(stderr, /skipped 1 JSON file that is not an ARM template or parameters file/);
   });
 

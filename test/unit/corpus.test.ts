@@ -82,7 +82,10 @@ function manifestRows(): Array<{ file: string; kind: string }> {
 
 describe('real-world corpus (Terraform)', () => {
   test('every Terraform file of the manifest has an expectation here, and nothing else does', () => {
-    const tf = manifestRows().filter((r) => r.kind === 'tf').map((r) => r.file).sort();
+    const tf = manifestRows()
+      .filter((r) => r.kind === 'tf')
+      .map((r) => r.file)
+      .sort();
     assert.deepEqual(Object.keys(EXPECTED).sort(), tf);
   });
 
@@ -94,9 +97,7 @@ describe('real-world corpus (Terraform)', () => {
       const texts = new Map(members.map((m) => [toPosix(`${dir}/${path.basename(m)}`), fs.readFileSync(path.join(CORPUS, m), 'utf8')] as const));
       const { findings } = await lintTexts(texts);
       const target = toPosix(`${dir}/${path.basename(file)}`);
-      const actual = findings
-        .filter((f) => f.file === target)
-        .map((f) => `${f.ruleId}@${new LineIndex(texts.get(f.file)!).positionAt(f.start).line + 1}`);
+      const actual = findings.filter((f) => f.file === target).map((f) => `${f.ruleId}@${new LineIndex(texts.get(f.file)!).positionAt(f.start).line + 1}`);
       assert.deepEqual(actual, expected.findings);
     });
   }
@@ -127,7 +128,10 @@ const BICEP_EXPECTED: Record<string, { findings: string[]; why?: string }> = {
 
 describe('real-world corpus (Bicep)', () => {
   test('every Bicep file of the manifest has an expectation here, and nothing else does', () => {
-    const bicep = manifestRows().filter((r) => r.kind === 'bicep').map((r) => r.file).sort();
+    const bicep = manifestRows()
+      .filter((r) => r.kind === 'bicep')
+      .map((r) => r.file)
+      .sort();
     assert.deepEqual(Object.keys(BICEP_EXPECTED).sort(), bicep);
   });
 
@@ -167,7 +171,10 @@ function lineOf(texts: Map<string, string>, f: { file: string; start: number }):
 
 describe('real-world corpus (ARM)', () => {
   test('every ARM file of the manifest has an expectation here, and nothing else does', () => {
-    const arm = manifestRows().filter((r) => r.kind === 'arm').map((r) => r.file).sort();
+    const arm = manifestRows()
+      .filter((r) => r.kind === 'arm')
+      .map((r) => r.file)
+      .sort();
     assert.deepEqual(Object.keys(EXPECTED_ARM).sort(), arm);
   });
 

@@ -55,7 +55,9 @@ describe('hosts', () => {
 
   test('the URL host, with port, path, user info or an IPv6 literal; from a template only when it is complete', () => {
     assert.deepEqual(
-      ['https://Orders.contoso.com:8443/api?x=1', 'https://u:p@h.contoso.com', 'https://[fd00::1]:443/', 'HTTPS://h.contoso.com#f'].map((u) => urlHostOf(str(u))?.host),
+      ['https://Orders.contoso.com:8443/api?x=1', 'https://u:p@h.contoso.com', 'https://[fd00::1]:443/', 'HTTPS://h.contoso.com#f'].map(
+        (u) => urlHostOf(str(u))?.host,
+      ),
       ['Orders.contoso.com', 'h.contoso.com', 'fd00::1', 'h.contoso.com'],
     );
     assert.equal(urlHostOf(str('https://h.contoso.com'))?.scheme, 'https');

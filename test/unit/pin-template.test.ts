@@ -37,7 +37,10 @@ async function assertPinnedAndStable(file: string, fixed: string, marker: string
   assert.match(fixed, /2025-03-01-preview/);
   assert.doesNotMatch(fixed, /validateCertificate(Chain|Name)['"]?\s*:\s*false/);
   const { findings, workspace } = await lintTexts(new Map([[file, fixed]]));
-  assert.deepEqual(findings.filter((f) => PIN_RULES.includes(f.ruleId)).map((f) => `${f.ruleId}: ${f.message}`), []);
+  assert.deepEqual(
+    findings.filter((f) => PIN_RULES.includes(f.ruleId)).map((f) => `${f.ruleId}: ${f.message}`),
+    [],
+  );
   const again = workspace.planPin({ file, offset: fixed.indexOf(marker), certificate: CA });
   assert.ok(again.ok);
   assert.deepEqual(again.edits, [], 'pinning twice changes nothing');

@@ -41,7 +41,11 @@ for (const ruleId of fs.readdirSync(RULE_FIXTURES).sort()) {
           assert.equal(fixed.get(toPosix(f)), fs.readFileSync(fixedPathOf(f), 'utf8'), `fixed text of ${path.basename(f)}`);
         }
         const relint = await lintTexts(fixed);
-        assert.deepEqual(relint.findings.filter((f) => f.ruleId === ruleId).map((f) => f.message), [], 'no finding left after the fix');
+        assert.deepEqual(
+          relint.findings.filter((f) => f.ruleId === ruleId).map((f) => f.message),
+          [],
+          'no finding left after the fix',
+        );
         const parser = await testParser();
         const bicep = await testBicepParser();
         for (const [file, text] of fixed) {

@@ -10,7 +10,7 @@ import { BICEP_GRAMMAR_WASM } from '../core/parse/bicep-parser';
 import { CONFIG_FILE_NAME, defaultConfig, parseConfig, type Config } from '../core/config';
 import { RULE_IDS } from '../core/rules';
 import { LineIndex } from '../core/text';
-import { armSchemaKind, formatOf } from '../core/formats';
+import { type armSchemaKind, formatOf } from '../core/formats';
 import { readArmHead, readCertificateFile as readCertificateBytes, SKIPPED_DIRS } from '../workspace-files';
 
 /** A file or folder that cannot be found or read; the CLI prints the message and exits 2. */
@@ -66,7 +66,8 @@ export function cliVersion(): string {
   const root = packageRoot();
   if (!root) return 'unknown';
   try {
-    return String(JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')).version ?? 'unknown');
+    const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { version?: unknown };
+    return typeof pkg.version === 'string' ? pkg.version : 'unknown';
   } catch {
     return 'unknown';
   }
@@ -121,7 +122,10 @@ class Collector {
   private readonly skippedJson: string[] = [];
   private readonly override?: Group;
 
-  constructor(private readonly cwd: string, configFile?: string) {
+  constructor(
+    private readonly cwd: string,
+    configFile?: string,
+  ) {
     if (configFile) this.override = this.groupFor(path.resolve(cwd, configFile));
   }
 
@@ -138,7 +142,8 @@ class Collector {
       return;
     }
     const format = formatOf(abs);
-    if (!format) throw new FileError(`${given} is not a Terraform file (.tf, .tofu or .tfvars), an ARM template (.json) or a Bicep file (.bicep, .bicepparam).`);
+    if (!format)
+      throw new FileError(`${given} is not a Terraform file (.tf, .tofu or .tfvars), an ARM template (.json) or a Bicep file (.bicep, .bicepparam).`);
     if (format === 'arm' && !armKind(abs, given)) {
       throw new FileError(`${given} is not an ARM template or parameters file: its $schema is not deploymentTemplate.json or deploymentParameters.json.`);
     }
@@ -333,7 +338,7 @@ function isDir(p: string): boolean {
 function packageRoot(): string | undefined {
   for (let d = __dirname; ; d = path.dirname(d)) {
     try {
-      if (JSON.parse(fs.readFileSync(path.join(d, 'package.json'), 'utf8')).name === 'apim-tls-lint') return d;
+      if ((JSON.parse(fs.readFileSync(path.join(d, 'package.json'), 'utf8')) as { name?: unknown }).name === 'apim-tls-lint') return d;
     } catch {
       // No package.json here, or not ours: keep looking upward.
     }

@@ -39,7 +39,13 @@ export function formatSarif(findings: readonly Reported[], options: SarifOptions
     const extra = TOOL_RULES[f.ruleId];
     if (ruleIndex.has(f.ruleId) || !extra) continue;
     ruleIndex.set(f.ruleId, rules.length);
-    rules.push({ id: f.ruleId, name: extra.name, shortDescription: { text: extra.summary }, ...(extra.helpUri ? { helpUri: extra.helpUri } : {}), defaultConfiguration: { level: LEVEL[extra.level] } });
+    rules.push({
+      id: f.ruleId,
+      name: extra.name,
+      shortDescription: { text: extra.summary },
+      ...(extra.helpUri ? { helpUri: extra.helpUri } : {}),
+      defaultConfiguration: { level: LEVEL[extra.level] },
+    });
   }
   const results = findings.map((f) => ({
     ruleId: f.ruleId,

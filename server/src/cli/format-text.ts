@@ -16,9 +16,7 @@ const RESET = '\x1b[0m';
 
 export function formatText(findings: readonly Reported[], options: TextOptions): string {
   const paint = (code: string, text: string) => (options.color ? `${code}${text}${RESET}` : text);
-  const lines = findings.map(
-    (f) => `${f.file}:${f.line}:${f.column}: ${paint(COLORS[f.severity], f.severity)} ${paint(DIM, f.ruleId)} ${f.message}`,
-  );
+  const lines = findings.map((f) => `${f.file}:${f.line}:${f.column}: ${paint(COLORS[f.severity], f.severity)} ${paint(DIM, f.ruleId)} ${f.message}`);
   if (findings.length) lines.push('');
   lines.push(paint(BOLD, summary(findings, options.filesChecked)));
   return lines.join('\n') + '\n';

@@ -63,11 +63,12 @@ export function parseConfig(text: string, knownRuleIds: readonly string[]): { co
         break;
       }
       case 'assumeTier':
-        if (valueNode.type === 'string' && TIERS.includes(valueNode.value)) config.assumeTier = valueNode.value;
+        if (valueNode.type === 'string' && TIERS.includes(valueNode.value as Config['assumeTier'])) config.assumeTier = valueNode.value as Config['assumeTier'];
         else problems.push(at(valueNode, `"assumeTier" must be one of ${TIERS.map((t) => `"${t}"`).join(', ')}.`));
         break;
       case 'expiryWarningDays':
-        if (valueNode.type === 'number' && Number.isInteger(valueNode.value) && valueNode.value >= 0) config.expiryWarningDays = valueNode.value;
+        if (valueNode.type === 'number' && Number.isInteger(valueNode.value) && (valueNode.value as number) >= 0)
+          config.expiryWarningDays = valueNode.value as number;
         else problems.push(at(valueNode, '"expiryWarningDays" must be a whole number of days, 0 or more.'));
         break;
       case '$schema':
@@ -92,7 +93,7 @@ function readRules(node: JsonNode, known: readonly string[], config: Config, pro
       problems.push(at(keyNode, `Unknown rule "${id}".`));
       continue;
     }
-    if (valueNode.type === 'string' && SEVERITIES.includes(valueNode.value)) config.rules[id] = valueNode.value;
+    if (valueNode.type === 'string' && SEVERITIES.includes(valueNode.value as SeveritySetting)) config.rules[id] = valueNode.value as SeveritySetting;
     else problems.push(at(valueNode, `The severity of ${id} must be one of ${SEVERITIES.map((s) => `"${s}"`).join(', ')}.`));
   }
 }

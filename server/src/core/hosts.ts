@@ -40,7 +40,11 @@ export function certificateNameMatches(name: string, host: string): boolean {
 }
 
 function normalizeHost(host: string): string {
-  return host.trim().replace(/^\[|\]$/g, '').replace(/\.$/, '').toLowerCase();
+  return host
+    .trim()
+    .replace(/^\[|\]$/g, '')
+    .replace(/\.$/, '')
+    .toLowerCase();
 }
 
 function isIpAddress(host: string): boolean {

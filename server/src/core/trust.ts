@@ -33,16 +33,22 @@ export function summarizeTrust(backend: Backend, certificates: readonly Certific
   const sku = asString(backend.service?.sku?.val);
   const lines: string[] = [`**Backend TLS trust** — \`${backend.name}\``, ''];
   if (url !== undefined) lines.push(`- URL: \`${url}\``);
-  lines.push(`- Service: ${backend.service ? `\`${backend.service.name}\`${sku ? `, ${sku} (${tier === 'v2' ? 'v2 tier: the service CA store is ignored for backends' : 'classic tier'})` : ''}` : 'not found in this workspace'}`);
+  lines.push(
+    `- Service: ${backend.service ? `\`${backend.service.name}\`${sku ? `, ${sku} (${tier === 'v2' ? 'v2 tier: the service CA store is ignored for backends' : 'classic tier'})` : ''}` : 'not found in this workspace'}`,
+  );
   lines.push(`- Chain validation: ${flag(backend.validateChain, textOf)}`);
   lines.push(`- Name validation: ${flag(backend.validateName, textOf)}`);
   if (backend.pins.length === 0) lines.push('- Pins: none');
   for (const pin of backend.pins) {
     const cert = certOf(pin);
-    const what = pin.kind === 'issuer' ? `issuer \`${thumb(pin.thumbprint)}\` for \`${asString(pin.name) ?? '?'}\`` : `certificate \`${thumb(pin.thumbprint)}\``;
+    const what =
+      pin.kind === 'issuer' ? `issuer \`${thumb(pin.thumbprint)}\` for \`${asString(pin.name) ?? '?'}\`` : `certificate \`${thumb(pin.thumbprint)}\``;
     const version = pin.apiVersion ? ` (api-version ${pin.apiVersion.value}, set by \`${pin.owner}\`)` : ` (set by \`${pin.owner}\`)`;
     lines.push(`- Pin: ${what}${version}`);
-    if (cert) lines.push(`  - matches \`${cert.file.split('/').pop()}\`: ${cert.subject}, ${cert.isCa ? 'CA' : 'leaf'}, expires ${cert.notAfter.toISOString().slice(0, 10)}`);
+    if (cert)
+      lines.push(
+        `  - matches \`${cert.file.split('/').pop()}\`: ${cert.subject}, ${cert.isCa ? 'CA' : 'leaf'}, expires ${cert.notAfter.toISOString().slice(0, 10)}`,
+      );
   }
   if (backend.pins.length > 0) lines.push('', 'Pins take precedence: APIM validates the name and the chain against them whatever the flags say.');
   return { lens: `TLS: ${lens}`, hover: lines.join('\n') };

@@ -67,7 +67,11 @@ export class Workspace {
   /** Fixed by tests so that certificate expiry does not depend on the day they run. */
   now: () => Date = () => new Date();
 
-  constructor(private readonly parser: TerraformParser, config?: Config, configDir?: string) {
+  constructor(
+    private readonly parser: TerraformParser,
+    config?: Config,
+    configDir?: string,
+  ) {
     if (config) this.setConfig(config, configDir);
   }
 
@@ -209,7 +213,15 @@ export class Workspace {
           if (seen.has(key)) return;
           seen.add(key);
           const severity = this.config.rules[rule.meta.id] ? setting : (r.severity ?? setting);
-          const finding: Finding = { ...r.span, ruleId: rule.meta.id, severity, message: r.message, related: r.related ?? [], fixes: r.fixes ?? [], unnecessary: r.unnecessary };
+          const finding: Finding = {
+            ...r.span,
+            ruleId: rule.meta.id,
+            severity,
+            message: r.message,
+            related: r.related ?? [],
+            fixes: r.fixes ?? [],
+            unnecessary: r.unnecessary,
+          };
           const list = byFile.get(r.span.file) ?? [];
           list.push(finding);
           byFile.set(r.span.file, list);
@@ -268,7 +280,10 @@ export class Workspace {
     const name = urlHostOf(backend.url?.val)?.host || '<backend host>';
     let plan: { ok: true; edits: TextEdit[] } | { ok: false; reason: string };
     if (backend.kind === 'arm') {
-      plan = kind === 'issuer' ? planArmPin(backend, text, { name, thumbprint: certificate.sha1 }) : { ok: false, reason: 'Pinning a leaf certificate is not supported for ARM templates yet: pin the issuing CA.' };
+      plan =
+        kind === 'issuer'
+          ? planArmPin(backend, text, { name, thumbprint: certificate.sha1 })
+          : { ok: false, reason: 'Pinning a leaf certificate is not supported for ARM templates yet: pin the issuing CA.' };
     } else if (!this.bicepParser) plan = { ok: false, reason: 'Bicep files cannot be read here (no Bicep parser).' };
     else plan = planBicepPin(this.bicepParser, backend, text, { kind, name, thumbprint: certificate.sha1 });
     if (!plan.ok) return plan;

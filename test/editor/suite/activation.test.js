@@ -5,7 +5,9 @@ const { EXTENSION_ID, openInEditor, waitFor } = require('./helpers');
 
 suite('Activation', () => {
   test('opening main.tf activates the extension with the terraform language', async () => {
-    console.log(`VS Code ${vscode.version}, ui ${vscode.env.uiKind === vscode.UIKind.Web ? 'web' : 'desktop'}, remote ${vscode.env.remoteName}, Node ${process.version}`);
+    console.log(
+      `VS Code ${vscode.version}, ui ${vscode.env.uiKind === vscode.UIKind.Web ? 'web' : 'desktop'}, remote ${vscode.env.remoteName}, Node ${process.version}`,
+    );
     const doc = await openInEditor('main.tf');
     assert.strictEqual(doc.languageId, 'terraform');
     const extension = vscode.extensions.getExtension(EXTENSION_ID);

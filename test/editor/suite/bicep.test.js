@@ -56,7 +56,11 @@ suite('Bicep and JSON', () => {
     assert.ok(await vscode.workspace.applyEdit(edit), 'the edit applied');
     await waitFor('APIM001 to move down a line', () => findings(doc.uri, 'APIM001').some((d) => d.range.start.line === before + 1));
     const ours = vscode.languages.getDiagnostics(json.uri).filter((d) => d.source === SOURCE);
-    assert.deepStrictEqual(ours.map((d) => `${codeOf(d)}@${d.range.start.line}`), [], 'no findings on settings.json');
+    assert.deepStrictEqual(
+      ours.map((d) => `${codeOf(d)}@${d.range.start.line}`),
+      [],
+      'no findings on settings.json',
+    );
   });
 });
 

@@ -3,8 +3,19 @@ const assert = require('assert');
 const fs = require('fs');
 const path = require('path');
 const vscode = require('vscode');
-const { SOURCE, assertRange, codeOf, extensionPath, findings, openInEditor, setText, valueRange, waitFor, waitForFindings, workspaceUri } =
-  require('./helpers');
+const {
+  SOURCE,
+  assertRange,
+  codeOf,
+  extensionPath,
+  findings,
+  openInEditor,
+  setText,
+  valueRange,
+  waitFor,
+  waitForFindings,
+  workspaceUri,
+} = require('./helpers');
 
 suite('Diagnostics and quick fixes', () => {
   let doc;
@@ -48,8 +59,7 @@ suite('Diagnostics and quick fixes', () => {
   test('the preferred quick fix sets validate_certificate_name = true and clears APIM002 only', async () => {
     const [name] = await waitForFindings(doc.uri, 'APIM002');
     // Asking for resolved items gives the edit even if the server computes it lazily.
-    const actions = await vscode.commands.executeCommand(
-      'vscode.executeCodeActionProvider', doc.uri, name.range, vscode.CodeActionKind.QuickFix.value, 10);
+    const actions = await vscode.commands.executeCommand('vscode.executeCodeActionProvider', doc.uri, name.range, vscode.CodeActionKind.QuickFix.value, 10);
     const fix = (actions || []).find((a) => a.isPreferred && /validate_certificate_name = true/.test(a.title));
     assert.ok(fix, `a preferred "Set validate_certificate_name = true" among ${JSON.stringify((actions || []).map((a) => a.title))}`);
     assert.ok(fix.kind && vscode.CodeActionKind.QuickFix.contains(fix.kind), `kind ${fix.kind && fix.kind.value}`);

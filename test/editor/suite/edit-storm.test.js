@@ -107,7 +107,10 @@ suite('Edit storm', () => {
 
     const expected = freshLint(doc.getText());
     assert.notDeepStrictEqual(expected, before, 'the storm changed what the file should report');
-    assert.ok(expected.some((k) => k.startsWith('APIM002@')), `the final text still has findings: ${expected}`);
+    assert.ok(
+      expected.some((k) => k.startsWith('APIM002@')),
+      `the final text still has findings: ${expected}`,
+    );
     await waitFor('the findings to equal a fresh lint', () => sameKeys(findingKeys(doc.uri), expected), 30000);
     // A request answered after every change was handled: nothing stale may arrive after it and undo the match.
     await vscode.commands.executeCommand('vscode.executeCodeActionProvider', doc.uri, new vscode.Range(0, 0, 0, 0));
@@ -119,8 +122,11 @@ suite('Edit storm', () => {
     const dir = fs.mkdtempSync(path.join(scratch, 'lint-'));
     fs.writeFileSync(path.join(dir, 'main.tf'), text);
     // In desktop VS Code the extension host is Electron, which runs as Node with this variable.
-    const r = childProcess.spawnSync(process.execPath, [path.join(extensionPath(), 'dist', 'cli.js'), dir, '--format', 'json', '--fail-on', 'never'],
-      { encoding: 'utf8', env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' }, timeout: 30000 });
+    const r = childProcess.spawnSync(process.execPath, [path.join(extensionPath(), 'dist', 'cli.js'), dir, '--format', 'json', '--fail-on', 'never'], {
+      encoding: 'utf8',
+      env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
+      timeout: 30000,
+    });
     assert.strictEqual(r.status, 0, `the CLI ran: ${r.stderr}`);
     return JSON.parse(r.stdout)
       .map((f) => `${f.rule}@${f.line - 1}:${f.column - 1}-${f.endLine - 1}:${f.endColumn - 1}`)

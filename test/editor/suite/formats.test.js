@@ -2,8 +2,7 @@
 // never opened), an ARM template, and a JSON file that is not a template and must stay clean.
 const assert = require('assert');
 const vscode = require('vscode');
-const { EXTENSION_ID, SOURCE, assertRange, codeOf, findings, openInEditor, revertAndClose, valueRange, waitFor, waitForFindings } =
-  require('./helpers');
+const { EXTENSION_ID, SOURCE, assertRange, codeOf, findings, openInEditor, revertAndClose, valueRange, waitFor, waitForFindings } = require('./helpers');
 
 suite('File formats', () => {
   suiteSetup(async () => {
@@ -16,8 +15,15 @@ suite('File formats', () => {
   test('the extension activates on .tf, .tfvars, .bicep and ARM template JSON', () => {
     // One extension host can be activated only once, so the manifest is what proves the other triggers.
     const events = vscode.extensions.getExtension(EXTENSION_ID).packageJSON.activationEvents;
-    for (const event of ['workspaceContains:**/*.tf', 'workspaceContains:**/*.tfvars', 'onLanguage:terraform',
-      'workspaceContains:**/*.bicep', 'onLanguage:bicep', 'onLanguage:json', 'onLanguage:jsonc']) {
+    for (const event of [
+      'workspaceContains:**/*.tf',
+      'workspaceContains:**/*.tfvars',
+      'onLanguage:terraform',
+      'workspaceContains:**/*.bicep',
+      'onLanguage:bicep',
+      'onLanguage:json',
+      'onLanguage:jsonc',
+    ]) {
       assert.ok(events.includes(event), `activationEvents has ${event}: ${JSON.stringify(events)}`);
     }
   });
@@ -77,7 +83,11 @@ suite('File formats', () => {
       assert.ok(await vscode.workspace.applyEdit(edit), 'the edit applied');
       await waitFor('APIM001 to move down a line', () => findings(template.uri, 'APIM001').some((d) => d.range.start.line === before + 1));
       const ours = vscode.languages.getDiagnostics(json.uri).filter((d) => d.source === SOURCE);
-      assert.deepStrictEqual(ours.map((d) => `${codeOf(d)}@${d.range.start.line}`), [], 'no findings on package.json');
+      assert.deepStrictEqual(
+        ours.map((d) => `${codeOf(d)}@${d.range.start.line}`),
+        [],
+        'no findings on package.json',
+      );
     } finally {
       await revertAndClose();
       await vscode.window.showTextDocument(json, { preview: false });

@@ -67,16 +67,18 @@ suite('Grammar', () => {
   });
 
   test('block headers with labels, nested blocks and attributes', () => {
-    const tokens = tokenize([
-      'resource "azurerm_api_management_backend" "legacy" {',
-      '  tls {',
-      '    validate_certificate_chain = false',
-      '  }',
-      '  dynamic "header" {',
-      '    content { x = null }',
-      '  }',
-      '}',
-    ].join('\n'));
+    const tokens = tokenize(
+      [
+        'resource "azurerm_api_management_backend" "legacy" {',
+        '  tls {',
+        '    validate_certificate_chain = false',
+        '  }',
+        '  dynamic "header" {',
+        '    content { x = null }',
+        '  }',
+        '}',
+      ].join('\n'),
+    );
     expectScope(tokens, 'resource', 'storage.type.block.terraform');
     expectScope(tokens, '"azurerm_api_management_backend"', 'entity.name.label.terraform');
     expectScope(tokens, '"legacy"', 'entity.name.label.terraform');

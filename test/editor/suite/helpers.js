@@ -48,10 +48,14 @@ function findings(uri, id) {
 
 /** Waits for at least one `id` finding on `uri` and returns them all. */
 function waitForFindings(uri, id, ms) {
-  return waitFor(`${id} on ${uri.path}`, () => {
-    const found = findings(uri, id);
-    return found.length > 0 && found;
-  }, ms);
+  return waitFor(
+    `${id} on ${uri.path}`,
+    () => {
+      const found = findings(uri, id);
+      return found.length > 0 && found;
+    },
+    ms,
+  );
 }
 
 /**
@@ -100,7 +104,8 @@ function extensionPath() {
 
 /** This extension's findings on `uri` as sorted `CODE@line:col-line:col` strings, for comparing whole sets. */
 function findingKeys(uri) {
-  return vscode.languages.getDiagnostics(uri)
+  return vscode.languages
+    .getDiagnostics(uri)
     .filter((d) => d.source === SOURCE)
     .map((d) => `${codeOf(d)}@${d.range.start.line}:${d.range.start.character}-${d.range.end.line}:${d.range.end.character}`)
     .sort();
@@ -111,8 +116,8 @@ function findingKeys(uri) {
  * matches `title`, and applies its edit.
  */
 async function applyQuickFix(doc, diagnostic, title) {
-  const actions = (await vscode.commands.executeCommand(
-    'vscode.executeCodeActionProvider', doc.uri, diagnostic.range, vscode.CodeActionKind.QuickFix.value, 10)) || [];
+  const actions =
+    (await vscode.commands.executeCommand('vscode.executeCodeActionProvider', doc.uri, diagnostic.range, vscode.CodeActionKind.QuickFix.value, 10)) || [];
   const fix = actions.find((a) => title.test(a.title) && a.edit);
   assert.ok(fix, `a quick fix titled ${title} for ${codeOf(diagnostic)} among ${JSON.stringify(actions.map((a) => a.title))}`);
   assert.ok(fix.kind && vscode.CodeActionKind.QuickFix.contains(fix.kind), `${fix.title} is a quick fix`);

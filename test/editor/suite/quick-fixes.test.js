@@ -66,10 +66,11 @@ suite('Quick fixes of every kind', () => {
         assert.ok(round < 10, `${id} is still reported after ${round} fixes`);
         await applyQuickFix(doc, findings(doc.uri, id)[0], title);
         const before = remaining;
-        remaining = await waitFor(`one ${id} fewer after the fix`, () => {
-          const n = findings(doc.uri, id).length;
-          return n < before && n + 1;
-        }) - 1;
+        remaining =
+          (await waitFor(`one ${id} fewer after the fix`, () => {
+            const n = findings(doc.uri, id).length;
+            return n < before && n + 1;
+          })) - 1;
       }
       assert.strictEqual(doc.getText(), expected, `${fixture} after the fixes equals ${path.basename(source)}'s .fixed file`);
       assert.deepStrictEqual(findings(doc.uri, id), [], `${id} is silent`);
@@ -91,7 +92,10 @@ suite('Quick fixes of every kind', () => {
     assert.strictEqual(doc.lineAt(line).text, '        # apim-tls-lint-disable-next-line APIM007');
     await waitFor('APIM007 to be suppressed', () => findings(doc.uri, 'APIM007').length === 0);
     // The other finding moved down with its line and keeps its own suppress fix.
-    const [moved] = await waitFor('APIM006 on the next line', () => findings(doc.uri, 'APIM006').filter((d) => d.range.start.line === line + 1).length && findings(doc.uri, 'APIM006'));
+    const [moved] = await waitFor(
+      'APIM006 on the next line',
+      () => findings(doc.uri, 'APIM006').filter((d) => d.range.start.line === line + 1).length && findings(doc.uri, 'APIM006'),
+    );
 
     await applyQuickFix(doc, moved, /^Suppress APIM006 on this line$/);
     assert.strictEqual(doc.lineAt(line).text, '        # apim-tls-lint-disable-next-line APIM007, APIM006');

@@ -24,7 +24,10 @@ suite('Trust lens and hover', () => {
     const doc = await openInEditor('pinned.tf');
     const lenses = await lensTitles(doc, /pinned to Contoso Issuing CA 01/);
     const lens = lenses.find((l) => /pinned to Contoso Issuing CA 01/.test(l.command.title));
-    const line = doc.getText().split('\n').findIndex((l) => l.includes('"azurerm_api_management_backend" "tic"'));
+    const line = doc
+      .getText()
+      .split('\n')
+      .findIndex((l) => l.includes('"azurerm_api_management_backend" "tic"'));
     assert.strictEqual(lens.range.start.line, line, 'the lens sits above the backend block');
   });
 

@@ -34,7 +34,7 @@ export function nodeVal(node: Node, file: string, scope: ArmScope | undefined, d
     case 'number':
     case 'boolean':
     case 'null':
-      return { kind: 'prim', value: node.value ?? null, span, quoted: false };
+      return { kind: 'prim', value: (node.value as boolean | number | null | undefined) ?? null, span, quoted: false };
     default:
       return { kind: 'unknown', span };
   }
@@ -273,7 +273,7 @@ class Evaluator {
       case 'concat': {
         const vals = args.map((a) => this.eval(a));
         if (vals.length && vals.every((v) => v.kind === 'list')) {
-          return { kind: 'list', items: vals.flatMap((v) => (v as ListVal).items), span: this.here };
+          return { kind: 'list', items: vals.flatMap((v) => v.items), span: this.here };
         }
         return this.joined(vals);
       }
@@ -309,7 +309,7 @@ class Evaluator {
   private fromJs(v: unknown): Val {
     if (v === null || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') return this.prim(v);
     if (Array.isArray(v)) return { kind: 'list', items: v.map((x) => this.fromJs(x)), span: this.here };
-    if (typeof v === 'object') return { kind: 'object', entries: new Map(Object.entries(v as object).map(([k, x]) => [k, this.fromJs(x)])), span: this.here };
+    if (typeof v === 'object') return { kind: 'object', entries: new Map(Object.entries(v).map(([k, x]) => [k, this.fromJs(x)])), span: this.here };
     return this.unknown();
   }
 

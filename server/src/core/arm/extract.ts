@@ -60,7 +60,7 @@ function objectKeys(root: ReturnType<typeof parseTree>, key: string): Record<str
   const node = root?.type === 'object' ? property(root, key) : undefined;
   const out: Record<string, true> = {};
   for (const p of node?.type === 'object' ? (node.children ?? []) : []) {
-    const k = p.children?.[0]?.value;
+    const k: unknown = p.children?.[0]?.value;
     if (typeof k === 'string') out[k] = true;
   }
   return out;
@@ -147,14 +147,16 @@ class TemplateReader {
 
   private resource(res: Node, symbol: string | undefined, scope: ArmScope & { id: number }, parent: Parent | undefined): void {
     const typeNode = property(res, 'type');
-    if (typeNode?.type !== 'string' || isExpression(typeNode.value)) return;
+    if (typeNode?.type !== 'string') return;
+    const type = typeNode.value as string;
+    if (isExpression(type)) return;
     const condition = property(res, 'condition');
     if (condition && asTruth(nodeVal(condition, this.file, scope)) === false) return;
-    const fullType = qualify(typeNode.value, parent?.fullType);
+    const fullType = qualify(type, parent?.fullType);
     const lower = fullType.toLowerCase();
     const nameNode = property(res, 'name');
     const own = nameNode ? this.segments(nameNode, scope) : [];
-    const segments = parent && !typeNode.value.includes('/') ? [...parent.segments, ...own] : own;
+    const segments = parent && !type.includes('/') ? [...parent.segments, ...own] : own;
     const existing = asTruth(property(res, 'existing') ? nodeVal(property(res, 'existing')!, this.file, scope) : undefined) === true;
     let service = parent?.service;
     if (lower === SERVICE_TYPE && !existing) {
@@ -226,7 +228,14 @@ class TemplateReader {
     };
     this.model.backends.push(backend);
     // A top-level backend names its service in the first segment(s) of its name: `svc/backend`.
-    if (!service && segments.length >= 2) this.pending.push({ backend, serviceKey: segments.slice(0, -1).map((s) => s.key).join('/') });
+    if (!service && segments.length >= 2)
+      this.pending.push({
+        backend,
+        serviceKey: segments
+          .slice(0, -1)
+          .map((s) => s.key)
+          .join('/'),
+      });
   }
 
   /** A nested deployment's inline template: its own scope when `expressionEvaluationOptions.scope` is `inner`. */
@@ -236,7 +245,7 @@ class TemplateReader {
     if (template?.type !== 'object' || !/ApiManagement/i.test(this.text.slice(template.offset, template.offset + template.length))) return;
     const options = property(props!, 'expressionEvaluationOptions');
     const scopeNode = options?.type === 'object' ? property(options, 'scope') : undefined;
-    if (scopeNode?.type !== 'string' || scopeNode.value.toLowerCase() !== 'inner') {
+    if (scopeNode?.type !== 'string' || String(scopeNode.value).toLowerCase() !== 'inner') {
       this.template(template, outer);
       return;
     }
@@ -294,7 +303,8 @@ class TemplateReader {
     const tokens = ast ? nameTokens(ast) : undefined;
     if (!tokens) {
       const val = evaluateString(s, span, scope);
-      if (val.kind === 'prim' && typeof val.value === 'string') return val.value.split('/').map((part) => ({ key: part.toLowerCase(), text: part, val: prim(part, span) }));
+      if (val.kind === 'prim' && typeof val.value === 'string')
+        return val.value.split('/').map((part) => ({ key: part.toLowerCase(), text: part, val: prim(part, span) }));
       return [{ key: `\u0000${scope.id}:${s}`, text: s, val }];
     }
     const out: Segment[] = [];
@@ -326,7 +336,6 @@ class TemplateReader {
     return out;
   }
 }
-
 
 function extractTemplate(file: SourceText, params: SourceText | undefined, model: Model): void {
   const root = parseTree(file.text, [], { allowTrailingComma: true, disallowComments: false });
@@ -391,8 +400,9 @@ function displayName(what: string, last: Segment | undefined, symbol: string | u
 }
 
 function apiVersionOf(node: Node | undefined, file: string): ApiVersion | undefined {
-  if (node?.type !== 'string' || isExpression(node.value)) return undefined;
+  if (node?.type !== 'string') return undefined;
   const value = node.value as string;
+  if (isExpression(value)) return undefined;
   // Only when the JSON string holds the version as written (no escapes) is its inside the version text.
   const direct = node.length === value.length + 2;
   const start = direct ? node.offset + 1 : node.offset;

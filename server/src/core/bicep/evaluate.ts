@@ -130,7 +130,9 @@ export function paramValue(name: string, scope: Scope, depth = 0): Val | undefin
   if (def) return evaluate(def, root, depth + 1);
   const type = decl.named[1];
   const span = { file: scope.unit.file.path, start: decl.start, end: decl.end };
-  return type?.type === 'nullable_type' || (type && textOf(scope.unit.file, type).trim().endsWith('?')) ? { kind: 'prim', value: null, quoted: false, span } : { kind: 'unknown', span };
+  return type?.type === 'nullable_type' || (type && textOf(scope.unit.file, type).trim().endsWith('?'))
+    ? { kind: 'prim', value: null, quoted: false, span }
+    : { kind: 'unknown', span };
 }
 
 function identifierValue(name: string, scope: Scope, depth: number, span: Span): Val {

@@ -188,11 +188,11 @@ function jsonVal(node: JsonNode, file: string, depth = 0): Val {
       return { kind: 'list', items: (node.children ?? []).map((c) => jsonVal(c, file, depth + 1)), span };
     case 'string':
       // An ARM expression in a parameters file is not a Bicep value the linter evaluates.
-      return /^\[[^[]/.test(node.value) ? { kind: 'unknown', span } : { kind: 'prim', value: node.value, quoted: true, span };
+      return /^\[[^[]/.test(node.value as string) ? { kind: 'unknown', span } : { kind: 'prim', value: node.value as string, quoted: true, span };
     case 'boolean':
     case 'number':
     case 'null':
-      return { kind: 'prim', value: node.value ?? null, quoted: false, span };
+      return { kind: 'prim', value: (node.value as boolean | number | null | undefined) ?? null, quoted: false, span };
     default:
       return { kind: 'unknown', span };
   }
@@ -360,7 +360,6 @@ function pinsOfTls(tls: Val | undefined, apiVersion: ApiVersion | undefined, own
   return pins;
 }
 
-
 /** SKU, CA store (`properties.certificates`) and the backend protocol and cipher switches of `customProperties`. */
 function bicepService(site: Site): Service {
   const body = evaluate(site.body, site.scope);
@@ -385,7 +384,11 @@ function bicepService(site: Site): Service {
   for (const [key, val] of custom.entries) {
     const sw = gatewaySecuritySwitch(key);
     if (!sw) continue;
-    (sw.kind === 'protocol' ? service.backendProtocols : service.ciphers).push({ setting: key, label: sw.label, bound: bodyBound(site, val, `properties.customProperties['${key}']`)! });
+    (sw.kind === 'protocol' ? service.backendProtocols : service.ciphers).push({
+      setting: key,
+      label: sw.label,
+      bound: bodyBound(site, val, `properties.customProperties['${key}']`)!,
+    });
   }
   return service;
 }

@@ -33,6 +33,11 @@ function signs(ca: CertificateInfo, cert: CertificateInfo): boolean {
 function normalizeName(dn: string): string {
   return dn
     .split(/\s*,\s*/)
-    .map((rdn) => rdn.replace(/\s*=\s*/, '=').trim().toLowerCase())
+    .map((rdn) =>
+      rdn
+        .replace(/\s*=\s*/, '=')
+        .trim()
+        .toLowerCase(),
+    )
     .join(',');
 }

@@ -273,7 +273,7 @@ function readTlv(der: Uint8Array, pos: number, limit: number): Tlv | undefined {
 function childrenOf(der: Uint8Array, parent: Tlv): Tlv[] | undefined {
   if (!(parent.tag & 0x20)) return undefined;
   const out: Tlv[] = [];
-  for (let p = parent.bodyStart; p < parent.end; ) {
+  for (let p = parent.bodyStart; p < parent.end;) {
     const t = readTlv(der, p, parent.end);
     if (!t) return undefined;
     out.push(t);

@@ -35,15 +35,19 @@ export function planArmPin(backend: Backend, text: string, pin: ArmPin): ArmPinP
   let res = resourceAt(current);
   if (!res) return { ok: false, reason: 'The backend resource is no longer where it was; lint the file again.' };
   const props = property(res, 'properties');
-  if (props && props.type !== 'object') return { ok: false, reason: "The backend's properties are built by an expression; set properties.tls.serverX509Names there by hand." };
+  if (props && props.type !== 'object')
+    return { ok: false, reason: "The backend's properties are built by an expression; set properties.tls.serverX509Names there by hand." };
   const tls = props && property(props, 'tls');
-  if (tls && tls.type !== 'object') return { ok: false, reason: "The backend's tls is set by an expression (a parameter, say); add serverX509Names to the value it reads." };
+  if (tls && tls.type !== 'object')
+    return { ok: false, reason: "The backend's tls is set by an expression (a parameter, say); add serverX509Names to the value it reads." };
 
   // 1. The validate flags written as false go: with a pin they only read as trust switched off.
   if (tls) {
     const flags = (tls.children ?? []).filter((p) => {
       const [k, v] = p.children ?? [];
-      return /^validateCertificate(Chain|Name)$/i.test(String(k?.value)) && (v?.value === false || (typeof v?.value === 'string' && /^\s*false\s*$/i.test(v.value)));
+      return (
+        /^validateCertificate(Chain|Name)$/i.test(String(k?.value)) && (v?.value === false || (typeof v?.value === 'string' && /^\s*false\s*$/i.test(v.value)))
+      );
     });
     // From the last, so that each removal sees the text as the previous one left it.
     for (const flag of flags.reverse()) {
@@ -76,7 +80,7 @@ export function planArmPin(backend: Backend, text: string, pin: ArmPin): ArmPinP
   // 3. An api-version that has pins.
   res = resourceAt(current)!;
   const version = property(res, 'apiVersion');
-  if (version?.type === 'string' && !isExpression(version.value) && (compareApiVersions(version.value, PIN_API_VERSION) ?? 0) < 0) {
+  if (version?.type === 'string' && !isExpression(version.value as string) && (compareApiVersions(version.value as string, PIN_API_VERSION) ?? 0) < 0) {
     current = current.slice(0, version.offset) + JSON.stringify(PIN_API_VERSION) + current.slice(version.offset + version.length);
   }
   return { ok: true, edits: current === text ? [] : [diffEdit(file, text, current)] };

@@ -32,9 +32,11 @@ export function planBicepPin(parser: BicepParser, backend: Backend, text: string
   if (version) edits.push(version);
 
   const props = property(bicep, body, 'properties');
-  if (props && props.type !== 'object') return { ok: false, reason: `${backend.name}'s properties are built by an expression; set properties.tls.serverX509Names there by hand.` };
+  if (props && props.type !== 'object')
+    return { ok: false, reason: `${backend.name}'s properties are built by an expression; set properties.tls.serverX509Names there by hand.` };
   const tls = props && property(bicep, props, 'tls');
-  if (tls && tls.type !== 'object') return { ok: false, reason: `${backend.name}'s tls is set by an expression (a parameter, say); add serverX509Names to the value it reads.` };
+  if (tls && tls.type !== 'object')
+    return { ok: false, reason: `${backend.name}'s tls is set by an expression (a parameter, say); add serverX509Names to the value it reads.` };
 
   const listKey = pin.kind === 'issuer' ? 'serverX509Names' : 'serverCertificateThumbprints';
   const list = pinList(pin);
@@ -52,7 +54,10 @@ export function planBicepPin(parser: BicepParser, backend: Backend, text: string
       const value = existing.named[1];
       const indent = indentAt(text, existing.start);
       const unit = indentUnit(text);
-      const replacement = list.slice(1).map((l) => indent + l.replace(/^((?: {2})*)/, (m) => unit.repeat(m.length / 2))).join(lineBreak(text));
+      const replacement = list
+        .slice(1)
+        .map((l) => indent + l.replace(/^((?: {2})*)/, (m) => unit.repeat(m.length / 2)))
+        .join(lineBreak(text));
       const newText = `[${lineBreak(text)}${replacement}`;
       if (text.slice(value.start, value.end) !== newText) edits.push({ file, start: value.start, end: value.end, newText });
     } else edits.push(insertBeforeClose(file, text, tls, list));

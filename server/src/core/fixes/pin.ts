@@ -108,7 +108,13 @@ export function planPinEdit(site: PinSite, certificate: CertificateInfo): PinPla
   const changed = mergeInsertions(edits.filter((e) => site.files.find((f) => f.path === e.file)?.text.slice(e.start, e.end) !== e.newText));
   const overlap = overlapping(changed);
   if (overlap) return refuse(`The pin edit for ${backend.address} would change ${overlap} twice; edit it by hand.`);
-  const plan: PinPlan = { ok: true, edits: changed.map(({ file, start, end, newText }) => ({ file, start, end, newText })), thumbprint: certificate.sha1, backend: backend.address, kind };
+  const plan: PinPlan = {
+    ok: true,
+    edits: changed.map(({ file, start, end, newText }) => ({ file, start, end, newText })),
+    thumbprint: certificate.sha1,
+    backend: backend.address,
+    kind,
+  };
   const marked = changed.find((e) => e.placeholderAt !== undefined);
   if (marked) {
     const shift = changed
@@ -145,7 +151,8 @@ function hostName(instances: Backend[], block: HclBlock, text: string): PinConte
   if (url?.kind === 'template') {
     const [scheme, host, rest] = url.parts;
     if (typeof scheme === 'string' && /^[a-z][a-z0-9+.-]*:\/\/$/i.test(scheme) && host && typeof host !== 'string') {
-      if (rest === undefined || (typeof rest === 'string' && /^[:/?#]/.test(rest))) return { kind: 'expression', text: text.slice(host.start, host.end).trim() };
+      if (rest === undefined || (typeof rest === 'string' && /^[:/?#]/.test(rest)))
+        return { kind: 'expression', text: text.slice(host.start, host.end).trim() };
     }
   }
   return { kind: 'placeholder' };
@@ -162,7 +169,15 @@ function tlsLines(pin: PinContent): string[] {
   return ['validateCertificateChain = true', 'validateCertificateName  = true', ...pinLines(pin)];
 }
 
-function newOverlay(file: string, text: string, block: HclBlock, backendAddress: string, name: string, forEachText: string | undefined, pin: PinContent): Marked {
+function newOverlay(
+  file: string,
+  text: string,
+  block: HclBlock,
+  backendAddress: string,
+  name: string,
+  forEachText: string | undefined,
+  pin: PinContent,
+): Marked {
   const eol = lineBreakOf(text);
   const unit = indentUnit(text);
   const outer = indentAt(text, block.start);
@@ -211,7 +226,20 @@ function mergeIntoOverlay(overlay: Overlay, block: HclBlock, text: string, pin: 
   }
   const body = attr(block, 'body');
   if (!body) {
-    edits.push(mark(appendToBody(file, text, overlay.block, ['body = {', '  properties = {', '    tls = {', ...tlsLines(pin).map((l) => '      ' + l), '    }', '  }', '}']), pin));
+    edits.push(
+      mark(
+        appendToBody(file, text, overlay.block, [
+          'body = {',
+          '  properties = {',
+          '    tls = {',
+          ...tlsLines(pin).map((l) => '      ' + l),
+          '    }',
+          '  }',
+          '}',
+        ]),
+        pin,
+      ),
+    );
   } else {
     let root: Expr = body.expr;
     if (root.kind === 'call' && root.name === 'jsonencode' && root.args.length === 1) root = root.args[0];
@@ -224,7 +252,8 @@ function mergeIntoOverlay(overlay: Overlay, block: HclBlock, text: string, pin: 
     } else {
       const tls = item(properties.value, 'tls');
       if (!tls) edits.push(mark(appendToObject(file, text, properties.value, ['tls = {', ...tlsLines(pin).map((l) => '  ' + l), '}']), pin));
-      else if (tls.value.kind !== 'object') return refuse(`body.properties.tls of ${overlay.address} is not an object this command can edit; add the pin by hand.`);
+      else if (tls.value.kind !== 'object')
+        return refuse(`body.properties.tls of ${overlay.address} is not an object this command can edit; add the pin by hand.`);
       else {
         const merged = mergeIntoTls(overlay, tls.value, text, pin);
         if (!merged.ok) return merged;
@@ -313,7 +342,11 @@ function azapiProviderEdit(files: PinSite['files'], backendFile: PinSite['files'
 /** A name for the new overlay that no resource of the module has yet: `<backend>_tls`. */
 function overlayName(site: PinSite, block: HclBlock): string {
   const base = `${block.labels[1]?.value ?? 'backend'}_tls`;
-  const taken = new Set(site.files.flatMap((f) => f.hcl.blocks.filter((b) => b.type === 'resource' && b.labels[0]?.value === 'azapi_update_resource').map((b) => b.labels[1]?.value)));
+  const taken = new Set(
+    site.files.flatMap((f) =>
+      f.hcl.blocks.filter((b) => b.type === 'resource' && b.labels[0]?.value === 'azapi_update_resource').map((b) => b.labels[1]?.value),
+    ),
+  );
   let name = base;
   for (let n = 2; taken.has(name); n++) name = `${base}_${n}`;
   return name;

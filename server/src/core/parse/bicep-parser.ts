@@ -39,7 +39,7 @@ export async function loadBicepParser(location: WasmLocation): Promise<BicepPars
  * assignment `param x = v` becomes `var   x = v`. Offsets are unchanged, so every span points into the real text.
  */
 export function prepareBicepText(text: string, paramFile: boolean): string {
-  let out = text.replace(/(^|[{,])([ \t]*)\.\.\.(?=[\w(\[{])/gm, '$1$2_: ');
+  let out = text.replace(/(^|[{,])([ \t]*)\.\.\.(?=[\w([{])/gm, '$1$2_: ');
   if (paramFile) out = out.replace(/^([ \t]*)param(?=\s)/gm, '$1var  ');
   return out;
 }

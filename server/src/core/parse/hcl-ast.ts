@@ -31,7 +31,8 @@ export interface HclAttribute extends Located {
 export type Expr =
   | (Located & { kind: 'literal'; value: boolean | number | string | null; quoted: boolean })
   | (Located & { kind: 'template'; parts: Array<string | Expr> })
-  | (Located & { kind: 'ref'; root: string; path: Array<string | number | Expr | '*'> })
+  // A path step is an attribute name, an index, an index expression, or '*' for a splat.
+  | (Located & { kind: 'ref'; root: string; path: Array<string | number | Expr> })
   | (Located & { kind: 'object'; items: ObjectItem[] })
   | (Located & { kind: 'tuple'; items: Expr[] })
   | (Located & { kind: 'call'; name: string; args: Expr[] })
@@ -149,7 +150,18 @@ function mergeRegions(regions: Located[]): Located[] {
  * Reads a body's blocks and attributes. `clean` says the tree has no errors here, so a child whose text starts with
  * `name =` is an attribute; `contentEnd` is where the body's content ends (before its `}`), when the caller knows.
  */
-function readBody(body: SyntaxNode, text: string, blocks: HclBlock[], attributes: HclAttribute[], min = 0, max = Infinity, depth = 0, skim = false, clean = false, contentEnd?: number): void {
+function readBody(
+  body: SyntaxNode,
+  text: string,
+  blocks: HclBlock[],
+  attributes: HclAttribute[],
+  min = 0,
+  max = Infinity,
+  depth = 0,
+  skim = false,
+  clean = false,
+  contentEnd?: number,
+): void {
   const bounded = min > 0 || max !== Infinity;
   const children = body.namedChildren;
   for (let i = 0; i < children.length; i++) {
@@ -195,8 +207,22 @@ function isRelevantBlock(type: string, labels: HclLabel[]): boolean {
  * lint within its budget of 1.25 parses. A reader that needs another attribute must add it here.
  */
 const MODEL_ATTRIBUTES = new Set([
-  'name', 'url', 'api_management_name', 'resource_group_name', 'parent_id', 'resource_id', 'type', 'body', 'for_each',
-  'count', 'depends_on', 'sku_name', 'store_name', 'replace_triggered_by', 'iterator', 'validate_certificate_chain',
+  'name',
+  'url',
+  'api_management_name',
+  'resource_group_name',
+  'parent_id',
+  'resource_id',
+  'type',
+  'body',
+  'for_each',
+  'count',
+  'depends_on',
+  'sku_name',
+  'store_name',
+  'replace_triggered_by',
+  'iterator',
+  'validate_certificate_chain',
   'validate_certificate_name',
 ]);
 const MODEL_SWITCH = /^(backend_|enable_backend_|enable_triple_des|tls_.*_ciphers_enabled$|triple_des)/;
@@ -242,7 +268,8 @@ function readBlock(node: SyntaxNode, text: string, depth = 1, skim = false, clea
         block.bodyEnd = c.startIndex;
         break;
       case 'body':
-        if (readsBody(block, depth, skim)) readBody(c, text, block.blocks, block.attributes, 0, Infinity, depth + 1, skim || (depth === 0 && block.type === 'resource'), clean);
+        if (readsBody(block, depth, skim))
+          readBody(c, text, block.blocks, block.attributes, 0, Infinity, depth + 1, skim || (depth === 0 && block.type === 'resource'), clean);
         break;
     }
   }
@@ -381,7 +408,7 @@ export function readExpr(node: SyntaxNode, text: string, depth = 0): Expr {
 }
 
 function readTraversal(node: SyntaxNode, variable: SyntaxNode, text: string, depth: number): Expr {
-  const path: Array<string | number | Expr | '*'> = [];
+  const path: Array<string | number | Expr> = [];
   for (let i = 1; i < node.namedChildCount; i++) {
     const step = node.namedChild(i);
     if (!step) continue;
@@ -441,7 +468,14 @@ function readObject(node: SyntaxNode, text: string, depth: number): Expr {
     const valNode = elem.childForFieldName('val');
     if (!keyNode || !valNode) continue;
     const keyExpr = readExpr(keyNode, text, depth + 1);
-    items.push({ key: objectKey(keyExpr), keyStart: keyNode.startIndex, keyEnd: keyNode.endIndex, value: readExpr(valNode, text, depth + 1), start: elem.startIndex, end: elem.endIndex });
+    items.push({
+      key: objectKey(keyExpr),
+      keyStart: keyNode.startIndex,
+      keyEnd: keyNode.endIndex,
+      value: readExpr(valNode, text, depth + 1),
+      start: elem.startIndex,
+      end: elem.endIndex,
+    });
   }
   return { kind: 'object', items, start: node.startIndex, end: node.endIndex };
 }
@@ -600,7 +634,7 @@ const OFFSET_KEYS = new Set(['start', 'end', 'typeEnd', 'bodyStart', 'bodyEnd', 
 
 /** A deep copy with every offset moved by `delta` (a copy: the previous analysis may still hold the original). */
 function shifted<T>(value: T, delta: number): T {
-  if (Array.isArray(value)) return value.map((v) => shifted(v, delta)) as T;
+  if (Array.isArray(value)) return (value as unknown[]).map((v) => shifted(v, delta)) as T;
   if (value === null || typeof value !== 'object') return value;
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value)) out[k] = typeof v === 'number' && OFFSET_KEYS.has(k) ? v + delta : shifted(v, delta);

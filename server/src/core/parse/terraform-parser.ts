@@ -1,5 +1,7 @@
 // web-tree-sitter with the Terraform flavour of the HCL grammar. The core receives the folder holding the wasm
 // files from its caller (server, CLI or tests) and never reads the disk itself beyond what the runtime loads.
+// An import-equals keeps esbuild on the CommonJS entry (see shared notes: the ESM one breaks in a CJS bundle).
+// eslint-disable-next-line @typescript-eslint/no-require-imports
 import TS = require('web-tree-sitter');
 
 export type SyntaxNode = TS.Node;

@@ -41,7 +41,14 @@ export const pinNameMismatch: Rule = {
             `backend's certificate against both, so unless it names both, every call fails. Pin the URL host${wildcard}.`,
           related: [...usedBy(writer, name.span, 'serverX509Names name'), { ...url!.span, message: `The URL of ${backend}, host ${host}` }],
           fixes: plain
-            ? [{ title: 'Use the URL host', kind: 'fix', isPreferred: true, edits: [replace(name.span.file, name.span.start, name.span.end, `${original![0]}${host}${original![0]}`)] }]
+            ? [
+                {
+                  title: 'Use the URL host',
+                  kind: 'fix',
+                  isPreferred: true,
+                  edits: [replace(name.span.file, name.span.start, name.span.end, `${original[0]}${host}${original[0]}`)],
+                },
+              ]
             : [],
         });
       }

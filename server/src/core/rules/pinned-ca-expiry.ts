@@ -49,8 +49,7 @@ export const pinnedCaExpiry: Rule = {
 function consequence(issuerPin: boolean, expired: boolean): string {
   if (issuerPin && expired) {
     return (
-      "the backend's chain no longer validates, so APIM answers 500 BackendConnectionFailure. " +
-      "Pin the CA that issues the backend's renewed certificate."
+      "the backend's chain no longer validates, so APIM answers 500 BackendConnectionFailure. " + "Pin the CA that issues the backend's renewed certificate."
     );
   }
   if (issuerPin) {

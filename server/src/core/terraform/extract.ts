@@ -61,7 +61,14 @@ export function extractModel(instances: ModuleInstance[]): Model {
       const address = `${res.type}.${res.name}`;
       collectDependsOn(res.block, res.path, address, model.dependsOn);
       for (const { scope, key } of resourceInstances(res.block, res.path, instance)) {
-        const site: ResourceSite = { block: res.block, path: res.path, scope, address, key, name: `${address}${key === undefined ? '' : `[${JSON.stringify(key)}]`}` };
+        const site: ResourceSite = {
+          block: res.block,
+          path: res.path,
+          scope,
+          address,
+          key,
+          name: `${address}${key === undefined ? '' : `[${JSON.stringify(key)}]`}`,
+        };
         if (res.type === 'azurerm_api_management_backend') backends.push({ backend: azurermBackend(site), site });
         else if (res.type === 'azurerm_api_management') services.push(azurermService(site));
         else if (res.type === 'azapi_resource' || res.type === 'azapi_update_resource') {
@@ -78,7 +85,10 @@ export function extractModel(instances: ModuleInstance[]): Model {
     }
     for (const call of instance.module.moduleCalls) collectDependsOn(call.block, call.path, `module.${call.name}`, model.dependsOn);
     for (const { overlay, site } of overlays) {
-      overlay.target = resolveTarget(site, backends.map((b) => b.backend));
+      overlay.target = resolveTarget(
+        site,
+        backends.map((b) => b.backend),
+      );
       if (overlay.target.kind === 'backend' && overlay.isBackendType) {
         overlay.target.backend.overlays.push(overlay);
         overlay.target.backend.pins.push(...overlay.pins);
@@ -182,4 +192,3 @@ function resourceInstances(block: HclBlock, path: string, instance: ModuleInstan
   }
   return [{ scope: withIterator(scope, 'each', unknown, unknown) }];
 }
-

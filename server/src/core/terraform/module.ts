@@ -127,7 +127,7 @@ function indexConfigFile(m: TfModule, src: TfSource): void {
           const source = block.attributes.find((a) => a.name === 'source');
           const value = source?.expr.kind === 'literal' ? source.expr.value : undefined;
           const local = typeof value === 'string' && (value.startsWith('./') || value.startsWith('../'));
-          m.moduleCalls.push({ name: l0.value, block, path: src.path, sourceDir: local ? joinPath(m.dir, value as string) : undefined });
+          m.moduleCalls.push({ name: l0.value, block, path: src.path, sourceDir: local ? joinPath(m.dir, value) : undefined });
         }
         break;
     }

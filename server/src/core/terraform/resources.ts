@@ -70,9 +70,15 @@ export function nestedBlocks(block: HclBlock, type: string, path: string, scope:
       const forEach = attr(b, 'for_each');
       const coll = forEach ? evaluate(forEach.expr, path, scope) : undefined;
       const here = { file: path, start: b.start, end: b.start };
-      const keyOf = (k: string | number, v: Val): Val => ({ kind: 'prim', value: k, quoted: typeof k === 'string', span: v.kind === 'unknown' ? here : v.span });
+      const keyOf = (k: string | number, v: Val): Val => ({
+        kind: 'prim',
+        value: k,
+        quoted: typeof k === 'string',
+        span: v.kind === 'unknown' ? here : v.span,
+      });
       if (coll?.kind === 'list') coll.items.forEach((v, i) => out.push({ block: content, outer: b, scope: withIterator(scope, iterator, keyOf(i, v), v) }));
-      else if (coll?.kind === 'object') for (const [k, v] of coll.entries) out.push({ block: content, outer: b, scope: withIterator(scope, iterator, keyOf(k, v), v) });
+      else if (coll?.kind === 'object')
+        for (const [k, v] of coll.entries) out.push({ block: content, outer: b, scope: withIterator(scope, iterator, keyOf(k, v), v) });
       else out.push({ block: content, outer: b, scope: withIterator(scope, iterator, { kind: 'unknown' }, { kind: 'unknown' }) });
     }
   }
@@ -236,7 +242,10 @@ export function azurermService(site: ResourceSite): Service {
   if (sku) service.sku = bound(sku, path, scope, 'sku_name');
   for (const cert of nestedBlocks(block, 'certificate', path, scope)) {
     const store = attr(cert.block, 'store_name');
-    service.caStore.push({ header: { file: path, start: cert.outer.start, end: cert.outer.typeEnd }, storeName: store ? evaluate(store.expr, path, cert.scope) : undefined });
+    service.caStore.push({
+      header: { file: path, start: cert.outer.start, end: cert.outer.typeEnd },
+      storeName: store ? evaluate(store.expr, path, cert.scope) : undefined,
+    });
   }
   for (const sec of nestedBlocks(block, 'security', path, scope)) {
     for (const a of sec.block.attributes) {
@@ -267,7 +276,11 @@ export function azapiService(site: ResourceSite): Service {
   for (const [key, val] of custom.entries) {
     const sw = gatewaySecuritySwitch(key);
     if (!sw) continue;
-    (sw.kind === 'protocol' ? service.backendProtocols : service.ciphers).push({ setting: key, label: sw.label, bound: bodyBound(site, val, `customProperties["${key}"]`)! });
+    (sw.kind === 'protocol' ? service.backendProtocols : service.ciphers).push({
+      setting: key,
+      label: sw.label,
+      bound: bodyBound(site, val, `customProperties["${key}"]`)!,
+    });
   }
   return service;
 }
