@@ -28,6 +28,7 @@ import { UNUSED_DIRECTIVE_CODE } from './core/suppress';
 import { LineIndex } from './core/text';
 import { docsPageUrl, docsUrl, SOURCE, type Finding, type Severity } from './core/types';
 import { Workspace, type LintResult } from './core/workspace';
+import { bicepFormat } from './core/bicep/format';
 import { isCertificateFile, readCertificates } from './core/certificates/read';
 import { trustHover, trustLenses } from './trust-views';
 import { executeCommand } from './commands';
@@ -80,7 +81,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     workspace = new Workspace(await loadTerraformParser(options.wasmDir));
     // Without the Bicep grammar the server still lints Terraform and ARM templates.
     await loadBicepParser(options.wasmDir).then(
-      (parser) => workspace!.setBicepParser(parser),
+      (parser) => workspace!.addFormat(bicepFormat(parser)),
       (e) => connection.console.error(`Loading the Bicep parser failed; .bicep files are not linted: ${e instanceof Error ? e.message : String(e)}`),
     );
     readConfig();

@@ -209,6 +209,7 @@ function breakdown(parser: TerraformParser, file: string, text: string, warm: nu
         certificates: [],
         now: new Date(),
         textOf: () => text,
+        formatOf: () => undefined,
         report: (r) =>
           found.push({
             ...r.span,

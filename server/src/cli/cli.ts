@@ -6,6 +6,7 @@ import { loadBicepParser, type BicepParser } from '../core/parse/bicep-parser';
 import { LineIndex } from '../core/text';
 import type { Finding } from '../core/types';
 import { Workspace } from '../core/workspace';
+import { bicepFormat } from '../core/bicep/format';
 import { USAGE, UsageError, parseArgs, type FailOn } from './args';
 import { FileError, cliVersion, collectFiles, findBicepWasm, findWasmFiles, readCertificateFile, type Collected } from './files';
 import { formatJson } from './format-json';
@@ -105,7 +106,7 @@ function lint(collected: Collected, parser: TerraformParser, bicepParser: BicepP
   const out: Reported[] = [];
   for (const group of collected.groups) {
     const workspace = new Workspace(parser, group.config, group.configDir);
-    if (bicepParser) workspace.setBicepParser(bicepParser);
+    if (bicepParser) workspace.addFormat(bicepFormat(bicepParser));
     const byKey = new Map(group.files.map((f) => [f.key, f] as const));
     for (const f of group.files) workspace.setFile(f.key, f.text);
     // Certificate files only feed pinned-ca-expiry; one that is refused (a key, a PFX, garbage) is simply not used.

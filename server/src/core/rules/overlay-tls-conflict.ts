@@ -14,7 +14,7 @@ export const overlayTlsConflict: Rule = {
   },
   check(model, ctx) {
     for (const backend of model.backends) {
-      if (backend.kind !== 'azurerm' || backend.tlsBlocks.length === 0) continue;
+      if (!backend.fullPut || backend.tlsBlocks.length === 0) continue;
       // Only an overlay that certainly writes `properties.tls` fights the block; one whose body is unknown may not.
       const overlay = backend.overlays.find((o) => o.tls?.val.kind === 'object');
       if (!overlay) continue;

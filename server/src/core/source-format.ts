@@ -1,0 +1,100 @@
+// A format is a plug-in object, as ESLint v9's languages and Prettier's plugins are: which files it owns, how it reads
+// them into its part of the one format-neutral model, and the edits only its syntax can write. The workspace, the
+// rules, the CLI and the server iterate over a list of formats and never name one.
+//
+// What comes next plugs in here. Policy XML (issue 13) is a format of its own for standalone `<policies>` files
+// (claimsPath `.xml`, claimsText for the root element) and, when embedded in another format's file (a heredoc, a JSON
+// string), is text that the host format hands over together with a map from the embedded text's offsets back to the
+// host's characters, as Volar's virtual code does. Environments (issue 12) are repeated evaluations inside a format's
+// `extract` (a Terraform module once per alternative var file), each giving a model the workspace lints.
+import type { Bound, Model, PrimVal } from './model';
+import type { PinPlan, PinRequest } from './fixes/pin';
+import type { Finding, TextEdit } from './types';
+
+/** One change of a document's text; offsets are in the text as it is before this change. */
+export interface TextChange {
+  start: number;
+  end: number;
+  text: string;
+}
+
+/** What identifies a format and its files, without loading anything it needs to read them. */
+export interface FormatDescriptor {
+  /** Stable id: `terraform`, `arm`, `bicep`. Rules' metadata and fixtures name formats by it. */
+  readonly id: string;
+  /** How the user calls it: `Terraform`, `ARM template`, `Bicep`. */
+  readonly displayName: string;
+  /**
+   * Files of one family are context for each other: when one of them is opened or named alone, its siblings of the
+   * same family are read too (a Terraform module is its folder; a template reads the parameters file beside it).
+   */
+  readonly family: string;
+  /** Whether a file at this path may be this format's, from the path alone. */
+  claimsPath(path: string): boolean;
+  /**
+   * For formats that share an extension with files they do not own (JSON): whether a file whose path they claim is
+   * theirs, from the first `headLength` characters of its text. Without it, the path decides.
+   */
+  claimsText?(head: string): boolean;
+  readonly headLength?: number;
+}
+
+/** A format's own state for one file: its text and whatever it parsed, kept while the text does not change. */
+export interface FormatDocument {
+  readonly path: string;
+  readonly text: string;
+  /** Applies an editor's changes (in order) to a document opened for editing; `text` is the text after all of them. */
+  edit?(changes: readonly TextChange[], text: string): void;
+  /** Frees what the document holds outside the JavaScript heap (a tree-sitter tree). */
+  dispose?(): void;
+}
+
+/** What the workspace tells a format when it asks for its part of the model. */
+export interface ExtractRequest {
+  /** With `only`: just the units (a module, a template and its parameters) touching one of these paths. */
+  only?: ReadonlySet<string>;
+  /** Files named by the configuration's `varFiles`: applied in every run, wherever they sit. */
+  isConfiguredVarFile(path: string): boolean;
+  /** The text of any file of the workspace, whatever its format (a Bicep template reads its parameters JSON). */
+  textOf(path: string): string | undefined;
+}
+
+/** One format's part of the model. */
+export interface FormatResult {
+  model: Model;
+  /** Every file the extraction covered (so that stale diagnostics of those files are cleared). */
+  files: string[];
+  /** Findings that are no rule's: a parse over its time budget, a file nested too deep. */
+  notices: Finding[];
+}
+
+/** Edits whose text depends on the format's syntax; rules and commands reach them through the file's format. */
+export interface FormatEdits {
+  /**
+   * Removes a validation flag that pins make redundant: `val` is the `false`, `bound` the resource attribute that reads
+   * it, `removable` whether every resource reading that attribute is pinned. Undefined when no safe edit exists.
+   */
+  removeFlag(bound: Bound & { val: PrimVal }, removable: boolean, textOf: (file: string) => string | undefined): TextEdit[] | undefined;
+}
+
+export interface SourceFormat extends FormatDescriptor {
+  /** Reads a file into this format's state; `editing` documents are kept ready for incremental edits. */
+  createDocument(path: string, text: string, editing: boolean): FormatDocument;
+  /** This format's part of the model, from its documents (all of the workspace's files of this format). */
+  extract(documents: ReadonlyMap<string, FormatDocument>, request: ExtractRequest): FormatResult;
+  readonly edits: FormatEdits;
+  /**
+   * The pin edit of one of this format's backends (DESIGN §4), reading whatever else of the workspace it needs;
+   * undefined when the format cannot write pins.
+   */
+  planPin?(site: PinSite): PinPlan;
+}
+
+/** The backend a pin request points at, in the model it was found in, and the workspace's documents. */
+export interface PinSite {
+  request: PinRequest;
+  model: Model;
+  backend: Model['backends'][number];
+  documents: ReadonlyMap<string, FormatDocument>;
+  isIgnored(path: string): boolean;
+}
