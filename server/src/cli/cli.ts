@@ -1,13 +1,15 @@
 // The command line as a function: arguments and a small I/O surface in, an exit code out. main.ts wires it to
 // the process; the tests call it directly on temporary folders.
-import { readCertificates } from '../core/certificates/read';
-import { loadTerraformParser, type TerraformParser } from '../core/parse/terraform-parser';
-import { loadBicepParser, type BicepParser } from '../core/parse/bicep-parser';
+import { armFormat, bicepFormat, terraformFormat } from '../core/builtin-formats';
+import { BICEP, TERRAFORM } from '../core/formats';
+import { loadTerraformParser, type WasmLocation } from '../core/parse/terraform-parser';
+import { loadBicepParser } from '../core/parse/bicep-parser';
+import type { SourceFormat } from '../core/source-format';
 import { LineIndex } from '../core/text';
 import type { Finding } from '../core/types';
 import { Workspace } from '../core/workspace';
-import { bicepFormat } from '../core/bicep/format';
 import { USAGE, UsageError, parseArgs, type FailOn } from './args';
+import { readCertificates } from './certificates';
 import { FileError, cliVersion, collectFiles, findBicepWasm, findWasmFiles, readCertificateFile, type Collected } from './files';
 import { formatJson } from './format-json';
 import { formatSarif } from './format-sarif';
@@ -49,29 +51,14 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   const { options } = parsed;
 
   let collected: Collected;
-  let parser: TerraformParser;
-  let bicepParser: BicepParser | undefined;
+  let formats: SourceFormat[];
   try {
     collected = collectFiles(options.paths, io.cwd, options.config);
     if (collected.configProblems.length) {
       io.stderr(collected.configProblems.map((p) => `${p}\n`).join('') + 'apim-tls-lint: fix the configuration file and run again.\n');
       return EXIT_ERROR;
     }
-    const wasmFiles = findWasmFiles(io.env);
-    try {
-      parser = await loadTerraformParser(wasmFiles);
-    } catch (e) {
-      throw new FileError(`Cannot load the Terraform parser from ${JSON.stringify(wasmFiles)}: ${e instanceof Error ? e.message : String(e)}`);
-    }
-    // Terraform-only runs do not pay for loading the Bicep grammar.
-    if (collected.hasBicep) {
-      const bicepWasm = findBicepWasm(wasmFiles);
-      try {
-        bicepParser = await loadBicepParser(bicepWasm);
-      } catch (e) {
-        throw new FileError(`Cannot load the Bicep parser from ${JSON.stringify(bicepWasm)}: ${e instanceof Error ? e.message : String(e)}`);
-      }
-    }
+    formats = await loadFormats(collected.formats, io.env);
   } catch (e) {
     if (!(e instanceof FileError)) throw e;
     io.stderr(`apim-tls-lint: ${e.message}\n`);
@@ -84,7 +71,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     const what = n === 1 ? 'JSON file that is not an ARM template or parameters file' : 'JSON files that are not ARM templates or parameters files';
     io.stderr(`apim-tls-lint: note: skipped ${n} ${what} (${shown}).\n`);
   }
-  const reported = lint(collected, parser, bicepParser).sort(compareReported);
+  const reported = lint(collected, formats).sort(compareReported);
   switch (options.format) {
     case 'json':
       io.stdout(formatJson(reported));
@@ -102,11 +89,10 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
  * Lints each configuration's files in a Workspace of their own and keeps the findings that concern a file the
  * user asked about: in it, or written elsewhere (a tfvars value) and consumed in it.
  */
-function lint(collected: Collected, parser: TerraformParser, bicepParser: BicepParser | undefined): Reported[] {
+function lint(collected: Collected, formats: SourceFormat[]): Reported[] {
   const out: Reported[] = [];
   for (const group of collected.groups) {
-    const workspace = new Workspace(parser, group.config, group.configDir);
-    if (bicepParser) workspace.addFormat(bicepFormat(bicepParser));
+    const workspace = new Workspace(formats, group.config, group.configDir);
     const byKey = new Map(group.files.map((f) => [f.key, f] as const));
     for (const f of group.files) workspace.setFile(f.key, f.text);
     // Certificate files only feed pinned-ca-expiry; one that is refused (a key, a PFX, garbage) is simply not used.
@@ -136,6 +122,32 @@ function lint(collected: Collected, parser: TerraformParser, bicepParser: BicepP
     }
   }
   return out;
+}
+
+/**
+ * The formats of the files collected, in the order their parts join the model; a grammar is loaded only when a file
+ * needs it (a Terraform-only run never loads the Bicep grammar, an ARM-only run no grammar at all).
+ */
+async function loadFormats(wanted: ReadonlySet<string>, env: CliIo['env']): Promise<SourceFormat[]> {
+  const formats: SourceFormat[] = [];
+  let wasm: WasmLocation | undefined;
+  const terraformWasm = () => (wasm ??= findWasmFiles(env));
+  if (wanted.has(TERRAFORM.id)) {
+    const location = terraformWasm();
+    const parser = await loadTerraformParser(location).catch((e: unknown) => {
+      throw new FileError(`Cannot load the Terraform parser from ${JSON.stringify(location)}: ${e instanceof Error ? e.message : String(e)}`);
+    });
+    formats.push(terraformFormat(parser));
+  }
+  if (wanted.has(armFormat.id)) formats.push(armFormat);
+  if (wanted.has(BICEP.id)) {
+    const location = findBicepWasm(terraformWasm());
+    const parser = await loadBicepParser(location).catch((e: unknown) => {
+      throw new FileError(`Cannot load the Bicep parser from ${JSON.stringify(location)}: ${e instanceof Error ? e.message : String(e)}`);
+    });
+    formats.push(bicepFormat(parser));
+  }
+  return formats;
 }
 
 function concernsTarget(f: Finding, targets: ReadonlySet<string>): boolean {

@@ -47,7 +47,7 @@ export interface LintResult {
 
 export class Workspace {
   private readonly entries = new Map<string, Entry>();
-  private readonly formats: SourceFormat[];
+  private readonly sourceFormats: SourceFormat[];
   private config: Config = defaultConfig();
   private ignore: (path: string) => boolean = () => false;
   private varFileMatch: (path: string) => boolean = () => false;
@@ -58,15 +58,15 @@ export class Workspace {
 
   /** `formats` are the formats to read files with; a Terraform parser alone stands for the built-in formats but Bicep. */
   constructor(formats: readonly SourceFormat[] | TerraformParser, config?: Config, configDir?: string) {
-    this.formats = Array.isArray(formats) ? [...(formats as readonly SourceFormat[])] : builtinFormats(formats as TerraformParser);
+    this.sourceFormats = Array.isArray(formats) ? [...(formats as readonly SourceFormat[])] : builtinFormats(formats as TerraformParser);
     if (config) this.setConfig(config, configDir);
   }
 
   /** Adds a format (one whose parser was loaded later); files it claims are read by it from now on. */
   addFormat(format: SourceFormat): void {
-    this.formats.push(format);
+    this.sourceFormats.push(format);
     for (const [path, entry] of this.entries) {
-      if (entry.format || formatFor(path, this.formats) !== format) continue;
+      if (entry.format || formatFor(path, this.sourceFormats) !== format) continue;
       entry.format = format;
       this.refresh(path, entry);
     }
@@ -105,9 +105,14 @@ export class Workspace {
     return this.entries.get(path)?.text;
   }
 
+  /** The formats the workspace reads files with, in the order their parts join the model. */
+  formats(): readonly SourceFormat[] {
+    return this.sourceFormats;
+  }
+
   /** The format that reads a file of the workspace. */
   formatOf(path: string): SourceFormat | undefined {
-    return this.entries.get(path)?.format ?? formatFor(path, this.formats);
+    return this.entries.get(path)?.format ?? formatFor(path, this.sourceFormats);
   }
 
   /** Sets a file's whole text, as a closed file (nothing kept for incremental edits). */
@@ -115,7 +120,7 @@ export class Workspace {
     const old = this.entries.get(path);
     if (old && old.text === text && !old.editing) return;
     old?.doc?.dispose?.();
-    const entry: Entry = { text, format: formatFor(path, this.formats), editing: false };
+    const entry: Entry = { text, format: formatFor(path, this.sourceFormats), editing: false };
     this.entries.set(path, entry);
     this.refresh(path, entry);
     this.changed();
@@ -124,7 +129,7 @@ export class Workspace {
   /** Opens a document for editing: its format keeps it ready for incremental edits. */
   openFile(path: string, text: string): void {
     this.entries.get(path)?.doc?.dispose?.();
-    const entry: Entry = { text, format: formatFor(path, this.formats), editing: true };
+    const entry: Entry = { text, format: formatFor(path, this.sourceFormats), editing: true };
     this.entries.set(path, entry);
     this.refresh(path, entry);
     this.changed();
@@ -287,7 +292,7 @@ export class Workspace {
         return entry?.doc && !this.ignore(p) ? entry.text : undefined;
       },
     };
-    for (const format of this.formats) {
+    for (const format of this.sourceFormats) {
       const part: FormatResult = format.extract(this.documentsOf(format), request);
       model.backends.push(...part.model.backends);
       model.services.push(...part.model.services);
