@@ -1,9 +1,11 @@
 // One Terraform file as the workspace keeps it: its text and its extracted blocks (plain objects), read once per text.
-// A file opened for editing keeps its tree-sitter tree, so that a keystroke reparses incrementally and re-reads only
-// the top-level blocks it touched; a closed file keeps no tree (the wasm heap never shrinks).
-import { extractFile, patchFile, type HclFile } from '../parse/hcl-ast';
+// A .tf file opened for editing is kept as top-level segments (parse/hcl-segments.ts): a keystroke parses again only
+// the block it falls in, and the other blocks keep their objects, so what the model read from them can be reused.
+// No tree-sitter tree is kept (the wasm heap never shrinks).
+import { extractFile, type HclFile, type Located } from '../parse/hcl-ast';
+import { SegmentedHcl } from '../parse/hcl-segments';
 import { parseForExtraction } from '../parse/parse-relevant';
-import type { TerraformParser, Tree } from '../parse/terraform-parser';
+import type { TerraformParser } from '../parse/terraform-parser';
 import type { FormatDocument, TextChange } from '../source-format';
 import { isConfigFile, isVarFile } from './module';
 
@@ -11,30 +13,46 @@ import { isConfigFile, isVarFile } from './module';
 const RELEVANT = /api_management|ApiManagement|azapi|variable|locals|module/;
 
 export class TerraformDocument implements FormatDocument {
-  private tree: Tree | undefined;
   private hclFile: HclFile | undefined;
+  private segments: SegmentedHcl | undefined;
+  /**
+   * Bumped by every change after which what was read from this file must be read again whole: any change of a
+   * closed file or a var file, and an edit of an open file that touched a variable, a local, a module call, or
+   * could not be followed segment by segment. Edits inside resources leave it as it is.
+   */
+  generation = 0;
 
   constructor(
     private readonly parser: TerraformParser,
     readonly path: string,
     public text: string,
-    editing: boolean,
-  ) {
-    if (editing) this.tree = parser.parse(text);
-  }
+    private readonly editing: boolean,
+  ) {}
 
   /** The file's blocks and attributes, extracted on first use and kept until the text changes. */
   hcl(): HclFile {
     if (this.hclFile) return this.hclFile;
-    const { path, text } = this;
+    const { path, text, parser } = this;
     if (isConfigFile(path) && !RELEVANT.test(text)) {
+      this.segments = undefined;
       this.hclFile = { blocks: [], attributes: [], hasErrors: false };
-    } else if (this.tree) {
-      this.hclFile = extractFile(this.tree, text, this.parser, isVarFile(path));
-    } else {
-      const tree = isConfigFile(path) ? parseForExtraction(this.parser, text) : this.parser.parse(text);
+    } else if (this.segments) {
+      this.hclFile = this.segments.hcl();
+    } else if (this.editing) {
+      const tree = parser.parse(text);
       try {
-        this.hclFile = extractFile(tree, text, this.parser, isVarFile(path));
+        this.hclFile = extractFile(tree, text, parser, isVarFile(path));
+      } finally {
+        tree.delete();
+      }
+      if (isConfigFile(path)) {
+        this.segments = SegmentedHcl.from(parser, text, this.hclFile);
+        this.hclFile = this.segments?.hcl() ?? this.hclFile;
+      }
+    } else {
+      const tree = isConfigFile(path) ? parseForExtraction(parser, text) : parser.parse(text);
+      try {
+        this.hclFile = extractFile(tree, text, parser, isVarFile(path));
       } finally {
         tree.delete();
       }
@@ -43,58 +61,41 @@ export class TerraformDocument implements FormatDocument {
   }
 
   edit(changes: readonly TextChange[], text: string): void {
-    let current = this.text;
-    const tree = this.tree;
-    for (const change of changes) {
-      if (tree) {
-        // Points without indexing every line of the text twice per keystroke.
-        const start = pointAt(current, change.start);
-        tree.edit({
-          startIndex: change.start,
-          oldEndIndex: change.end,
-          newEndIndex: change.start + change.text.length,
-          startPosition: start,
-          oldEndPosition: pointAt(current, change.end),
-          newEndPosition: advance(start, change.text),
-        });
-      }
-      current = current.slice(0, change.start) + change.text + current.slice(change.end);
-    }
+    let before = this.text;
     this.text = text;
-    const prev = this.hclFile;
     this.hclFile = undefined;
-    if (!tree) return;
-    this.tree = this.parser.parse(text, tree);
-    // One edit in an error-free document: re-read only the top-level blocks it touched.
-    if (prev && changes.length === 1 && prev.blocks.length + prev.attributes.length > 0) {
-      const c = changes[0];
-      const changed = this.tree.getChangedRanges(tree).map((r) => ({ start: r.startIndex, end: r.endIndex }));
-      this.hclFile = patchFile(prev, this.tree, text, c.start, c.end, c.start + c.text.length, changed);
+    for (const change of changes) {
+      const after = before.slice(0, change.start) + change.text + before.slice(change.end);
+      const result = this.segments?.edit(change, after);
+      if (!result) {
+        this.segments = undefined;
+        this.generation++;
+        return;
+      }
+      if (result.shared) this.generation++;
+      before = after;
     }
-    tree.delete();
+    // A file that can no longer matter is read as empty (see hcl()); whatever was read from it goes.
+    if (isConfigFile(this.path) && !RELEVANT.test(text)) {
+      this.segments = undefined;
+      this.generation++;
+    }
+  }
+
+  /** Moves a span the model read from this file with the text it lies in, while the file is edited segment by segment. */
+  track(span: Located): boolean {
+    if (!this.segments) return false;
+    this.segments.track(span);
+    return true;
+  }
+
+  /** Forgets the spans tracked so far (the model is read again from scratch). */
+  untrack(): void {
+    this.segments?.untrack();
   }
 
   dispose(): void {
-    this.tree?.delete();
-    this.tree = undefined;
+    // Nothing outside the JavaScript heap is kept; a closed file is read as a whole from now on.
+    this.segments = undefined;
   }
-}
-
-/** Tree-sitter's point for an offset: rows split at \n only, as tree-sitter counts them. */
-function pointAt(text: string, offset: number): { row: number; column: number } {
-  let row = 0;
-  let lineStart = 0;
-  for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) {
-    row++;
-    lineStart = i + 1;
-  }
-  return { row, column: offset - lineStart };
-}
-
-function advance(p: { row: number; column: number }, inserted: string): { row: number; column: number } {
-  const last = inserted.lastIndexOf('\n');
-  if (last < 0) return { row: p.row, column: p.column + inserted.length };
-  let rows = 0;
-  for (let i = inserted.indexOf('\n'); i >= 0; i = inserted.indexOf('\n', i + 1)) rows++;
-  return { row: p.row + rows, column: inserted.length - last - 1 };
 }

@@ -6,62 +6,20 @@ import { TERRAFORM } from '../formats';
 import type { Backend } from '../model';
 import { extractFile, type HclFile } from '../parse/hcl-ast';
 import type { TerraformParser } from '../parse/terraform-parser';
-import type { ExtractRequest, FormatDocument, FormatResult, PinSite, SourceFormat } from '../source-format';
+import type { PinSite, SourceFormat } from '../source-format';
 import { TerraformDocument } from './document';
-import { extractModel, moduleInstances } from './extract';
-import { buildModules, dirname, isConfigFile, isVarFile, type TfModule, type TfSource } from './module';
+import { dirname, isConfigFile } from './module';
+import { TerraformModelCache } from './model-cache';
 
 export function terraformFormat(parser: TerraformParser): SourceFormat {
+  const cache = new TerraformModelCache();
   return {
     ...TERRAFORM,
     createDocument: (path, text, editing) => new TerraformDocument(parser, path, text, editing),
-    extract: (documents, request) => extractTerraform(documents, request),
+    extract: (documents, request) => cache.extract(documents as ReadonlyMap<string, TerraformDocument>, request),
     edits: { removeFlag: removeFlagInObject },
     planPin: (site) => planTerraformPin(parser, site),
   };
-}
-
-/** Every module (or those `request.only` touches, with their callers and callees), instantiated and read. */
-function extractTerraform(documents: ReadonlyMap<string, FormatDocument>, request: ExtractRequest): FormatResult {
-  const sources: TfSource[] = [];
-  for (const doc of documents.values()) sources.push({ path: doc.path, file: (doc as TerraformDocument).hcl() });
-  const varFiles = new Set(sources.filter((s) => isVarFile(s.path) && request.isConfiguredVarFile(s.path)).map((s) => s.path));
-  const modules = buildModules(sources, varFiles);
-  const wanted = request.only ? connectedModules(modules, [...request.only], varFiles) : undefined;
-  const instances = moduleInstances(modules).filter((i) => !wanted || wanted.has(i.module.dir));
-  const files = new Set<string>();
-  for (const i of instances) {
-    for (const s of i.module.configFiles) files.add(s.path);
-    for (const s of i.module.varFiles) files.add(s.path);
-  }
-  return { model: extractModel(instances), files: [...files], notices: [] };
-}
-
-/** The modules of `paths` plus every module linked to them by local module calls, in either direction. */
-function connectedModules(modules: Map<string, TfModule>, paths: string[], varFiles: ReadonlySet<string>): Set<string> {
-  if (paths.some((p) => varFiles.has(p))) return new Set(modules.keys());
-  const links = new Map<string, Set<string>>();
-  const link = (a: string, b: string) => {
-    if (!links.has(a)) links.set(a, new Set());
-    links.get(a)!.add(b);
-  };
-  for (const m of modules.values()) {
-    for (const c of m.moduleCalls) {
-      if (c.sourceDir && modules.has(c.sourceDir)) {
-        link(m.dir, c.sourceDir);
-        link(c.sourceDir, m.dir);
-      }
-    }
-  }
-  const out = new Set<string>();
-  const stack = paths.map(dirname);
-  while (stack.length) {
-    const dir = stack.pop()!;
-    if (out.has(dir)) continue;
-    out.add(dir);
-    for (const next of links.get(dir) ?? []) stack.push(next);
-  }
-  return out;
 }
 
 /** The pin of an azurerm backend: an overlay and whatever else of its module the edit touches (fixes/pin.ts). */
