@@ -174,7 +174,6 @@ export class Workspace {
     const certificates = this.allCertificates();
     const now = this.now();
     const byFile = new Map<string, Finding[]>();
-    const seen = new Set<string>();
     const enabled = new Set<string>();
     const textOf = (file: string) => this.entries.get(file)?.text;
     const formatOf = (file: string) => this.formatOf(file);
@@ -182,6 +181,10 @@ export class Workspace {
       const setting = this.config.rules[rule.meta.id] ?? rule.meta.defaultSeverity;
       if (setting === 'off') continue;
       enabled.add(rule.meta.id);
+      const ruleId = rule.meta.id;
+      const configured = this.config.rules[ruleId] !== undefined;
+      // One finding per rule and span: a value that several backends read is reported once.
+      const seen = new Map<string, Set<number>>();
       rule.check(model, {
         config: this.config,
         certificates,
@@ -189,23 +192,31 @@ export class Workspace {
         textOf,
         formatOf,
         report: (r: Report) => {
-          const key = `${rule.meta.id}|${r.span.file}|${r.span.start}|${r.span.end}`;
-          if (seen.has(key)) return;
-          seen.add(key);
-          const severity = this.config.rules[rule.meta.id] ? setting : (r.severity ?? setting);
+          const { file, start, end } = r.span;
+          let spans = seen.get(file);
+          if (!spans) seen.set(file, (spans = new Set()));
+          // Offsets stay below 2^23 (files over the 5 MB cap are not read), so the pair fits one number exactly.
+          const key = start * 0x800000 + end;
+          if (spans.has(key)) return;
+          spans.add(key);
+          const severity = configured ? setting : (r.severity ?? setting);
           const finding: Finding = {
-            ...r.span,
-            ruleId: rule.meta.id,
+            file,
+            start,
+            end,
+            ruleId,
             severity,
             message: r.message,
             related: r.related ?? [],
             fixes: r.fixes ?? [],
             unnecessary: r.unnecessary,
           };
-          const list = byFile.get(r.span.file) ?? [];
-          list.push(finding);
-          byFile.set(r.span.file, list);
-          files.add(r.span.file);
+          const list = byFile.get(file);
+          if (list) list.push(finding);
+          else {
+            byFile.set(file, [finding]);
+            files.add(file);
+          }
         },
       });
     }

@@ -20,7 +20,7 @@ interface Segment {
   attributes: HclAttribute[];
   hasErrors: boolean;
   /** Every object of this segment that carries offsets, moved with it. */
-  located: Located[];
+  located: Offsets;
   /** Whether it holds a block other blocks read (variable, locals, module) or a top-level attribute. */
   shared: boolean;
 }
@@ -154,7 +154,7 @@ export class SegmentedHcl {
       if (segs[mid].start <= span.start) lo = mid;
       else hi = mid - 1;
     }
-    segs[lo].located.push(span);
+    add(segs[lo].located, span);
   }
 
   /** Forgets every tracked model span (the model is read again from scratch). */
@@ -176,13 +176,13 @@ export class SegmentedHcl {
     seg.blocks = file.blocks;
     seg.attributes = file.attributes;
     finish(seg, file.hasErrors);
-    if (at !== 0) for (const o of seg.located) shift(o, at);
+    if (at !== 0) shift(seg.located, at);
     return seg;
   }
 }
 
 function emptySegment(start: number, end: number): Segment {
-  return { start, end, blocks: [], attributes: [], hasErrors: false, located: [], shared: false };
+  return { start, end, blocks: [], attributes: [], hasErrors: false, located: offsets(), shared: false };
 }
 
 function finish(seg: Segment, hasErrors: boolean): void {
@@ -195,12 +195,71 @@ function move(seg: Segment, delta: number): void {
   if (delta === 0) return;
   seg.start += delta;
   seg.end += delta;
-  for (const o of seg.located) shift(o, delta);
+  shift(seg.located, delta);
+}
+
+/**
+ * The objects that carry offsets, sorted by which offsets they carry besides start and end, so that moving them is a
+ * few tight loops (a keystroke moves every object after it in the file).
+ */
+interface Offsets {
+  plain: Located[];
+  /** HclBlock. */
+  blocks: Array<Located & { typeEnd: number; bodyStart: number; bodyEnd: number }>;
+  /** The model's BlockSpan. */
+  bodies: Array<Located & { bodyStart: number; bodyEnd: number }>;
+  /** HclAttribute. */
+  attributes: Array<Located & { nameEnd: number }>;
+  /** ObjectItem. */
+  items: Array<Located & { keyStart: number; keyEnd: number }>;
+}
+
+function offsets(): Offsets {
+  return { plain: [], blocks: [], bodies: [], attributes: [], items: [] };
+}
+
+function add(to: Offsets, o: Located): void {
+  if ('typeEnd' in o) to.blocks.push(o as Offsets['blocks'][number]);
+  else if ('bodyStart' in o) to.bodies.push(o as Offsets['bodies'][number]);
+  else if ('nameEnd' in o) to.attributes.push(o as Offsets['attributes'][number]);
+  else if ('keyStart' in o) to.items.push(o as Offsets['items'][number]);
+  else to.plain.push(o);
+}
+
+function shift(o: Offsets, d: number): void {
+  for (const x of o.plain) {
+    x.start += d;
+    x.end += d;
+  }
+  for (const x of o.blocks) {
+    x.start += d;
+    x.end += d;
+    x.typeEnd += d;
+    x.bodyStart += d;
+    x.bodyEnd += d;
+  }
+  for (const x of o.bodies) {
+    x.start += d;
+    x.end += d;
+    x.bodyStart += d;
+    x.bodyEnd += d;
+  }
+  for (const x of o.attributes) {
+    x.start += d;
+    x.end += d;
+    x.nameEnd += d;
+  }
+  for (const x of o.items) {
+    x.start += d;
+    x.end += d;
+    x.keyStart += d;
+    x.keyEnd += d;
+  }
 }
 
 /** Every object of a segment's blocks and attributes that carries an offset, each once. */
-function collect(seg: Segment): Located[] {
-  const out: Located[] = [];
+function collect(seg: Segment): Offsets {
+  const out = offsets();
   const seen = new Set<object>();
   const visit = (value: unknown): void => {
     if (Array.isArray(value)) {
@@ -210,7 +269,7 @@ function collect(seg: Segment): Located[] {
     if (value === null || typeof value !== 'object' || seen.has(value)) return;
     seen.add(value);
     const o = value as Record<string, unknown>;
-    if (typeof o.start === 'number') out.push(o as unknown as Located);
+    if (typeof o.start === 'number') add(out, o as unknown as Located);
     for (const key in o) {
       const v = o[key];
       if (v !== null && typeof v === 'object') visit(v);
@@ -219,13 +278,4 @@ function collect(seg: Segment): Located[] {
   visit(seg.blocks);
   visit(seg.attributes);
   return out;
-}
-
-const OFFSET_KEYS = ['typeEnd', 'bodyStart', 'bodyEnd', 'nameEnd', 'keyStart', 'keyEnd'] as const;
-
-function shift(o: Located, delta: number): void {
-  o.start += delta;
-  o.end += delta;
-  const r = o as unknown as Record<string, number | undefined>;
-  for (const key of OFFSET_KEYS) if (r[key] !== undefined) r[key] += delta;
 }

@@ -11,16 +11,18 @@ export const redundantValidationFlags: Rule = {
   },
   check(model, ctx) {
     const uses = flagUses(model);
+    // Only a `false` can be redundant; uses of one literal share its span, and so its value.
     const byValue = groupBy(
-      uses.filter((u) => isPrim(u.bound.val)),
+      uses.filter((u) => isPrim(u.bound.val) && asBool(u.bound.val) === false),
       (u) => u.bound.val.span!,
     );
-    const byConsumer = groupBy(uses, (u) => u.bound.consumer);
+    let byConsumer: Map<string, FlagUse[]> | undefined;
     for (const group of byValue.values()) {
       const [{ bound, owner }] = group;
       const val = bound.val as PrimVal;
       // A value shared with an unpinned backend (a for_each instance, another module call) still does its job there.
-      if (asBool(val) !== false || !group.every((u) => u.pinned)) continue;
+      if (!group.every((u) => u.pinned)) continue;
+      byConsumer ??= groupBy(uses, (u) => u.bound.consumer);
       const flag = bound.consumerName.replace(/^.*\./, '');
       ctx.report({
         span: val.span,

@@ -64,8 +64,8 @@ export class TerraformDocument implements FormatDocument {
     let before = this.text;
     this.text = text;
     this.hclFile = undefined;
-    for (const change of changes) {
-      const after = before.slice(0, change.start) + change.text + before.slice(change.end);
+    for (const [k, change] of changes.entries()) {
+      const after = k === changes.length - 1 ? text : before.slice(0, change.start) + change.text + before.slice(change.end);
       const result = this.segments?.edit(change, after);
       if (!result) {
         this.segments = undefined;

@@ -61,11 +61,21 @@ export interface ResourceParts {
 
 export type Resource = TfModule['resources'][number];
 
+/** What linking found for backends whose services have not changed since (kept by a caller that links again often). */
+export interface LinkMemo {
+  services: Service[];
+  serviceOf: WeakMap<Backend, Service | undefined>;
+}
+
 /**
  * The model of the given module instances. `partsOf` reads one resource block of an instance (extractResource, or a
  * cache of its earlier results: reading a block depends only on the block and its instance's inputs).
  */
-export function extractModel(instances: ModuleInstance[], partsOf: (res: Resource, instance: ModuleInstance) => ResourceParts = extractResource): Model {
+export function extractModel(
+  instances: ModuleInstance[],
+  partsOf: (res: Resource, instance: ModuleInstance) => ResourceParts = extractResource,
+  memoOf?: (instance: ModuleInstance) => LinkMemo,
+): Model {
   const model: Model = { backends: [], services: [], overlays: [], dependsOn: [] };
   for (const instance of instances) {
     const parts: ResourceParts[] = [];
@@ -74,7 +84,7 @@ export function extractModel(instances: ModuleInstance[], partsOf: (res: Resourc
       parts.push(partsOf(res, instance));
     }
     for (const call of instance.module.moduleCalls) collectDependsOn(call.block, call.path, `module.${call.name}`, model.dependsOn);
-    link(parts, model);
+    link(parts, model, memoOf?.(instance));
   }
   return model;
 }
@@ -113,14 +123,15 @@ export function extractResource(res: Resource, instance: ModuleInstance): Resour
  * Links the resources of one module instance: each overlay to the backend its `resource_id` names (the backend gets
  * the overlay's pins), each backend to its service. Links are set afresh, so parts read earlier can be linked again.
  */
-function link(parts: ResourceParts[], model: Model): void {
+function link(parts: ResourceParts[], model: Model, memo?: LinkMemo): void {
   const backends = parts.flatMap((p) => p.backends);
   const services = parts.flatMap((p) => p.services);
   const overlays = parts.flatMap((p) => p.overlays);
   const byAddress = new Map<string, Backend[]>();
   for (const { backend, ownPins } of backends) {
-    backend.overlays = [];
-    backend.pins = [...ownPins];
+    // Linking only appends overlays' pins to a backend's own: a list of the same length is the own one.
+    if (backend.overlays.length) backend.overlays = [];
+    if (backend.pins.length !== ownPins.length) backend.pins = [...ownPins];
     const same = byAddress.get(backend.address);
     if (same) same.push(backend);
     else byAddress.set(backend.address, [backend]);
@@ -132,7 +143,17 @@ function link(parts: ResourceParts[], model: Model): void {
       overlay.target.backend.pins.push(...overlay.pins);
     }
   }
-  for (const { backend, site } of backends) backend.service = serviceOf(site, services);
+  if (memo && (memo.services.length !== services.length || memo.services.some((s, i) => s !== services[i]))) {
+    memo.services = services;
+    memo.serviceOf = new WeakMap();
+  }
+  for (const { backend, site } of backends) {
+    if (memo?.serviceOf.has(backend)) backend.service = memo.serviceOf.get(backend);
+    else {
+      backend.service = serviceOf(site, services);
+      memo?.serviceOf.set(backend, backend.service);
+    }
+  }
   model.backends.push(...backends.map((b) => b.backend));
   model.services.push(...services);
   model.overlays.push(...overlays.map((o) => o.overlay));

@@ -8,7 +8,7 @@ import type { Model, Val } from '../model';
 import type { ExtractRequest, FormatResult } from '../source-format';
 import type { TerraformDocument } from './document';
 import type { ModuleInstance } from './evaluate';
-import { extractModel, extractResource, moduleInstances, type Resource, type ResourceParts } from './extract';
+import { extractModel, extractResource, moduleInstances, type LinkMemo, type Resource, type ResourceParts } from './extract';
 import { buildModules, dirname, isVarFile, reindexResources, type TfModule, type TfSource } from './module';
 
 export class TerraformModelCache {
@@ -18,6 +18,7 @@ export class TerraformModelCache {
   private varFiles = new Set<string>();
   private instances: ModuleInstance[] = [];
   private parts = new WeakMap<ModuleInstance, Map<HclBlock, ResourceParts>>();
+  private links = new WeakMap<ModuleInstance, LinkMemo>();
   /** Objects whose spans are tracked already (shared values are reached from many resources). */
   private tracked = new WeakSet<object>();
 
@@ -31,7 +32,11 @@ export class TerraformModelCache {
       for (const s of i.module.configFiles) files.add(s.path);
       for (const s of i.module.varFiles) files.add(s.path);
     }
-    const model: Model = extractModel(instances, (res, instance) => this.partsOf(res, instance, documents));
+    const model: Model = extractModel(
+      instances,
+      (res, instance) => this.partsOf(res, instance, documents),
+      (instance) => this.memoOf(instance),
+    );
     for (const instance of instances) this.prune(instance);
     return { model, files: [...files], notices: [] };
   }
@@ -51,6 +56,7 @@ export class TerraformModelCache {
     this.built = new Map();
     this.tracked = new WeakSet();
     this.parts = new WeakMap();
+    this.links = new WeakMap();
     const sources: TfSource[] = [];
     for (const [path, doc] of documents) {
       doc.untrack();
@@ -89,6 +95,12 @@ export class TerraformModelCache {
     for (const s of parts.services) this.track(s, documents);
     for (const o of parts.overlays) this.track(o.overlay, documents);
     return parts;
+  }
+
+  private memoOf(instance: ModuleInstance): LinkMemo {
+    let memo = this.links.get(instance);
+    if (!memo) this.links.set(instance, (memo = { services: [], serviceOf: new WeakMap() }));
+    return memo;
   }
 
   /** Drops what was read from blocks an instance no longer has. */
