@@ -4,6 +4,7 @@ import { pathToFileURL } from 'node:url';
 import { RULES } from '../core/rules';
 import { UNUSED_DIRECTIVE_CODE } from '../core/suppress';
 import { DOCS_BASE, SOURCE, docsPageUrl, docsUrl, type Severity } from '../core/types';
+import { PARSE_BUDGET_CODE } from '../core/parse/parse-budget';
 import { FILE_TOO_LARGE_CODE } from '../core/workspace';
 import type { Location, Reported } from './report';
 
@@ -24,6 +25,7 @@ const TOOL_RULES: Record<string, { name: string; summary: string; helpUri?: stri
     level: 'hint',
   },
   [FILE_TOO_LARGE_CODE]: { name: FILE_TOO_LARGE_CODE, summary: 'A file too large to lint was skipped.', level: 'info' },
+  [PARSE_BUDGET_CODE]: { name: PARSE_BUDGET_CODE, summary: 'A file whose parse took longer than its time budget was skipped.', level: 'info' },
 };
 
 export function formatSarif(findings: readonly Reported[], options: SarifOptions): string {

@@ -7,6 +7,7 @@ import type { SourceText } from '../formats';
 import type { FormatResult } from '../source-format';
 import { type ApiVersion, type Backend, type BlockSpan, type Bound, type Model, type Service, type Val } from '../model';
 import type { BicepParser } from '../parse/bicep-parser';
+import { PARSE_BUDGET_CODE } from '../parse/parse-budget';
 import { apiVersionOf, caStoreOf, gatewaySwitchesOf, pinsOf } from '../resource-body';
 import type { Finding, Span } from '../types';
 import { parseBicepFile, pruneCache, textOf, type BicepFile, type BNode } from './ast';
@@ -14,7 +15,7 @@ import { evaluate, get, isPartial, loopScopes, unitOf, type Scope, type Unit } f
 
 export type { BicepParser } from '../parse/bicep-parser';
 
-export const BICEP_PARSE_BUDGET_CODE = 'parse-budget-exceeded';
+export const BICEP_PARSE_BUDGET_CODE = PARSE_BUDGET_CODE;
 
 const BACKEND_TYPE = /^Microsoft\.ApiManagement\/service\/(workspaces\/)?backends$/i;
 const SERVICE_TYPE = /^Microsoft\.ApiManagement\/service$/i;

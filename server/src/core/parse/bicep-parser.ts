@@ -1,5 +1,6 @@
 // web-tree-sitter with tree-sitter-bicep. The runtime is the one the Terraform parser initialises (once per process);
 // each parse runs under a time budget, because this grammar is quadratic on some inputs (many `${...}`).
+import { budgeted } from './parse-budget';
 import { newParser, type SyntaxNode, type Tree, type WasmLocation } from './terraform-parser';
 
 export const BICEP_GRAMMAR_WASM = 'tree-sitter-bicep.wasm';
@@ -20,16 +21,10 @@ export type { SyntaxNode, Tree };
 
 /** `location` is the folder holding both wasm files (the bundle's dist/), or each file's own path. */
 export async function loadBicepParser(location: WasmLocation): Promise<BicepParser> {
-  const parser = await newParser(location, BICEP_GRAMMAR_WASM);
+  const run = budgeted(await newParser(location, BICEP_GRAMMAR_WASM));
   return {
     kind: 'bicep',
-    parse(text, paramFile = false, budgetMs = BICEP_PARSE_BUDGET_MS) {
-      const deadline = performance.now() + budgetMs;
-      const tree = parser.parse(prepareBicepText(text, paramFile), null, { progressCallback: () => performance.now() > deadline });
-      // A cancelled parse leaves the parser mid-way; reset so the next file starts clean.
-      if (!tree) parser.reset();
-      return tree;
-    },
+    parse: (text, paramFile = false, budgetMs = BICEP_PARSE_BUDGET_MS) => run(prepareBicepText(text, paramFile), { budgetMs }),
   };
 }
 

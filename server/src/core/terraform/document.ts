@@ -4,6 +4,7 @@
 // No tree-sitter tree is kept (the wasm heap never shrinks).
 import { extractFile, type HclFile, type Located } from '../parse/hcl-ast';
 import { SegmentedHcl } from '../parse/hcl-segments';
+import { ParseBudgetError } from '../parse/parse-budget';
 import { parseForExtraction } from '../parse/parse-relevant';
 import type { TerraformParser } from '../parse/terraform-parser';
 import type { FormatDocument, TextChange } from '../source-format';
@@ -29,9 +30,24 @@ export class TerraformDocument implements FormatDocument {
     private readonly editing: boolean,
   ) {}
 
+  /** Set when the file's parse ran out of time (the file then reads as empty, and gets one notice). */
+  overBudget: number | undefined;
+
   /** The file's blocks and attributes, extracted on first use and kept until the text changes. */
   hcl(): HclFile {
     if (this.hclFile) return this.hclFile;
+    this.overBudget = undefined;
+    try {
+      return this.read();
+    } catch (e) {
+      if (!(e instanceof ParseBudgetError)) throw e;
+      this.segments = undefined;
+      this.overBudget = e.budgetMs;
+      return (this.hclFile = { blocks: [], attributes: [], hasErrors: true });
+    }
+  }
+
+  private read(): HclFile {
     const { path, text, parser } = this;
     if (isConfigFile(path) && !RELEVANT.test(text)) {
       this.segments = undefined;
@@ -66,7 +82,13 @@ export class TerraformDocument implements FormatDocument {
     this.hclFile = undefined;
     for (const [k, change] of changes.entries()) {
       const after = k === changes.length - 1 ? text : before.slice(0, change.start) + change.text + before.slice(change.end);
-      const result = this.segments?.edit(change, after);
+      let result: ReturnType<SegmentedHcl['edit']>;
+      try {
+        result = this.segments?.edit(change, after);
+      } catch (e) {
+        // A segment whose parse ran out of time: the file is read whole again, and gets its notice then.
+        if (!(e instanceof ParseBudgetError)) throw e;
+      }
       if (!result) {
         this.segments = undefined;
         this.generation++;

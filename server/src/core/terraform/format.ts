@@ -5,6 +5,7 @@ import { planPinEdit, type PinPlan } from '../fixes/pin';
 import { TERRAFORM } from '../formats';
 import type { Backend } from '../model';
 import { extractFile, type HclFile } from '../parse/hcl-ast';
+import { ParseBudgetError } from '../parse/parse-budget';
 import type { TerraformParser } from '../parse/terraform-parser';
 import type { PinSite, SourceFormat } from '../source-format';
 import { TerraformDocument } from './document';
@@ -31,7 +32,13 @@ function planTerraformPin(parser: TerraformParser, site: PinSite): PinPlan {
   for (const [path, doc] of site.documents) {
     if (!isConfigFile(path) || dirname(path) !== dir || site.isIgnored(path)) continue;
     // Parsed in full, not through the relevance filter: a versions.tf holding only `terraform {}` matters here.
-    const tree = parser.parse(doc.text);
+    let tree;
+    try {
+      tree = parser.parse(doc.text);
+    } catch (e) {
+      if (e instanceof ParseBudgetError) return { ok: false, reason: `${path} could not be parsed within its time budget.` };
+      throw e;
+    }
     try {
       files.push({ path, text: doc.text, hcl: extractFile(tree, doc.text, parser) });
     } finally {

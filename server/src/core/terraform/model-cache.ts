@@ -5,7 +5,9 @@
 // with the text, in place, because each is tracked by the segment of the open file it lies in.
 import type { HclBlock, Located } from '../parse/hcl-ast';
 import type { Model, Val } from '../model';
+import { PARSE_BUDGET_CODE } from '../parse/parse-budget';
 import type { ExtractRequest, FormatResult } from '../source-format';
+import type { Finding } from '../types';
 import type { TerraformDocument } from './document';
 import type { ModuleInstance } from './evaluate';
 import { extractModel, extractResource, moduleInstances, type LinkMemo, type Resource, type ResourceParts } from './extract';
@@ -32,13 +34,18 @@ export class TerraformModelCache {
       for (const s of i.module.configFiles) files.add(s.path);
       for (const s of i.module.varFiles) files.add(s.path);
     }
+    const notices: Finding[] = [];
+    for (const path of files) {
+      const budget = documents.get(path)?.overBudget;
+      if (budget !== undefined) notices.push(budgetNotice(path, budget));
+    }
     const model: Model = extractModel(
       instances,
       (res, instance) => this.partsOf(res, instance, documents),
       (instance) => this.memoOf(instance),
     );
     for (const instance of instances) this.prune(instance);
-    return { model, files: [...files], notices: [] };
+    return { model, files: [...files], notices };
   }
 
   /** Whether the modules must be built again: a file came or went, or changed beyond its resource blocks. */
@@ -133,6 +140,21 @@ export class TerraformModelCache {
     };
     visit(value);
   }
+}
+
+function budgetNotice(file: string, budgetMs: number): Finding {
+  return {
+    file,
+    start: 0,
+    end: 0,
+    ruleId: PARSE_BUDGET_CODE,
+    severity: 'info',
+    message:
+      `apim-tls-lint skipped this Terraform file: parsing it took longer than its time budget (${budgetMs} ms), which only ` +
+      'pathological text does (thousands of quotes or `${` in a row, say).',
+    related: [],
+    fixes: [],
+  };
 }
 
 const UNFOLLOWED = new Set(['service', 'overlays', 'target', 'backend']);
