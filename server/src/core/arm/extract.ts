@@ -9,6 +9,7 @@ import { caStoreOf, gatewaySwitchesOf, pinsOf } from '../resource-body';
 import type { Span } from '../types';
 import { evaluateString, isExpression, nodeVal, parseExpression, type ArmScope, type Expr } from './expressions';
 import { parametersFileFor, parameterValues, property } from './parameters';
+import { relevantTemplate } from './template-index';
 
 /**
  * Extracts every template among `files` (JSON files whose $schema is a deployment template), with the parameters
@@ -323,7 +324,8 @@ class TemplateReader {
 }
 
 function extractTemplate(file: SourceText, params: SourceText | undefined, model: Model): void {
-  const root = parseTree(file.text, [], { allowTrailingComma: true, disallowComments: false });
+  // Only the parts that can matter are parsed into trees; a template the outline cannot read is parsed whole.
+  const root = relevantTemplate(file.text) ?? parseTree(file.text, [], { allowTrailingComma: true, disallowComments: false });
   if (root?.type !== 'object') return;
   const reader = new TemplateReader(file.path, file.text, model);
   const supplied = new Map<string, () => Val>();
