@@ -333,6 +333,11 @@ function backendAt(model: Model, file: string, offset: number): Backend | undefi
  */
 function sizeOver(text: string): number | undefined {
   if (text.length * 3 <= MAX_FILE_SIZE) return undefined;
+  const bytes = typeof Buffer === 'undefined' ? utf8Length(text) : Buffer.byteLength(text, 'utf8');
+  return bytes > MAX_FILE_SIZE ? bytes : undefined;
+}
+
+function utf8Length(text: string): number {
   let bytes = 0;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
@@ -342,7 +347,7 @@ function sizeOver(text: string): number | undefined {
     else if (c >= 0xd800 && c <= 0xdfff) bytes += 2;
     else bytes += 3;
   }
-  return bytes > MAX_FILE_SIZE ? bytes : undefined;
+  return bytes;
 }
 
 function tooLargeFinding(path: string, bytes: number): Finding {

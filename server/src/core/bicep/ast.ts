@@ -1,6 +1,7 @@
 // A Bicep file as plain objects: the named nodes of its tree-sitter tree (comments and MISSING nodes left out), so
 // the tree can be deleted at once (the wasm heap never shrinks) and a file that did not change is not parsed again.
 import type { BicepParser, Tree } from '../parse/bicep-parser';
+import { READ_RESOURCE, relevantRanges } from '../parse/bicep-relevant';
 
 export interface BNode {
   type: string;
@@ -27,12 +28,21 @@ const cache = new Map<string, { text: string; outcome: ParseOutcome }>();
 export function parseBicepFile(parser: BicepParser, path: string, text: string): ParseOutcome {
   const hit = cache.get(path);
   if (hit && hit.text === text) return hit.outcome;
-  const tree = parser.parse(text, /\.bicepparam$/i.test(path));
+  const paramFile = /\.bicepparam$/i.test(path);
+  // A template is parsed without the statements that cannot matter, unless that leaves errors a whole parse may not have.
+  const ranges = paramFile || !parser.parseRanges ? undefined : relevantRanges(text);
+  let tree = ranges ? parser.parseRanges!(text, ranges) : parser.parse(text, paramFile);
+  let partial = !!ranges;
+  if (tree && partial && tree.rootNode.hasError) {
+    tree.delete();
+    tree = parser.parse(text, paramFile);
+    partial = false;
+  }
   let outcome: ParseOutcome;
   if (!tree) outcome = { ok: false, reason: 'budget' };
   else {
     try {
-      outcome = { ok: true, file: { path, text, root: toPlain(tree, text, /\.bicepparam$/i.test(path)), hasErrors: tree.rootNode.hasError } };
+      outcome = { ok: true, file: { path, text, root: toPlain(tree, text, paramFile || partial), hasErrors: tree.rootNode.hasError } };
     } finally {
       tree.delete();
     }
@@ -46,11 +56,6 @@ export function pruneCache(paths: ReadonlySet<string>): void {
   for (const p of [...cache.keys()]) if (!paths.has(p)) cache.delete(p);
 }
 
-/**
- * Top-level resources of other types than these keep only their symbol and type string: the model reads nothing else
- * of them (a backend cannot be nested in another type), and their bodies are most of a large template.
- */
-const READ_RESOURCE = /^'Microsoft\.ApiManagement\/service(@|\/backends@|\/workspaces)/i;
 const DECLARED_NAME = /\b(?:var|param)\s+([A-Za-z_]\w*)/;
 const IDENTIFIER = /[A-Za-z_]\w*/g;
 
@@ -58,9 +63,9 @@ const IDENTIFIER = /[A-Za-z_]\w*/g;
  * The named nodes of a tree as plain objects, walked with a cursor (asking each node object for its children costs as
  * much as the parse itself). Of a template, only what the model can read is walked whole: resources of the types it
  * reads, module calls, and the variables and parameters their text names (and those name, and so on); the rest keeps
- * its name. A parameters file is read whole.
+ * its name. A parameters file, and a tree of the relevant statements alone, are read whole.
  */
-function toPlain(tree: Tree, text: string, paramFile: boolean): BNode {
+function toPlain(tree: Tree, text: string, whole: boolean): BNode {
   const cursor = tree.walk();
   const visit = (depth: number, skim?: (child: BNode, count: number) => boolean): BNode => {
     const node: BNode = { type: cursor.nodeType, start: cursor.startIndex, end: cursor.endIndex, named: [] };
@@ -84,7 +89,7 @@ function toPlain(tree: Tree, text: string, paramFile: boolean): BNode {
     do {
       if (cursor.nodeIsNamed && !cursor.nodeIsMissing) statements.push({ type: cursor.nodeType, start: cursor.startIndex, end: cursor.endIndex });
     } while (cursor.gotoNextSibling());
-    const needed = paramFile ? undefined : neededNames(text, statements);
+    const needed = whole ? undefined : neededNames(text, statements);
     cursor.gotoParent();
     cursor.gotoFirstChild();
     let i = 0;
