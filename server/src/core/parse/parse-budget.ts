@@ -23,6 +23,11 @@ const REMEMBERED = 8;
 const LOOK_AHEAD = 256;
 /** Shorter heads are not remembered: a text that slow so early is rare, and a short head would match too much. */
 const MIN_HEAD = 1024;
+/**
+ * Texts this short parse without a deadline: even the worst inputs known take a fraction of a second at this length,
+ * and watching the clock costs a small file's parse almost half again (most files of a large workspace are small).
+ */
+const UNWATCHED = 4096;
 
 export interface BudgetedParse {
   (text: string, options: { budgetMs: number; oldTree?: TS.Tree | null; includedRanges?: TS.Range[] }): TS.Tree | null;
@@ -37,12 +42,15 @@ export function budgeted(parser: TS.Parser): BudgetedParse {
     if (whole && costly.some((head) => text.startsWith(head))) return null;
     const deadline = performance.now() + budgetMs;
     let reached = 0;
+    const watched = text.length > UNWATCHED;
     const tree = parser.parse(text, oldTree ?? null, {
       includedRanges,
-      progressCallback: (state) => {
-        reached = state.currentOffset;
-        return performance.now() > deadline;
-      },
+      progressCallback: watched
+        ? (state) => {
+            reached = state.currentOffset;
+            return performance.now() > deadline;
+          }
+        : undefined,
     });
     if (tree) return tree;
     // A cancelled parse leaves the parser mid-way; reset so the next parse starts clean.

@@ -38,6 +38,15 @@ export const RUNTIME_WASM = 'tree-sitter.wasm';
 export const GRAMMAR_WASM = 'tree-sitter-terraform.wasm';
 
 let runtime: Promise<void> | undefined;
+let wasmReader: ((path: string) => Uint8Array) | undefined;
+
+/**
+ * How the caller reads a grammar's wasm file. Without it web-tree-sitter reads the file itself, through a dynamic
+ * `import()`, which a script compiled from a code cache cannot do (cli/main.ts uses one to start fast).
+ */
+export function setWasmReader(read: (path: string) => Uint8Array): void {
+  wasmReader = read;
+}
 const languages = new Map<string, Promise<TS.Language>>();
 
 /** The runtime is initialised once per process (the Bicep parser shares it); later calls share it whatever they pass. */
@@ -54,7 +63,7 @@ export async function newParser(location: WasmLocation, grammarWasm: string): Pr
   const dir = typeof location === 'string' ? location.replace(/[\\/]+$/, '') : undefined;
   const files = dir ? { runtime: `${dir}/${RUNTIME_WASM}`, grammar: `${dir}/${grammarWasm}` } : (location as { runtime: string; grammar: string });
   await initRuntime(files.runtime);
-  if (!languages.has(files.grammar)) languages.set(files.grammar, TS.Language.load(files.grammar));
+  if (!languages.has(files.grammar)) languages.set(files.grammar, TS.Language.load(wasmReader?.(files.grammar) ?? files.grammar));
   const parser = new TS.Parser();
   parser.setLanguage(await languages.get(files.grammar)!);
   return parser;

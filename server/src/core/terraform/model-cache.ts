@@ -3,7 +3,7 @@
 // inside resource blocks of open files (TerraformDocument.generation unchanged), every other block keeps what was
 // read from it: only the touched blocks are read again, then all are linked afresh. The spans of what is kept move
 // with the text, in place, because each is tracked by the segment of the open file it lies in.
-import type { HclBlock, Located } from '../parse/hcl-ast';
+import type { HclBlock, HclFile, Located } from '../parse/hcl-ast';
 import type { Model, Val } from '../model';
 import { PARSE_BUDGET_CODE } from '../parse/parse-budget';
 import type { ExtractRequest, FormatResult } from '../source-format';
@@ -11,11 +11,13 @@ import type { Finding } from '../types';
 import type { TerraformDocument } from './document';
 import type { ModuleInstance } from './evaluate';
 import { extractModel, extractResource, moduleInstances, type LinkMemo, type Resource, type ResourceParts } from './extract';
-import { buildModules, dirname, isVarFile, reindexResources, type TfModule, type TfSource } from './module';
+import { buildModules, dirname, isVarFile, joinPath, reindexResources, type TfModule, type TfSource } from './module';
 
 export class TerraformModelCache {
   /** The documents (and their generations) the modules were built from. */
   private built = new Map<string, { doc: TerraformDocument; generation: number }>();
+  /** Files of modules that cannot contribute, read as empty, with the text they had then. */
+  private skipped = new Map<string, string>();
   private modules = new Map<string, TfModule>();
   private varFiles = new Set<string>();
   private instances: ModuleInstance[] = [];
@@ -54,6 +56,9 @@ export class TerraformModelCache {
     for (const [path, doc] of documents) {
       const was = this.built.get(path);
       if (!was || was.doc !== doc || was.generation !== doc.generation) return true;
+      // A file of a module that could not contribute is read when it changes: it may name a backend now.
+      const skippedText = this.skipped.get(path);
+      if (skippedText !== undefined && skippedText !== doc.text) return true;
       if (isVarFile(path) && request.isConfiguredVarFile(path) !== this.varFiles.has(path)) return true;
     }
     return false;
@@ -64,10 +69,15 @@ export class TerraformModelCache {
     this.tracked = new WeakSet();
     this.parts = new WeakMap();
     this.links = new WeakMap();
+    this.skipped = new Map();
+    const contributing = contributingModules(documents);
     const sources: TfSource[] = [];
     for (const [path, doc] of documents) {
       doc.untrack();
-      sources.push({ path, file: doc.hcl() });
+      // Configured var files apply wherever they are; other files only matter in a module that can contribute.
+      const read = contributing.has(dirname(path)) || (isVarFile(path) && request.isConfiguredVarFile(path));
+      if (!read) this.skipped.set(path, doc.text);
+      sources.push({ path, file: read ? doc.hcl() : EMPTY });
       this.built.set(path, { doc, generation: doc.generation });
     }
     this.varFiles = new Set(sources.filter((s) => isVarFile(s.path) && request.isConfiguredVarFile(s.path)).map((s) => s.path));
@@ -81,6 +91,7 @@ export class TerraformModelCache {
     for (const module of this.modules.values()) {
       let changed = false;
       for (const src of module.configFiles) {
+        if (this.skipped.has(src.path)) continue;
         const file = documents.get(src.path)!.hcl();
         if (file !== src.file) {
           src.file = file;
@@ -155,6 +166,42 @@ function budgetNotice(file: string, budgetMs: number): Finding {
     related: [],
     fixes: [],
   };
+}
+
+const EMPTY: HclFile = { blocks: [], attributes: [], hasErrors: false };
+
+/** What makes a module contribute to the model: an APIM or azapi resource (or a reference to one) in its files. */
+const CONTRIBUTES = /api_management|ApiManagement|azapi/;
+const LOCAL_SOURCE = /\bsource\s*=\s*"(\.{1,2}\/[^"]*)"/g;
+
+/**
+ * The folders of the modules that can contribute to the model: those whose files name an APIM or azapi resource, and
+ * every module that calls one of them (the values it passes flow down). A module of neither kind holds nothing a
+ * rule reads, so its files need not be parsed at all: in a large workspace most modules are such.
+ */
+function contributingModules(documents: ReadonlyMap<string, TerraformDocument>): Set<string> {
+  const out = new Set<string>();
+  const callers = new Map<string, Set<string>>();
+  for (const [path, doc] of documents) {
+    if (isVarFile(path)) continue;
+    const dir = dirname(path);
+    if (CONTRIBUTES.test(doc.text)) out.add(dir);
+    for (const m of doc.text.matchAll(LOCAL_SOURCE)) {
+      const callee = joinPath(dir, m[1]);
+      const set = callers.get(callee) ?? new Set<string>();
+      set.add(dir);
+      callers.set(callee, set);
+    }
+  }
+  const stack = [...out];
+  while (stack.length) {
+    for (const caller of callers.get(stack.pop()!) ?? []) {
+      if (out.has(caller)) continue;
+      out.add(caller);
+      stack.push(caller);
+    }
+  }
+  return out;
 }
 
 const UNFOLLOWED = new Set(['service', 'overlays', 'target', 'backend']);
