@@ -56,9 +56,12 @@ export class TerraformModelCache {
     for (const [path, doc] of documents) {
       const was = this.built.get(path);
       if (!was || was.doc !== doc || was.generation !== doc.generation) return true;
-      // A file of a module that could not contribute is read when it changes: it may name a backend now.
+      // A file of a module that could not contribute is read when it changes so that it may: it names a backend now.
       const skippedText = this.skipped.get(path);
-      if (skippedText !== undefined && skippedText !== doc.text) return true;
+      if (skippedText !== undefined && skippedText !== doc.text) {
+        if (!isVarFile(path) && EITHER.test(doc.text)) return true;
+        this.skipped.set(path, doc.text);
+      }
       if (isVarFile(path) && request.isConfiguredVarFile(path) !== this.varFiles.has(path)) return true;
     }
     return false;
@@ -173,6 +176,8 @@ const EMPTY: HclFile = { blocks: [], attributes: [], hasErrors: false };
 /** What makes a module contribute to the model: an APIM or azapi resource (or a reference to one) in its files. */
 const CONTRIBUTES = /api_management|ApiManagement|azapi/;
 const LOCAL_SOURCE = /\bsource\s*=\s*"(\.{1,2}\/[^"]*)"/g;
+/** Either of the above, so that a file with neither (most of a large workspace) is scanned once. */
+const EITHER = /api_management|ApiManagement|azapi|\bsource\s*=\s*"\.{1,2}\//;
 
 /**
  * The folders of the modules that can contribute to the model: those whose files name an APIM or azapi resource, and
@@ -184,6 +189,7 @@ function contributingModules(documents: ReadonlyMap<string, TerraformDocument>):
   const callers = new Map<string, Set<string>>();
   for (const [path, doc] of documents) {
     if (isVarFile(path)) continue;
+    if (!EITHER.test(doc.text)) continue;
     const dir = dirname(path);
     if (CONTRIBUTES.test(doc.text)) out.add(dir);
     for (const m of doc.text.matchAll(LOCAL_SOURCE)) {
