@@ -2,11 +2,16 @@
 // them into its part of the one format-neutral model, and the edits only its syntax can write. The workspace, the
 // rules, the CLI and the server iterate over a list of formats and never name one.
 //
-// What comes next plugs in here. Policy XML (issue 13) is a format of its own for standalone `<policies>` files
-// (claimsPath `.xml`, claimsText for the root element) and, when embedded in another format's file (a heredoc, a JSON
-// string), is text that the host format hands over together with a map from the embedded text's offsets back to the
-// host's characters, as Volar's virtual code does. Environments (issue 12) are repeated evaluations inside a format's
-// `extract` (a Terraform module once per alternative var file), each giving a model the workspace lints.
+// What comes next plugs in here, without the workspace learning a format's name:
+// - Policy XML (issue 13) is a format of its own for standalone `<policies>` files (claimsPath `.xml`, claimsText for
+//   the root element). Policy XML embedded in another format's file (a heredoc, a JSON string, a Bicep string or
+//   `loadTextContent`) is found by the host format's `extract`, which returns it beside its model as text plus a map
+//   from that text's offsets back to the host's characters (Volar's virtual code and mappings); the workspace hands it
+//   to the format claiming it, and spans come back through the map.
+// - Environments (issue 12) are alternative evaluations of one unit (a Terraform module once per var file): `extract`
+//   returns one model part per run, named; the workspace lints each run and merges the findings, naming the runs a
+//   finding holds in when it does not hold in all.
+// - The inventory (issue 15) and the live check (issue 14) read the same Model the rules read.
 import type { Bound, Model, PrimVal } from './model';
 import type { PinPlan, PinRequest } from './fixes/pin';
 import type { Finding, TextEdit } from './types';
