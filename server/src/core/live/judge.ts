@@ -1,0 +1,570 @@
+// The verdict of a live check (DESIGN §4b): an observed handshake judged against a backend's configuration as the
+// APIM gateway would judge it. Checks (protocol, cipher, chain, trust for the tier, each pin, name, expiry), one
+// sentence of outcome naming the cause as the gateway would fail, what to do, and the pin that would trust what the
+// backend really presents. Pure: the observation and the trust anchors come in, nothing goes out but data.
+import { certificateNameMatches } from '../hosts';
+import type { LiveBackendConfig, LivePin } from './backend-config';
+import { analyseChain, certificateNames, type ChainAnalysis, type ChainCertificate, type TrustAnchors } from './chain';
+import { gatewayOffer, gatewaySuiteOf, type GatewayOffer } from './gateway';
+import { TLS_VERSIONS, TLS_VERSION_LABELS, type Observation, type ProbeFailure, type ProbeTarget, type TlsVersion } from './observation';
+
+export type CheckStatus = 'pass' | 'warn' | 'fail' | 'unknown' | 'skip';
+
+export interface LiveCheck {
+  id: 'connection' | 'protocol' | 'cipher' | 'chain' | 'trust' | 'pin' | 'name' | 'expiry' | 'client-certificate';
+  status: CheckStatus;
+  /** A few words: `Name`, `Pin serverX509Names[0]`. */
+  title: string;
+  /** One sentence with the facts. */
+  detail: string;
+}
+
+/** Why APIM answers 500, in the gateway's categories. */
+export type FailureCause = 'no-common-protocol' | 'no-common-cipher' | 'pin-mismatch' | 'incomplete-chain' | 'untrusted-chain' | 'name-mismatch' | 'expired';
+
+export interface ChainEntry {
+  role: 'leaf' | 'issuing CA' | 'intermediate' | 'root';
+  subject: string;
+  issuer: string;
+  /** 40 uppercase hex digits: APIM's thumbprint form. */
+  sha1: string;
+  notBefore: string;
+  notAfter: string;
+  isCa: boolean;
+  /** Sent by the backend; otherwise found among the trust anchors. */
+  presented: boolean;
+  /** Where a certificate not presented came from. */
+  anchor?: 'public-root' | 'ca-store';
+  /** The names the leaf carries (subjectAltName, else CN). */
+  names?: string[];
+}
+
+/** What to pin so that APIM trusts exactly what the backend presents (DESIGN §4b "here is what a pin would be"). */
+export interface SuggestedPin {
+  /** `issuer`: serverX509Names with the issuing CA; `certificate`: serverCertificateThumbprints with the leaf. */
+  kind: 'issuer' | 'certificate';
+  /** The name the leaf really carries that covers the URL host (a wildcard stays a wildcard). */
+  name: string;
+  thumbprint: string;
+  /** The pinned certificate (the issuing CA, or the leaf). */
+  certificate: ChainCertificate;
+  /** Said beside the pin when it has a catch (a leaf pin breaks at renewal; the name does not cover the host). */
+  caveat?: string;
+}
+
+export interface LiveVerdict {
+  backend: string;
+  url: string;
+  target: ProbeTarget;
+  tier: 'v2' | 'classic' | undefined;
+  tierSource: string;
+  /** accept: APIM will call it; reject: 500 BackendConnectionFailure; unknown: could not check, or depends on something unseen. */
+  verdict: 'accept' | 'reject' | 'unknown';
+  cause?: FailureCause;
+  /** Validation is off and nothing is pinned: APIM accepts any certificate. */
+  acceptsAnything: boolean;
+  /** The one-sentence answer. */
+  outcome: string;
+  /** What to do about it, when something is to be done. */
+  todo?: string;
+  checks: LiveCheck[];
+  chain: ChainEntry[];
+  suggestedPin?: SuggestedPin;
+  /** Versions the backend accepted, and the suite it chose from APIM's, for the output. */
+  versionsAccepted: TlsVersion[];
+  cipher?: string;
+  durationMs: number;
+  at: string;
+}
+
+export function judgeLive(observation: Observation, config: LiveBackendConfig, publicRoots: readonly string[]): LiveVerdict {
+  const now = new Date(observation.at);
+  const offer = gatewayOffer(config.gateway);
+  const accepted = TLS_VERSIONS.filter((v) => observation.versions[v].kind === 'accepted');
+  const base = {
+    backend: config.label,
+    url: config.url,
+    target: observation.target,
+    tier: config.gateway.tier,
+    tierSource: config.tierSource,
+    acceptsAnything: config.pins.length === 0 && !config.pinsUncertain && config.validateChain === false && config.validateName === false,
+    versionsAccepted: accepted,
+    cipher: observation.cipher.kind === 'accepted' ? observation.cipher.cipher : undefined,
+    durationMs: observation.durationMs,
+    at: observation.at,
+  };
+  const handshake = observation.chain;
+  const presented = handshake.ok ? handshake.chain : handshake.chain;
+  if (!presented || presented.length === 0) return unreachable(base, handshake.ok ? undefined : handshake.failure);
+
+  const analysis = analyseChain(presented, { publicRoots, caStore: config.caStore } satisfies TrustAnchors);
+  if ('error' in analysis) {
+    const checks: LiveCheck[] = [{ id: 'chain', status: 'unknown', title: 'Chain', detail: `Could not read the chain: ${analysis.error}.` }];
+    return { ...base, verdict: 'unknown', outcome: `Could not check ${config.label}: ${analysis.error}.`, checks, chain: [] };
+  }
+  const leaf = analysis.path[0];
+  const checks: LiveCheck[] = [];
+  const protocol = protocolCheck(observation, offer, accepted);
+  checks.push(protocol.check);
+  checks.push(cipherCheck(observation, offer, protocol.usable));
+  const chainValidated = config.validateChain !== false || config.pins.length > 0;
+  checks.push(chainCheck(analysis, chainValidated));
+  const pinChecks = config.pins.map((pin, i) => pinCheck(pin, i, analysis, leaf));
+  if (config.pinsUncertain) {
+    pinChecks.push({ id: 'pin', status: 'unknown', title: 'Pins', detail: 'Pins may be set by a value the linter cannot read.' });
+  }
+  checks.push(trustCheck(config, analysis, pinChecks));
+  checks.push(...pinChecks);
+  checks.push(nameCheck(config, leaf));
+  checks.push(...expiryChecks(analysis, leaf, now, chainValidated, config.expiryWarningDays));
+  if ((handshake.ok && handshake.clientCertificateRequired) || (!handshake.ok && handshake.failure.kind === 'client-certificate-required')) {
+    checks.push({
+      id: 'client-certificate',
+      status: 'unknown',
+      title: 'Client certificate',
+      detail:
+        'The backend requires a client certificate (mutual TLS). APIM presents one only when the backend names it ' +
+        '(credentials certificate); the probe has none, so the rest of the handshake was not seen.',
+    });
+  }
+
+  const suggestedPin = suggestPin(analysis, leaf, config.host);
+  const chain = chainEntries(analysis);
+  const failed = checks.filter((c) => c.status === 'fail');
+  if (failed.length > 0) {
+    const { cause, why, todo } = explainFailure(config, checks, analysis, leaf, suggestedPin, offer, accepted);
+    const outcome = `APIM will answer 500 BackendConnectionFailure (${CAUSE_LABELS[cause]}): ${why}`;
+    return { ...base, verdict: 'reject', cause, outcome, todo, checks, chain, suggestedPin };
+  }
+  const unknown = checks.filter((c) => c.status === 'unknown');
+  if (unknown.length > 0) {
+    const what = unknown.map((c) => c.detail.replace(/\.$/, '')).join('; ');
+    return {
+      ...base,
+      verdict: 'unknown',
+      outcome: `APIM's answer for ${config.label} depends on what this check cannot see: ${what}.`,
+      checks,
+      chain,
+      suggestedPin,
+    };
+  }
+  const warnings = checks.filter((c) => c.status === 'warn').map((c) => c.detail);
+  const pinWords = suggestedPin ? pinWordsOf(suggestedPin) : undefined;
+  if (base.acceptsAnything) {
+    return {
+      ...base,
+      verdict: 'accept',
+      outcome: `APIM accepts anything from ${config.label}: certificate validation is off, so any certificate passes.`,
+      todo: pinWords ? `Pin what it presents instead: ${pinWords}.` : undefined,
+      checks,
+      chain,
+      suggestedPin,
+    };
+  }
+  const why = acceptReason(config, analysis, leaf);
+  const todo =
+    config.validateChain === false && config.pins.length === 0 && pinWords
+      ? `Chain validation is off: pin what it presents (${pinWords}) and turn it back on.`
+      : warnings.length
+        ? `Warning: ${warnings.join(' ')}`
+        : undefined;
+  return { ...base, verdict: 'accept', outcome: `APIM will accept ${config.label}: ${why}.`, todo, checks, chain, suggestedPin };
+}
+
+type Base = Omit<LiveVerdict, 'verdict' | 'outcome' | 'checks' | 'chain' | 'cause' | 'todo' | 'suggestedPin'>;
+
+/** No certificate was seen: the connection failed, or the backend speaks no version or suite APIM could agree on. */
+function unreachable(base: Base, failure: ProbeFailure | undefined): LiveVerdict {
+  const f: ProbeFailure = failure ?? { kind: 'other', message: 'The backend presented no certificate.' };
+  const detail = `${f.message}${f.hint ? ` ${f.hint}` : ''}`;
+  if (f.kind === 'protocol-version' || f.kind === 'no-shared-cipher') {
+    const cause: FailureCause = f.kind === 'protocol-version' ? 'no-common-protocol' : 'no-common-cipher';
+    const check: LiveCheck = { id: f.kind === 'protocol-version' ? 'protocol' : 'cipher', status: 'fail', title: 'Handshake', detail };
+    const outcome = `APIM will answer 500 BackendConnectionFailure (${CAUSE_LABELS[cause]}): ${f.message}`;
+    return { ...base, verdict: 'reject', cause, outcome, todo: f.hint, checks: [check], chain: [] };
+  }
+  const check: LiveCheck = { id: 'connection', status: 'unknown', title: 'Connection', detail };
+  return { ...base, verdict: 'unknown', outcome: `Could not check ${base.backend}: ${f.message}`, todo: f.hint, checks: [check], chain: [] };
+}
+
+function protocolCheck(observation: Observation, offer: GatewayOffer, accepted: TlsVersion[]): { check: LiveCheck; usable: TlsVersion[] } {
+  const title = 'Protocol';
+  const words = (vs: readonly TlsVersion[]) => (vs.length ? vs.map((v) => TLS_VERSION_LABELS[v]).join(', ') : 'none');
+  const common = offer.versions.filter((v) => accepted.includes(v));
+  const maybe = offer.maybeVersions.filter((v) => accepted.includes(v));
+  const facts = `the backend accepts ${words(accepted)}; APIM offers ${words(offer.versions)}${offer.maybeVersions.length ? ` (and ${words(offer.maybeVersions)} where the service enables it)` : ''}`;
+  if (common.length > 0) {
+    const best = common[common.length - 1];
+    if (best === 'TLSv1' || best === 'TLSv1.1') {
+      const detail = `Only ${TLS_VERSION_LABELS[best]} is common, through the service's legacy backend switch: ${facts}. Move the backend to TLS 1.2.`;
+      return { check: { id: 'protocol', status: 'warn', title, detail }, usable: common };
+    }
+    return { check: { id: 'protocol', status: 'pass', title, detail: `${TLS_VERSION_LABELS[best]}: ${facts}.` }, usable: common };
+  }
+  if (maybe.length > 0) {
+    const detail = `The backend speaks only ${words(maybe)}, which a classic tier uses only when backend TLS 1.3 is enabled on the service: ${facts}.`;
+    return { check: { id: 'protocol', status: 'unknown', title, detail }, usable: [] };
+  }
+  if (TLS_VERSIONS.every((v) => observation.versions[v].kind === 'unknown')) {
+    return { check: { id: 'protocol', status: 'unknown', title, detail: 'No version probe got an answer.' }, usable: [] };
+  }
+  return { check: { id: 'protocol', status: 'fail', title, detail: `No common TLS version: ${facts}.` }, usable: [] };
+}
+
+function cipherCheck(observation: Observation, offer: GatewayOffer, usable: TlsVersion[]): LiveCheck {
+  const title = 'Cipher';
+  if (usable.length === 0)
+    return { id: 'cipher', status: 'skip', title, detail: 'Not judged without a common TLS 1.0–1.2 version (TLS 1.3 suites are fixed).' };
+  const outcome = observation.cipher;
+  switch (outcome.kind) {
+    case 'accepted': {
+      const suite = gatewaySuiteOf(outcome.cipher);
+      const legacy = suite?.switchable ? ' (a legacy suite APIM keeps behind a switch)' : '';
+      return {
+        id: 'cipher',
+        status: 'pass',
+        title,
+        detail: `${outcome.cipher} over ${outcome.protocol}, one of APIM's ${offer.suites.length} suites${legacy}.`,
+      };
+    }
+    case 'refused':
+      return {
+        id: 'cipher',
+        status: 'fail',
+        title,
+        detail: `No common cipher suite: the backend accepts none of APIM's ${offer.suites.length} suites (${offer.suites
+          .slice(0, 4)
+          .map((s) => s.iana)
+          .join(', ')}, …).`,
+      };
+    case 'not-tried':
+      return { id: 'cipher', status: 'skip', title, detail: outcome.reason };
+    default:
+      return { id: 'cipher', status: 'unknown', title, detail: `The cipher probe got no answer: ${outcome.failure.message}` };
+  }
+}
+
+function chainCheck(analysis: ChainAnalysis, validated: boolean): LiveCheck {
+  const title = 'Chain';
+  const bad = validated ? 'fail' : 'warn';
+  const off = validated ? '' : ' (APIM does not check it: chain validation is off)';
+  const presented = analysis.path.filter((c) => c.presented).length + analysis.unused;
+  if (analysis.badSignatures.length > 0) {
+    const i = analysis.badSignatures[0];
+    const by = analysis.path[i + 1] ? `by ${cn(analysis.path[i + 1])}` : 'by itself';
+    return { id: 'chain', status: bad, title, detail: `${cn(analysis.path[i])} is not signed ${by}: its signature does not verify${off}.` };
+  }
+  if (analysis.end === 'incomplete') {
+    const last = analysis.path[analysis.path.length - 1];
+    return {
+      id: 'chain',
+      status: bad,
+      title,
+      detail: `Incomplete: the backend sends ${presented} certificate${presented === 1 ? '' : 's'} and not the issuer of ${cn(last)} (${analysis.missingIssuer})${off}.`,
+    };
+  }
+  const walk = analysis.path.map(cn).join(' → ');
+  if (analysis.end === 'unknown-root') {
+    return {
+      id: 'chain',
+      status: 'pass',
+      title,
+      detail: `As sent, every link signed by the next: ${walk}, whose issuer (${analysis.missingIssuer}) is not sent: an internal root, as servers usually leave it out.`,
+    };
+  }
+  const ends =
+    analysis.end === 'public-root'
+      ? 'a public root'
+      : analysis.end === 'ca-store'
+        ? "a CA of the service's CA store"
+        : analysis.path.length === 1
+          ? 'itself (self-signed)'
+          : 'an internal root';
+  const notSent = analysis.path.some((c) => !c.presented) ? ' (not sent, as usual)' : '';
+  return { id: 'chain', status: 'pass', title, detail: `Complete, every link signed by the next: ${walk}, ending in ${ends}${notSent}.` };
+}
+
+function trustCheck(config: LiveBackendConfig, analysis: ChainAnalysis, pinChecks: LiveCheck[]): LiveCheck {
+  const title = `Trust (${config.gateway.tier ?? 'tier not known'})`;
+  if (config.pins.length > 0) {
+    const matched = pinChecks.some((c) => c.status === 'pass');
+    const unknown = pinChecks.some((c) => c.status === 'unknown');
+    const status: CheckStatus = matched ? 'pass' : unknown ? 'unknown' : 'fail';
+    const detail = matched
+      ? 'Decided by the pins: one matches what the backend presents.'
+      : unknown
+        ? 'Decided by the pins, which the linter cannot read in full.'
+        : 'Decided by the pins: none matches what the backend presents.';
+    return { id: 'trust', status, title, detail };
+  }
+  if (config.validateChain === false) return { id: 'trust', status: 'skip', title, detail: 'Chain validation is off: APIM trusts any certificate.' };
+  if (config.validateChain === undefined)
+    return { id: 'trust', status: 'unknown', title, detail: 'Chain validation depends on an input value the linter cannot know.' };
+  const root = analysis.path[analysis.path.length - 1];
+  if (analysis.badSignatures.length > 0) return { id: 'trust', status: 'fail', title, detail: 'A chain whose signatures do not verify is trusted by nobody.' };
+  switch (analysis.end) {
+    case 'public-root':
+      return { id: 'trust', status: 'pass', title, detail: `Ends in ${cn(root)}, a public root (Node's bundled list stands in for APIM's).` };
+    case 'ca-store':
+      return { id: 'trust', status: 'pass', title, detail: `Ends in ${cn(root)}, a CA certificate of the service's CA store (classic tiers trust it).` };
+    case 'incomplete':
+      return {
+        id: 'trust',
+        status: 'fail',
+        title,
+        detail: 'APIM cannot build the chain to a CA it trusts: the backend does not send its intermediate certificates.',
+      };
+    default: {
+      // A root the backend does not send is named by the issuer of the last certificate it does send.
+      const rootName = analysis.end === 'unknown-root' ? `${cn({ subject: analysis.missingIssuer ?? '' })} (not sent)` : cn(root);
+      const detail =
+        config.gateway.tier === 'v2'
+          ? `Ends in ${rootName}, an internal root: v2 tiers trust an internal CA only through a pin on the backend.`
+          : config.gateway.tier === 'classic'
+            ? `Ends in ${rootName}, an internal root that is not in the service's CA store (as far as the workspace's certificate files show).`
+            : `Ends in ${rootName}, an internal root: trusted only through a pin (v2) or the service's CA store (classic).`;
+      return { id: 'trust', status: 'fail', title, detail };
+    }
+  }
+}
+
+function pinCheck(pin: LivePin, index: number, analysis: ChainAnalysis, leaf: ChainCertificate): LiveCheck {
+  const list = pin.kind === 'issuer' ? 'serverX509Names' : 'serverCertificateThumbprints';
+  const title = `Pin ${list}[${index}]`;
+  if (!pin.known) return { id: 'pin', status: 'unknown', title, detail: 'Its value depends on an input the linter cannot know.' };
+  const thumbprint = pin.thumbprint?.replace(/[^0-9a-f]/gi, '').toUpperCase();
+  if (pin.kind === 'certificate') {
+    if (thumbprint === leaf.sha1) return { id: 'pin', status: 'pass', title, detail: `${thumbprint} is the leaf certificate ${cn(leaf)}.` };
+    return { id: 'pin', status: 'fail', title, detail: `${thumbprint ?? '(empty)'} is not the leaf the backend presents (${cn(leaf)}, ${leaf.sha1}).` };
+  }
+  const names = certificateNames(leaf);
+  const nameOk = pin.name !== undefined && names.some((n) => certificateNameMatches(n, pin.name!));
+  const nameWords = nameOk
+    ? `name ${pin.name} is carried by the certificate`
+    : `name ${pin.name ?? '(empty)'} is not a name the certificate carries (${names.join(', ') || 'none'})`;
+  const issuing = analysis.issuingCa;
+  if (thumbprint === undefined) {
+    const trusted = analysis.end !== 'incomplete' && analysis.badSignatures.length === 0;
+    return {
+      id: 'pin',
+      status: nameOk && trusted ? 'pass' : 'fail',
+      title,
+      detail: `No issuer thumbprint: ${nameWords}${trusted ? '' : ', and the chain is incomplete'}.`,
+    };
+  }
+  if (!issuing) {
+    return {
+      id: 'pin',
+      status: 'fail',
+      title,
+      detail: `The backend does not send the CA that signs its certificate, so issuer ${thumbprint} cannot match; ${nameWords}.`,
+    };
+  }
+  if (thumbprint === issuing.sha1) {
+    return { id: 'pin', status: nameOk ? 'pass' : 'fail', title, detail: `Issuer ${thumbprint} is the presented issuing CA ${cn(issuing)}; ${nameWords}.` };
+  }
+  const other = analysis.path.find((c) => c.sha1 === thumbprint);
+  const which = other
+    ? other === leaf
+      ? ` (that is the leaf itself; serverX509Names wants the CA that signs it)`
+      : ` (that is ${cn(other)}, higher up the chain; APIM pins the CA that directly signs the leaf)`
+    : '';
+  return {
+    id: 'pin',
+    status: 'fail',
+    title,
+    detail: `Issuer ${thumbprint}${which} does not match: the backend presents issuing CA ${cn(issuing)} with SHA-1 ${issuing.sha1}; ${nameWords}.`,
+  };
+}
+
+function nameCheck(config: LiveBackendConfig, leaf: ChainCertificate): LiveCheck {
+  const title = 'Name';
+  const names = certificateNames(leaf);
+  const match = names.find((n) => certificateNameMatches(n, config.host));
+  if (match) return { id: 'name', status: 'pass', title, detail: `The certificate carries ${match}, which covers ${config.host}.` };
+  const facts = `The certificate is for ${names.join(', ') || 'no name at all'}, not ${config.host}`;
+  if (config.pins.length > 0 || config.validateName === true) return { id: 'name', status: 'fail', title, detail: `${facts}.` };
+  if (config.validateName === undefined) return { id: 'name', status: 'unknown', title, detail: `${facts}, and name validation depends on an input value.` };
+  return { id: 'name', status: 'warn', title, detail: `${facts} (name validation is off, so APIM does not check).` };
+}
+
+const DAY = 24 * 60 * 60 * 1000;
+
+function expiryChecks(analysis: ChainAnalysis, leaf: ChainCertificate, now: Date, validated: boolean, warningDays: number): LiveCheck[] {
+  const checks: LiveCheck[] = [];
+  const subjects = analysis.issuingCa && analysis.issuingCa !== leaf ? [leaf, analysis.issuingCa] : [leaf];
+  for (const cert of subjects) {
+    const what = cert === leaf ? 'Leaf' : 'Issuing CA';
+    const title = `Expiry (${cert === leaf ? 'leaf' : 'issuing CA'})`;
+    const until = cert.notAfter.toISOString().slice(0, 10);
+    if (cert.notAfter < now) {
+      checks.push({ id: 'expiry', status: validated ? 'fail' : 'warn', title, detail: `${what} ${cn(cert)} expired on ${until}.` });
+    } else if (cert.notBefore > now) {
+      checks.push({
+        id: 'expiry',
+        status: validated ? 'fail' : 'warn',
+        title,
+        detail: `${what} ${cn(cert)} is not valid before ${cert.notBefore.toISOString().slice(0, 10)}.`,
+      });
+    } else {
+      const days = Math.floor((cert.notAfter.getTime() - now.getTime()) / DAY);
+      const status: CheckStatus = days < warningDays ? 'warn' : 'pass';
+      checks.push({ id: 'expiry', status, title, detail: `${what} ${cn(cert)} is valid until ${until} (${days} day${days === 1 ? '' : 's'} left).` });
+    }
+  }
+  return checks;
+}
+
+/** How the outcome names each cause: the gateway's own categories of a failed backend handshake. */
+export const CAUSE_LABELS: Record<FailureCause, string> = {
+  'no-common-protocol': 'no common protocol',
+  'no-common-cipher': 'no common cipher suite',
+  'pin-mismatch': 'pin does not match what is presented',
+  'incomplete-chain': 'incomplete chain',
+  'untrusted-chain': 'untrusted chain',
+  'name-mismatch': 'name mismatch',
+  expired: 'expired certificate',
+};
+
+/** The first failure in the order the gateway meets them: handshake, then pins (or chain and trust), then name, then dates. */
+function explainFailure(
+  config: LiveBackendConfig,
+  checks: LiveCheck[],
+  analysis: ChainAnalysis,
+  leaf: ChainCertificate,
+  pin: SuggestedPin | undefined,
+  offer: GatewayOffer,
+  accepted: TlsVersion[],
+): { cause: FailureCause; why: string; todo: string } {
+  const failed = (id: LiveCheck['id']) => checks.find((c) => c.id === id && c.status === 'fail');
+  const sendChain = 'Configure the backend to send its intermediate certificates with its own (the whole chain but the root).';
+  if (failed('protocol')) {
+    const legacy = accepted.filter((v) => v === 'TLSv1' || v === 'TLSv1.1');
+    const only = accepted.map((v) => TLS_VERSION_LABELS[v]).join(', ') || 'no version the probe could try';
+    const stopgap = legacy.length
+      ? ` (or, as a stopgap, turn on the service's backend ${TLS_VERSION_LABELS[legacy[legacy.length - 1]]} switch)`
+      : accepted.includes('TLSv1.3')
+        ? ' (or use a classic tier with backend TLS 1.3 enabled)'
+        : '';
+    const offered = offer.versions.map((v) => TLS_VERSION_LABELS[v]).join(', ');
+    return { cause: 'no-common-protocol', why: `the backend accepts ${only} and APIM offers ${offered}.`, todo: `Enable TLS 1.2 on the backend${stopgap}.` };
+  }
+  if (failed('cipher')) {
+    return {
+      cause: 'no-common-cipher',
+      why: `the backend accepts none of the ${offer.suites.length} cipher suites APIM offers.`,
+      todo: `Enable a suite APIM offers on the backend, e.g. ${offer.suites.find((s) => s.iana.includes('ECDHE_RSA_WITH_AES_128_GCM'))?.iana ?? offer.suites[0].iana}.`,
+    };
+  }
+  if (config.pins.length > 0 && failed('trust')) {
+    if (!analysis.issuingCa) {
+      const missing = cn({ subject: analysis.missingIssuer ?? leaf.issuer });
+      return {
+        cause: 'incomplete-chain',
+        why: `the backend does not send ${missing}, the CA that signs its certificate, so no pin can match it.`,
+        todo: sendChain,
+      };
+    }
+    const issuing = analysis.issuingCa;
+    const pinned = config.pins.map((p) => p.thumbprint?.replace(/[^0-9a-f]/gi, '').toUpperCase()).filter((t) => t);
+    const nameOnly = pinned.includes(issuing.sha1) || config.pins.some((p) => p.kind === 'certificate' && p.thumbprint?.toUpperCase() === leaf.sha1);
+    const why = nameOnly
+      ? `the pinned name is not a name the certificate carries (${certificateNames(leaf).join(', ') || 'none'}).`
+      : `the pin expects issuer ${pinned.join(' or ') || '(none)'}, but the backend presents issuing CA ${cn(issuing)} with SHA-1 ${issuing.sha1}.`;
+    return { cause: 'pin-mismatch', why, todo: `Update the pin to what it presents: ${pinWordsOf(pin)}.` };
+  }
+  if (failed('chain') || failed('trust')) {
+    if (analysis.badSignatures.length > 0) {
+      const i = analysis.badSignatures[0];
+      return {
+        cause: 'incomplete-chain',
+        why: `the signature of ${cn(analysis.path[i])} does not verify with the key of the certificate it names as issuer.`,
+        todo: sendChain,
+      };
+    }
+    if (analysis.end === 'incomplete') {
+      const missing = cn({ subject: analysis.missingIssuer ?? leaf.issuer });
+      return { cause: 'incomplete-chain', why: `the backend does not send ${missing}, the CA that signs its certificate.`, todo: sendChain };
+    }
+    const root = analysis.end === 'unknown-root' ? cn({ subject: analysis.missingIssuer ?? '' }) : cn(analysis.path[analysis.path.length - 1]);
+    const tier = config.gateway.tier;
+    const why =
+      tier === 'v2'
+        ? `the chain ends in ${root}, an internal root, and v2 tiers trust an internal CA only through a pin on the backend.`
+        : tier === 'classic'
+          ? `the chain ends in ${root}, an internal root that the service's CA store does not hold.`
+          : `the chain ends in ${root}, an internal root that only a pin (v2) or the service's CA store (classic) makes trusted.`;
+    const pinTodo = pin ? `Pin what it presents: ${pinWordsOf(pin)}` : 'Pin the CA that issues its certificate';
+    return { cause: 'untrusted-chain', why, todo: `${pinTodo}${tier === 'classic' ? `, or upload ${root} to the service CA store` : ''}.` };
+  }
+  if (failed('name')) {
+    const names = certificateNames(leaf);
+    return {
+      cause: 'name-mismatch',
+      why: `the certificate is for ${names.join(', ') || 'no name'}, not ${config.host}.`,
+      todo: `Call the backend by a name its certificate carries${names[0] ? ` (${names[0]})` : ''}, or reissue the certificate with ${config.host} in its subjectAltName.`,
+    };
+  }
+  const expired = failed('expiry');
+  const why = expired ? `${expired.detail.charAt(0).toLowerCase()}${expired.detail.slice(1)}` : 'a certificate of the chain is out of date.';
+  return { cause: 'expired', why, todo: 'Renew the certificate on the backend.' };
+}
+
+function acceptReason(config: LiveBackendConfig, analysis: ChainAnalysis, leaf: ChainCertificate): string {
+  const names = certificateNames(leaf);
+  const name = names.find((n) => certificateNameMatches(n, config.host)) ?? names[0];
+  if (config.pins.length > 0) {
+    const issuing = analysis.issuingCa;
+    return `its certificate carries ${name} and matches the pin${issuing && issuing !== leaf ? ` on issuing CA ${cn(issuing)}` : ''}`;
+  }
+  if (config.validateChain === false) return `it checks only the name, and the certificate carries ${name}`;
+  const root = analysis.path[analysis.path.length - 1];
+  const via = analysis.end === 'public-root' ? `the public root ${cn(root)}` : `${cn(root)} in the service's CA store`;
+  return `its certificate carries ${name} and chains to ${via}`;
+}
+
+/** The pin that trusts exactly what was presented: the issuing CA and the name the leaf carries, or the leaf itself. */
+function suggestPin(analysis: ChainAnalysis, leaf: ChainCertificate, host: string): SuggestedPin | undefined {
+  const names = certificateNames(leaf);
+  const covering = names.find((n) => certificateNameMatches(n, host));
+  const name = covering ?? names[0] ?? host;
+  const nameCaveat = covering ? undefined : `the certificate does not carry ${host}: APIM will still fail on the name`;
+  const issuing = analysis.issuingCa;
+  if (issuing && issuing !== leaf) return { kind: 'issuer', name, thumbprint: issuing.sha1, certificate: issuing, caveat: nameCaveat };
+  const caveat = issuing
+    ? 'a self-signed certificate: the pin is the certificate itself, and must change when it is renewed'
+    : 'the backend does not send its issuing CA, so only the leaf can be pinned, and that pin breaks at every renewal: better make the backend send its chain';
+  return { kind: 'certificate', name, thumbprint: leaf.sha1, certificate: leaf, caveat: nameCaveat ? `${caveat}; ${nameCaveat}` : caveat };
+}
+
+function pinWordsOf(pin: SuggestedPin | undefined): string {
+  if (!pin) return 'the issuing CA';
+  return pin.kind === 'issuer'
+    ? `serverX509Names name ${pin.name}, issuerCertificateThumbprint ${pin.thumbprint} (${cn(pin.certificate)})`
+    : `serverCertificateThumbprints ${pin.thumbprint} (${cn(pin.certificate)})`;
+}
+
+function chainEntries(analysis: ChainAnalysis): ChainEntry[] {
+  return analysis.path.map((c, i) => {
+    const role: ChainEntry['role'] =
+      i === 0 ? 'leaf' : c === analysis.issuingCa ? 'issuing CA' : c.selfSigned || i === analysis.path.length - 1 ? 'root' : 'intermediate';
+    const entry: ChainEntry = {
+      role,
+      subject: c.subject,
+      issuer: c.issuer,
+      sha1: c.sha1,
+      notBefore: c.notBefore.toISOString(),
+      notAfter: c.notAfter.toISOString(),
+      isCa: c.isCa,
+      presented: c.presented,
+    };
+    if (c.anchor) entry.anchor = c.anchor;
+    if (i === 0) entry.names = certificateNames(c);
+    return entry;
+  });
+}
+
+/** A certificate as the output names it: its CN, else its whole subject. */
+export function cn(cert: { subject: string }): string {
+  return /(?:^|,\s*)CN=([^,]+)/.exec(cert.subject)?.[1] ?? cert.subject;
+}
