@@ -22,7 +22,7 @@ export interface LiveBackendConfig {
   /** Pins may exist that the linter cannot read (a `tls` value it cannot evaluate). */
   pinsUncertain: boolean;
   gateway: GatewaySettings;
-  /** Where the tier comes from, for the output: `StandardV2_1 (sku_name)`, `assumeTier`, `--tier`, `not known`. */
+  /** Where the tier comes from, for the output: `StandardV2_1 of azurerm_api_management.apim`, `assumeTier …`, `--tier`. */
   tierSource: string;
   /** CA certificates of the workspace that a classic service with CA store entries trusts. */
   caStore: CertificateInfo[];
@@ -90,7 +90,7 @@ export function liveConfigOfBackend(backend: Backend, config: Config, certificat
   const service = backend.service;
   const tier = serviceTier(service, config);
   const sku = asString(service?.sku?.val);
-  const tierSource = sku !== undefined ? `${sku.trim()} (${service!.name})` : tier ? 'assumeTier in .apim-tls-lint.json' : 'not known';
+  const tierSource = sku !== undefined ? `${sku.trim()} of ${service!.name}` : tier ? 'assumeTier in .apim-tls-lint.json' : 'not known';
   const switchOn = (label: string) => (service?.backendProtocols ?? []).some((s) => s.label === label && asBool(s.bound.val) === true);
   const overlayFlag = (pick: (o: Backend['overlays'][number]) => Bound | undefined) => backend.overlays.map(pick).find((b) => b !== undefined);
   const usesCaStore = tier === 'classic' && !!service && caStoreEntries(service).length > 0;
