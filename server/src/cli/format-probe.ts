@@ -77,6 +77,7 @@ export function probeJson(v: LiveVerdict): Record<string, unknown> {
     tierSource: v.tierSource,
     verdict: v.verdict,
     cause: v.cause ?? null,
+    causes: v.causes,
     acceptsAnything: v.acceptsAnything,
     outcome: v.outcome,
     todo: v.todo ?? null,

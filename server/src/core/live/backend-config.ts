@@ -68,7 +68,7 @@ export function liveConfigForUrl(text: string, tier: 'v2' | 'classic' | undefine
     pins: [],
     pinsUncertain: false,
     gateway: { tier: tier ?? 'v2', tls10: false, tls11: false, cipherSwitches: [] },
-    tierSource: tier ? '--tier' : 'assumed (no --tier given)',
+    tierSource: tier ? '--tier' : 'assumed: no --tier given',
     caStore: [],
     expiryWarningDays,
   };

@@ -81,18 +81,18 @@ export function analyseChain(presented: readonly Uint8Array[], anchors: TrustAnc
     const isPublicRoot = roots.some((r) => r.cert.fingerprint256 === fingerprint);
     if (isPublicRoot || current.info.selfSigned) {
       end = isPublicRoot ? 'public-root' : 'internal-root';
-      if (current.info.selfSigned && !current.cert.verify(current.cert.publicKey)) badSignatures.push(path.length - 1);
+
       break;
     }
     const next = parsed.findIndex((p, i) => !used.has(i) && current.cert.checkIssued(p.cert));
     if (next >= 0) {
-      if (!current.cert.verify(parsed[next].cert.publicKey)) badSignatures.push(path.length - 1);
+      if (!verifies(current.cert, parsed[next].cert)) badSignatures.push(path.length - 1);
       used.add(next);
       path.push(parsed[next].info);
       current = parsed[next];
       continue;
     }
-    const root = roots.find((r) => current.cert.checkIssued(r.cert) && current.cert.verify(r.cert.publicKey));
+    const root = roots.find((r) => current.cert.checkIssued(r.cert) && verifies(current.cert, r.cert));
     const rootInfo = root && parse(root.der, false)?.info;
     if (rootInfo) {
       path.push({ ...rootInfo, anchor: 'public-root' });
@@ -138,8 +138,18 @@ function parse(der: Uint8Array, presented: boolean): Parsed | undefined {
   } catch {
     return undefined;
   }
-  const info: ChainCertificate = { ...read.certificates[0], file: '', ...extra, selfSigned: cert.checkIssued(cert), presented };
+  // Not checkIssued(itself): OpenSSL also wants keyCertSign there, which a self-signed leaf usually lacks.
+  const selfSigned = cert.subject === cert.issuer && verifies(cert, cert);
+  const info: ChainCertificate = { ...read.certificates[0], file: '', ...extra, selfSigned, presented };
   return { der, cert, info };
+}
+
+function verifies(cert: X509Certificate, issuer: X509Certificate): boolean {
+  try {
+    return cert.verify(issuer.publicKey);
+  } catch {
+    return false;
+  }
 }
 
 function namesOf(der: Uint8Array): Pick<ChainCertificate, 'dnsNames' | 'ipAddresses' | 'commonName'> {

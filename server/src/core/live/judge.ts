@@ -61,6 +61,8 @@ export interface LiveVerdict {
   /** accept: APIM will call it; reject: 500 BackendConnectionFailure; unknown: could not check, or depends on something unseen. */
   verdict: 'accept' | 'reject' | 'unknown';
   cause?: FailureCause;
+  /** Every cause that fails, the first (the one the gateway meets first) being `cause`. */
+  causes: FailureCause[];
   /** Validation is off and nothing is pinned: APIM accepts any certificate. */
   acceptsAnything: boolean;
   /** The one-sentence answer. */
@@ -92,6 +94,7 @@ export function judgeLive(observation: Observation, config: LiveBackendConfig, p
     cipher: observation.cipher.kind === 'accepted' ? observation.cipher.cipher : undefined,
     durationMs: observation.durationMs,
     at: observation.at,
+    causes: [] as FailureCause[],
   };
   const handshake = observation.chain;
   const presented = handshake.ok ? handshake.chain : handshake.chain;
@@ -133,8 +136,16 @@ export function judgeLive(observation: Observation, config: LiveBackendConfig, p
   const failed = checks.filter((c) => c.status === 'fail');
   if (failed.length > 0) {
     const { cause, why, todo } = explainFailure(config, checks, analysis, leaf, suggestedPin, offer, accepted);
-    const outcome = `APIM will answer 500 BackendConnectionFailure (${CAUSE_LABELS[cause]}): ${why}`;
-    return { ...base, verdict: 'reject', cause, outcome, todo, checks, chain, suggestedPin };
+    const causes = [cause, ...failedCauses(checks, analysis).filter((c) => c !== cause)];
+    const also =
+      causes.length > 1
+        ? ` It would fail on ${causes
+            .slice(1)
+            .map((c) => CAUSE_LABELS[c])
+            .join(' and ')} too.`
+        : '';
+    const outcome = `APIM will answer 500 BackendConnectionFailure (${CAUSE_LABELS[cause]}): ${why}${also}`;
+    return { ...base, verdict: 'reject', cause, causes, outcome, todo, checks, chain, suggestedPin };
   }
   const unknown = checks.filter((c) => c.status === 'unknown');
   if (unknown.length > 0) {
@@ -181,7 +192,7 @@ function unreachable(base: Base, failure: ProbeFailure | undefined): LiveVerdict
     const cause: FailureCause = f.kind === 'protocol-version' ? 'no-common-protocol' : 'no-common-cipher';
     const check: LiveCheck = { id: f.kind === 'protocol-version' ? 'protocol' : 'cipher', status: 'fail', title: 'Handshake', detail };
     const outcome = `APIM will answer 500 BackendConnectionFailure (${CAUSE_LABELS[cause]}): ${f.message}`;
-    return { ...base, verdict: 'reject', cause, outcome, todo: f.hint, checks: [check], chain: [] };
+    return { ...base, verdict: 'reject', cause, causes: [cause], outcome, todo: f.hint, checks: [check], chain: [] };
   }
   const check: LiveCheck = { id: 'connection', status: 'unknown', title: 'Connection', detail };
   return { ...base, verdict: 'unknown', outcome: `Could not check ${base.backend}: ${f.message}`, todo: f.hint, checks: [check], chain: [] };
@@ -468,6 +479,8 @@ function explainFailure(
     const issuing = analysis.issuingCa;
     const pinned = config.pins.map((p) => p.thumbprint?.replace(/[^0-9a-f]/gi, '').toUpperCase()).filter((t) => t);
     const nameOnly = pinned.includes(issuing.sha1) || config.pins.some((p) => p.kind === 'certificate' && p.thumbprint?.toUpperCase() === leaf.sha1);
+    // A certificate that names neither the pin's name nor the URL host fails on its name first.
+    if (nameOnly && failed('name')) return nameMismatch(config, leaf);
     const why = nameOnly
       ? `the pinned name is not a name the certificate carries (${certificateNames(leaf).join(', ') || 'none'}).`
       : `the pin expects issuer ${pinned.join(' or ') || '(none)'}, but the backend presents issuing CA ${cn(issuing)} with SHA-1 ${issuing.sha1}.`;
@@ -497,17 +510,33 @@ function explainFailure(
     const pinTodo = pin ? `Pin what it presents: ${pinWordsOf(pin)}` : 'Pin the CA that issues its certificate';
     return { cause: 'untrusted-chain', why, todo: `${pinTodo}${tier === 'classic' ? `, or upload ${root} to the service CA store` : ''}.` };
   }
-  if (failed('name')) {
-    const names = certificateNames(leaf);
-    return {
-      cause: 'name-mismatch',
-      why: `the certificate is for ${names.join(', ') || 'no name'}, not ${config.host}.`,
-      todo: `Call the backend by a name its certificate carries${names[0] ? ` (${names[0]})` : ''}, or reissue the certificate with ${config.host} in its subjectAltName.`,
-    };
-  }
+  if (failed('name')) return nameMismatch(config, leaf);
   const expired = failed('expiry');
   const why = expired ? `${expired.detail.charAt(0).toLowerCase()}${expired.detail.slice(1)}` : 'a certificate of the chain is out of date.';
   return { cause: 'expired', why, todo: 'Renew the certificate on the backend.' };
+}
+
+/** The causes behind the failed checks, in the gateway's order. */
+function failedCauses(checks: LiveCheck[], analysis: ChainAnalysis): FailureCause[] {
+  const failed = new Set(checks.filter((c) => c.status === 'fail').map((c) => c.id));
+  const chainCause: FailureCause = analysis.end === 'incomplete' || analysis.badSignatures.length > 0 ? 'incomplete-chain' : 'untrusted-chain';
+  const causes: FailureCause[] = [];
+  if (failed.has('protocol')) causes.push('no-common-protocol');
+  if (failed.has('cipher')) causes.push('no-common-cipher');
+  if (failed.has('pin')) causes.push('pin-mismatch');
+  if (failed.has('chain') || (failed.has('trust') && !failed.has('pin'))) causes.push(chainCause);
+  if (failed.has('name')) causes.push('name-mismatch');
+  if (failed.has('expiry')) causes.push('expired');
+  return causes;
+}
+
+function nameMismatch(config: LiveBackendConfig, leaf: ChainCertificate): { cause: FailureCause; why: string; todo: string } {
+  const names = certificateNames(leaf);
+  return {
+    cause: 'name-mismatch',
+    why: `the certificate is for ${names.join(', ') || 'no name'}, not ${config.host}.`,
+    todo: `Call the backend by a name its certificate carries${names[0] ? ` (${names[0]})` : ''}, or reissue the certificate with ${config.host} in its subjectAltName.`,
+  };
 }
 
 function acceptReason(config: LiveBackendConfig, analysis: ChainAnalysis, leaf: ChainCertificate): string {
