@@ -111,8 +111,10 @@ export function judgeLive(observation: Observation, config: LiveBackendConfig, p
   checks.push(protocol.check);
   checks.push(cipherCheck(observation, offer, protocol.usable));
   const chainValidated = config.validateChain !== false || config.pins.length > 0;
-  checks.push(chainCheck(analysis, chainValidated));
   const pinChecks = config.pins.map((pin, i) => pinCheck(pin, i, analysis, leaf));
+  // A matching pin is the trust: a leaf pinned by its own thumbprint needs no chain behind it.
+  const pinned = pinChecks.some((c) => c.status === 'pass');
+  checks.push(chainCheck(analysis, chainValidated, pinned));
   if (config.pinsUncertain) {
     pinChecks.push({ id: 'pin', status: 'unknown', title: 'Pins', detail: 'Pins may be set by a value the linter cannot read.' });
   }
@@ -255,16 +257,19 @@ function cipherCheck(observation: Observation, offer: GatewayOffer, usable: TlsV
   }
 }
 
-function chainCheck(analysis: ChainAnalysis, validated: boolean): LiveCheck {
+function chainCheck(analysis: ChainAnalysis, validated: boolean, pinned: boolean): LiveCheck {
   const title = 'Chain';
-  const bad = validated ? 'fail' : 'warn';
-  const off = validated ? '' : ' (APIM does not check it: chain validation is off)';
   const presented = analysis.path.filter((c) => c.presented).length + analysis.unused;
   if (analysis.badSignatures.length > 0) {
+    // A forged link is never excused by a pin: the pinned issuer is the one whose key signed the leaf.
     const i = analysis.badSignatures[0];
     const by = analysis.path[i + 1] ? `by ${cn(analysis.path[i + 1])}` : 'by itself';
-    return { id: 'chain', status: bad, title, detail: `${cn(analysis.path[i])} is not signed ${by}: its signature does not verify${off}.` };
+    const status = validated ? 'fail' : 'warn';
+    const off = validated ? '' : ' (APIM does not check it: chain validation is off)';
+    return { id: 'chain', status, title, detail: `${cn(analysis.path[i])} is not signed ${by}: its signature does not verify${off}.` };
   }
+  const bad = validated && !pinned ? 'fail' : 'warn';
+  const off = pinned ? ' (the matching pin stands in for it)' : validated ? '' : ' (APIM does not check it: chain validation is off)';
   if (analysis.end === 'incomplete') {
     const last = analysis.path[analysis.path.length - 1];
     return {
@@ -372,6 +377,9 @@ function pinCheck(pin: LivePin, index: number, analysis: ChainAnalysis, leaf: Ch
     };
   }
   if (thumbprint === issuing.sha1) {
+    if (analysis.badSignatures.includes(0)) {
+      return { id: 'pin', status: 'fail', title, detail: `Issuer ${thumbprint} is the CA presented as issuer, but its key did not sign the certificate.` };
+    }
     return { id: 'pin', status: nameOk ? 'pass' : 'fail', title, detail: `Issuer ${thumbprint} is the presented issuing CA ${cn(issuing)}; ${nameWords}.` };
   }
   const other = analysis.path.find((c) => c.sha1 === thumbprint);
@@ -467,7 +475,7 @@ function explainFailure(
       todo: `Enable a suite APIM offers on the backend, e.g. ${offer.suites.find((s) => s.iana.includes('ECDHE_RSA_WITH_AES_128_GCM'))?.iana ?? offer.suites[0].iana}.`,
     };
   }
-  if (config.pins.length > 0 && failed('trust')) {
+  if (config.pins.length > 0 && failed('trust') && analysis.badSignatures.length === 0) {
     if (!analysis.issuingCa) {
       const missing = cn({ subject: analysis.missingIssuer ?? leaf.issuer });
       return {
