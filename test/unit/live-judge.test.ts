@@ -176,10 +176,10 @@ describe('judgeLive: pins', () => {
 });
 
 describe('judgeLive: chain, protocol, expiry, connection', () => {
-  test('a link whose signature does not verify is an incomplete chain, even with the right names and key identifiers', () => {
+  test('a link whose signature does not verify is an untrusted chain, even with the right names and key identifiers', () => {
     const v = judgeLive(observation([chain.leaf, impostor]), config('v2', { pins: pinIssuer(impostor) }), []);
     assert.equal(v.verdict, 'reject');
-    assert.equal(v.cause, 'incomplete-chain');
+    assert.equal(v.cause, 'untrusted-chain');
     assert.match(v.outcome, /the signature of tic\.contoso\.test does not verify with the key of the certificate it names as issuer/);
     assert.match(
       v.checks.find((c) => c.id === 'chain')!.detail,

@@ -498,9 +498,9 @@ function explainFailure(
     if (analysis.badSignatures.length > 0) {
       const i = analysis.badSignatures[0];
       return {
-        cause: 'incomplete-chain',
+        cause: 'untrusted-chain',
         why: `the signature of ${cn(analysis.path[i])} does not verify with the key of the certificate it names as issuer.`,
-        todo: sendChain,
+        todo: 'Make the backend send the certificates that really issued its own (its chain file holds a wrong or stale CA).',
       };
     }
     if (analysis.end === 'incomplete') {
@@ -527,7 +527,7 @@ function explainFailure(
 /** The causes behind the failed checks, in the gateway's order. */
 function failedCauses(checks: LiveCheck[], analysis: ChainAnalysis): FailureCause[] {
   const failed = new Set(checks.filter((c) => c.status === 'fail').map((c) => c.id));
-  const chainCause: FailureCause = analysis.end === 'incomplete' || analysis.badSignatures.length > 0 ? 'incomplete-chain' : 'untrusted-chain';
+  const chainCause: FailureCause = analysis.end === 'incomplete' && analysis.badSignatures.length === 0 ? 'incomplete-chain' : 'untrusted-chain';
   const causes: FailureCause[] = [];
   if (failed.has('protocol')) causes.push('no-common-protocol');
   if (failed.has('cipher')) causes.push('no-common-cipher');
