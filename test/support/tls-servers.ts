@@ -8,6 +8,8 @@ import { privateKeyPem, type TestCert } from './certs';
 
 export interface LocalServer {
   port: number;
+  /** TCP connections accepted so far. */
+  connections(): number;
   close(): Promise<void>;
 }
 
@@ -79,6 +81,8 @@ async function listen(t: TestContext | undefined, server: net.Server, beforeClos
     server.listen(0, '127.0.0.1', resolve);
   });
   const port = (server.address() as net.AddressInfo).port;
+  let accepted = 0;
+  server.on('connection', () => accepted++);
   let closed: Promise<void> | undefined;
   const close = () =>
     (closed ??= new Promise<void>((resolve) => {
@@ -86,5 +90,5 @@ async function listen(t: TestContext | undefined, server: net.Server, beforeClos
       server.close(() => resolve());
     }));
   t?.after(close);
-  return { port, close };
+  return { port, connections: () => accepted, close };
 }

@@ -289,7 +289,7 @@ describe('apim-tls-lint probe against local TLS servers (v2 backend configuratio
 
   test('a refused port: could not check, saying nothing listens there (exit 2)', async () => {
     const port = await closedPort();
-    const run = await probeModule({ port, close: async () => undefined });
+    const run = await probeModule({ port, connections: () => 0, close: async () => undefined });
     assert.equal(run.code, 2);
     assert.match(run.json.outcome, /127\.0\.0\.1:\d+ \(for tic\.localtest\) refused the connection: nothing listens on port/);
   });
@@ -353,7 +353,7 @@ describe('the done-when command: apim-tls-lint probe https://tic.localtest:PORT 
     ['TLS 1.0 only', (t) => server(t, { minVersion: 'TLSv1', maxVersion: 'TLSv1', ciphers: 'DEFAULT:@SECLEVEL=0' }), 1, /\(no common protocol\)/],
     ['no shared cipher', (t) => server(t, { maxVersion: 'TLSv1.2', ciphers: 'ECDHE-ECDSA-CHACHA20-POLY1305' }), 1, /\(no common cipher suite\)/],
     ['silent port', (t) => startSilentServer(t), 2, /sent no TLS answer within 1\.5 s/],
-    ['refused port', async () => ({ port: await closedPort(), close: async () => undefined }), 2, /refused the connection/],
+    ['refused port', async () => ({ port: await closedPort(), connections: () => 0, close: async () => undefined }), 2, /refused the connection/],
   ];
   for (const [name, start, code, outcome] of cases) {
     test(`${name}: exit ${code}`, async (t) => {

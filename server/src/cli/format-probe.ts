@@ -1,6 +1,7 @@
 // A live check's verdict as text a person reads at a glance (the answer first, then ✓/✗ per check, the presented
 // chain, the pin that would trust it) or as JSON for scripts.
 import type { CheckStatus, LiveVerdict } from '../core/live/judge';
+import { liveReport } from '../core/live/report';
 
 export interface ProbeTextOptions {
   color: boolean;
@@ -60,42 +61,7 @@ export function formatProbeText(v: LiveVerdict, options: ProbeTextOptions): stri
   return lines.join('\n') + '\n';
 }
 
-/** The verdict as one JSON object; certificates as subject, issuer, SHA-1 and dates (never their bytes). */
+/** The verdict as one JSON object (the shape the LSP command returns too). */
 export function formatProbeJson(v: LiveVerdict): string {
-  return JSON.stringify(probeJson(v), null, 2) + '\n';
-}
-
-export function probeJson(v: LiveVerdict): Record<string, unknown> {
-  const pin = v.suggestedPin;
-  return {
-    backend: v.backend,
-    url: v.url,
-    host: v.target.host,
-    port: v.target.port,
-    connect: v.target.connect,
-    tier: v.tier ?? null,
-    tierSource: v.tierSource,
-    verdict: v.verdict,
-    cause: v.cause ?? null,
-    causes: v.causes,
-    acceptsAnything: v.acceptsAnything,
-    outcome: v.outcome,
-    todo: v.todo ?? null,
-    checks: v.checks,
-    chain: v.chain,
-    suggestedPin: pin
-      ? {
-          kind: pin.kind,
-          name: pin.name,
-          thumbprint: pin.thumbprint,
-          subject: pin.certificate.subject,
-          notAfter: pin.certificate.notAfter.toISOString(),
-          caveat: pin.caveat ?? null,
-        }
-      : null,
-    versionsAccepted: v.versionsAccepted,
-    cipher: v.cipher ?? null,
-    durationMs: v.durationMs,
-    at: v.at,
-  };
+  return JSON.stringify(liveReport(v), null, 2) + '\n';
 }

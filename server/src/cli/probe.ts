@@ -7,7 +7,7 @@ import { loadBicepParser } from '../core/parse/bicep-parser';
 import { loadTerraformParser } from '../core/parse/terraform-parser';
 import { LineIndex } from '../core/text';
 import { Workspace } from '../core/workspace';
-import { liveConfigForUrl, liveConfigOfBackend, type LiveConfigResult } from '../core/live/backend-config';
+import { liveConfigForUrl, liveConfigOfBackend, parseConnect, type LiveConfigResult } from '../core/live/backend-config';
 import { gatewayOffer } from '../core/live/gateway';
 import { judgeLive, type LiveVerdict } from '../core/live/judge';
 import { backendsAt, backendsNamed } from '../core/live/locate';
@@ -127,9 +127,13 @@ export function parseProbeArgs(argv: readonly string[]): ProbeArgs | 'help' {
         args.tier = tier;
         break;
       }
-      case '--connect':
-        args.connect = parseHostPort(value());
+      case '--connect': {
+        const text = value();
+        const connect = parseConnect(text);
+        if (!connect) throw new UsageError(`--connect takes HOST:PORT; got "${text}".`);
+        args.connect = connect;
         break;
+      }
       case '--timeout': {
         const text = value();
         const ms = Number(text);
@@ -156,14 +160,6 @@ export function parseProbeArgs(argv: readonly string[]): ProbeArgs | 'help' {
   if (positional.length > 1) throw new UsageError(`probe takes one URL; got ${positional.length} (${positional.join(' ')}).`);
   args.target = positional[0];
   return args;
-}
-
-/** `host:port`, `[v6]:port`, or a bare host (the URL's port is kept). */
-function parseHostPort(text: string): { host: string; port: number | undefined } {
-  const m = /^(?:\[([^\]]+)\]|([^:[\]]+))(?::(\d+))?$/.exec(text.trim());
-  const port = m?.[3] === undefined ? undefined : Number(m[3]);
-  if (!m || (port !== undefined && (port < 1 || port > 65535))) throw new UsageError(`--connect takes HOST:PORT; got "${text}".`);
-  return { host: m[1] ?? m[2], port };
 }
 
 /**

@@ -54,6 +54,14 @@ export function parseProbeTarget(text: string): ParsedTarget {
   return { ok: true, url: withScheme, host, port: url.port ? Number(url.port) : 443 };
 }
 
+/** `host:port`, `[v6]:port`, or a bare host (the URL's port is then kept): the address a tunnel or jump host offers. */
+export function parseConnect(text: string): { host: string; port: number | undefined } | undefined {
+  const m = /^(?:\[([^\]]+)\]|([^:[\]]+))(?::(\d+))?$/.exec(text.trim());
+  const port = m?.[3] === undefined ? undefined : Number(m[3]);
+  if (!m || (port !== undefined && (port < 1 || port > 65535))) return undefined;
+  return { host: m[1] ?? m[2], port };
+}
+
 /** A URL typed by the user: validation on, no pins, no switches, the tier given (or v2, the strictest). */
 export function liveConfigForUrl(text: string, tier: 'v2' | 'classic' | undefined, expiryWarningDays = 30): LiveConfigResult {
   const target = parseProbeTarget(text);
