@@ -212,7 +212,7 @@ function protocolCheck(observation: Observation, offer: GatewayOffer, accepted: 
       const detail = `Only ${TLS_VERSION_LABELS[best]} is common, through the service's legacy backend switch: ${facts}. Move the backend to TLS 1.2.`;
       return { check: { id: 'protocol', status: 'warn', title, detail }, usable: common };
     }
-    return { check: { id: 'protocol', status: 'pass', title, detail: `${TLS_VERSION_LABELS[best]}: ${facts}.` }, usable: common };
+    return { check: { id: 'protocol', status: 'pass', title, detail: `${TLS_VERSION_LABELS[best]} is common: ${facts}.` }, usable: common };
   }
   if (maybe.length > 0) {
     const detail = `The backend speaks only ${words(maybe)}, which a classic tier uses only when backend TLS 1.3 is enabled on the service: ${facts}.`;
@@ -285,7 +285,7 @@ function chainCheck(analysis: ChainAnalysis, validated: boolean, pinned: boolean
       id: 'chain',
       status: 'pass',
       title,
-      detail: `As sent, every link signed by the next: ${walk}, whose issuer (${analysis.missingIssuer}) is not sent: an internal root, as servers usually leave it out.`,
+      detail: `Every link verifies: ${walk}; the root above, ${cn({ subject: analysis.missingIssuer ?? '' })}, is not sent (servers leave it out) and is in no public list: an internal root.`,
     };
   }
   const ends =
@@ -297,7 +297,7 @@ function chainCheck(analysis: ChainAnalysis, validated: boolean, pinned: boolean
           ? 'itself (self-signed)'
           : 'an internal root';
   const notSent = analysis.path.some((c) => !c.presented) ? ' (not sent, as usual)' : '';
-  return { id: 'chain', status: 'pass', title, detail: `Complete, every link signed by the next: ${walk}, ending in ${ends}${notSent}.` };
+  return { id: 'chain', status: 'pass', title, detail: `Complete, every link verifies: ${walk}, ending in ${ends}${notSent}.` };
 }
 
 function trustCheck(config: LiveBackendConfig, analysis: ChainAnalysis, pinChecks: LiveCheck[]): LiveCheck {
