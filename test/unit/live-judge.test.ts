@@ -13,6 +13,7 @@ import { liveConfigForUrl, liveConfigOfBackend, parseProbeTarget, type LiveBacke
 import { gatewayOffer } from '../../server/src/core/live/gateway';
 import { judgeLive, type LiveVerdict } from '../../server/src/core/live/judge';
 import { backendsAt, backendsNamed } from '../../server/src/core/live/locate';
+import { pinSourceFromLive } from '../../server/src/core/live/pin-from-live';
 import type { Observation, ProbeFailure, TlsVersion, VersionOutcome } from '../../server/src/core/live/observation';
 import { Workspace } from '../../server/src/core/workspace';
 import { makeCertificate, makeChain, type TestCert, type TestChain } from '../support/certs';
@@ -321,6 +322,37 @@ resource "azapi_update_resource" "tic_tls" {
       c.caStore.map((x) => x.subject),
       [info(chain.root).subject],
     );
+  });
+});
+
+describe("pin what it presents: the pin flow's input from a live check", () => {
+  test('the presented chain as the file, the issuing CA to pin, the name the leaf carries', () => {
+    const v = judgeLive(observation([wildcard, chain.issuing]), config('v2'), []);
+    const source = pinSourceFromLive(v);
+    assert.ok(!('reason' in source));
+    assert.deepEqual(
+      source.certificates.map((c) => [c.subject, c.file, c.index]),
+      [
+        ['CN=*.contoso.test', 'live:https://tic.contoso.test:443', 0],
+        [chain.issuing.cert.subject, 'live:https://tic.contoso.test:443', 1],
+      ],
+    );
+    assert.equal(source.certificateIndex, 1);
+    assert.equal(source.certificates[1].sha1, info(chain.issuing).sha1);
+    assert.ok(source.certificates[1].isCa);
+    assert.equal(source.name, '*.contoso.test', 'the name the leaf carries, not the URL host');
+    assert.equal(source.kind, 'issuer');
+  });
+
+  test('a leaf-only backend: the leaf, with the catch said; no certificate seen: a reason', () => {
+    const leafOnly = pinSourceFromLive(judgeLive(observation([chain.leaf]), config('v2'), []));
+    assert.ok(!('reason' in leafOnly));
+    assert.equal(leafOnly.kind, 'certificate');
+    assert.equal(leafOnly.certificates[leafOnly.certificateIndex].sha1, info(chain.leaf).sha1);
+    assert.match(leafOnly.caveat ?? '', /breaks at every renewal/);
+    const failure: ProbeFailure = { kind: 'refused', message: 'refused.' };
+    const none = pinSourceFromLive(judgeLive({ ...observation([]), chain: { ok: false, failure } }, config('v2'), []));
+    assert.match((none as { reason: string }).reason, /saw no certificate to pin/);
   });
 });
 

@@ -72,6 +72,8 @@ export interface LiveVerdict {
   checks: LiveCheck[];
   chain: ChainEntry[];
   suggestedPin?: SuggestedPin;
+  /** The certificates the backend sent that the chain walk used, leaf first (what "Pin what it presents" pins from). */
+  presented: ChainCertificate[];
   /** Versions the backend accepted, and the suite it chose from APIM's, for the output. */
   versionsAccepted: TlsVersion[];
   cipher?: string;
@@ -95,6 +97,7 @@ export function judgeLive(observation: Observation, config: LiveBackendConfig, p
     durationMs: observation.durationMs,
     at: observation.at,
     causes: [] as FailureCause[],
+    presented: [] as ChainCertificate[],
   };
   const handshake = observation.chain;
   const presented = handshake.ok ? handshake.chain : handshake.chain;
@@ -105,6 +108,7 @@ export function judgeLive(observation: Observation, config: LiveBackendConfig, p
     const checks: LiveCheck[] = [{ id: 'chain', status: 'unknown', title: 'Chain', detail: `Could not read the chain: ${analysis.error}.` }];
     return { ...base, verdict: 'unknown', outcome: `Could not check ${config.label}: ${analysis.error}.`, checks, chain: [] };
   }
+  base.presented = analysis.path.filter((c) => c.presented);
   const leaf = analysis.path[0];
   const checks: LiveCheck[] = [];
   const protocol = protocolCheck(observation, offer, accepted);
