@@ -79,6 +79,32 @@ describe('apimTls.checkBackendLive over stdio', () => {
     assert.equal(server.connections(), 6, 'one handshake for the chain, four for TLS 1.0–1.3, one for the cipher suites');
   });
 
+  test('a for_each backend: the instances are the choices, and the one named is checked', async (t) => {
+    const server = await startTlsServer(t, { chain: [chain.leaf, chain.issuing] });
+    const text = `resource "azurerm_api_management_backend" "tic" {
+  for_each            = { eu = "https://${HOST}:${server.port}/eu", us = "https://${HOST}:${server.port}/us" }
+  name                = "tic-\${each.key}"
+  api_management_name = "apim-contoso"
+  protocol            = "http"
+  url                 = each.value
+}
+`;
+    const { client, root } = await startServer(t, { 'main.tf': text });
+    await client.initialize(root);
+    const uri = fileUri(path.join(root, 'main.tf'));
+    await client.open(uri, text);
+    const run = (arg: CheckBackendLiveArgs) =>
+      client.connection.sendRequest<CheckBackendLiveResult>('workspace/executeCommand', { command: 'apimTls.checkBackendLive', arguments: [arg] });
+    const position = { line: 0, character: 2 };
+    const choices = await run({ uri, position, connect: `127.0.0.1:${server.port}` });
+    assert.deepEqual(choices, { choices: ['azurerm_api_management_backend.tic["eu"]', 'azurerm_api_management_backend.tic["us"]'] });
+    assert.equal(server.connections(), 0, 'asking which instance connects nowhere');
+    const report = (await run({ uri, position, backend: 'azurerm_api_management_backend.tic["us"]', connect: `127.0.0.1:${server.port}` })) as LiveReport;
+    assert.equal(report.backend, 'azurerm_api_management_backend.tic["us"]');
+    assert.equal(report.url, `https://${HOST}:${server.port}/us`);
+    assert.equal(report.verdict, 'reject', 'an internal CA, and no pin');
+  });
+
   test('no backend at the position, a bad connect address, a missing argument: an error, no connection', async (t) => {
     const { client, root } = await startServer(t, { 'main.tf': module(9) });
     await client.initialize(root);

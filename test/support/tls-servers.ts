@@ -57,6 +57,15 @@ export async function startSilentServer(t: TestContext | undefined): Promise<Loc
   return listen(t, server, () => sockets.forEach((s) => s.destroy()));
 }
 
+/** Accepts a connection and drops it at once, as a server does that refuses the name or the client. */
+export async function startResettingServer(t: TestContext | undefined): Promise<LocalServer> {
+  const server = net.createServer((socket) => {
+    socket.on('error', () => undefined);
+    socket.resetAndDestroy();
+  });
+  return listen(t, server);
+}
+
 /** Answers anything with an HTTP 400, as a plain-HTTP server does when a TLS ClientHello arrives. */
 export async function startHttpServer(t: TestContext | undefined): Promise<LocalServer> {
   const server = net.createServer((socket) => {

@@ -12,6 +12,8 @@ export interface HandshakeOptions {
   /** An OpenSSL cipher list. */
   ciphers: string;
   deadlineMs: number;
+  /** Resolves the dialled name; Node's resolver (the system's) unless a caller brings its own. */
+  lookup?: net.LookupFunction;
   /**
    * After a TLS 1.3 handshake, wait briefly for what the server sends next: a session ticket (all is well) or an
    * alert saying it wanted a client certificate, which TLS 1.3 reports only after the client has finished.
@@ -66,6 +68,7 @@ export function handshake(options: HandshakeOptions): Promise<HandshakeResult> {
         minVersion: options.minVersion,
         maxVersion: options.maxVersion,
         ciphers: options.ciphers,
+        ...(options.lookup ? { lookup: options.lookup } : {}),
       });
     } catch (e) {
       clearTimeout(timer);

@@ -2,6 +2,7 @@
 // user asks for a live check. Six short handshakes run in parallel, each with its own deadline: one that reads the
 // chain (any version, any suite), one per TLS version from 1.0 to 1.3 (min = max), and one that offers exactly APIM's
 // backend cipher suites. None sends application data.
+import type * as net from 'node:net';
 import * as tls from 'node:tls';
 import type { GatewayOffer } from '../core/live/gateway';
 import { TLS_VERSIONS, type CipherOutcome, type Observation, type ProbeTarget, type TlsVersion, type VersionOutcome } from '../core/live/observation';
@@ -14,6 +15,8 @@ export interface ProbeOptions {
   timeoutMs?: number;
   /** What APIM offers this backend: the cipher probe offers exactly its suites, over its TLS 1.0–1.2 versions. */
   offer: Pick<GatewayOffer, 'versions' | 'suites'>;
+  /** Resolves the dialled name instead of the system resolver (a custom resolver; the tests' failing one). */
+  lookup?: net.LookupFunction;
 }
 
 /**
@@ -25,12 +28,13 @@ const ANY_CIPHER = 'DEFAULT:@SECLEVEL=0';
 
 export async function probeBackend(target: ProbeTarget, options: ProbeOptions): Promise<Observation> {
   const deadlineMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const lookup = options.lookup;
   const started = Date.now();
   const at = new Date(started).toISOString();
   const cipherVersions = options.offer.versions.filter((v) => v !== 'TLSv1.3');
   const suites = options.offer.suites;
   const [chain, cipher, ...versionResults] = await Promise.all([
-    handshake({ target, minVersion: 'TLSv1', maxVersion: 'TLSv1.3', ciphers: ANY_CIPHER, deadlineMs, watchAfterHandshake: true }),
+    handshake({ target, minVersion: 'TLSv1', maxVersion: 'TLSv1.3', ciphers: ANY_CIPHER, deadlineMs, lookup, watchAfterHandshake: true }),
     cipherVersions.length && suites.length
       ? handshake({
           target,
@@ -38,9 +42,10 @@ export async function probeBackend(target: ProbeTarget, options: ProbeOptions): 
           maxVersion: cipherVersions[cipherVersions.length - 1],
           ciphers: `${suites.map((s) => s.openssl).join(':')}:@SECLEVEL=0`,
           deadlineMs,
+          lookup,
         })
       : Promise.resolve(undefined),
-    ...TLS_VERSIONS.map((version) => handshake({ target, minVersion: version, maxVersion: version, ciphers: ANY_CIPHER, deadlineMs })),
+    ...TLS_VERSIONS.map((version) => handshake({ target, minVersion: version, maxVersion: version, ciphers: ANY_CIPHER, deadlineMs, lookup })),
   ]);
   const versions = Object.fromEntries(TLS_VERSIONS.map((v, i) => [v, versionOutcome(versionResults[i])])) as Record<TlsVersion, VersionOutcome>;
   return {
