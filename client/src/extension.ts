@@ -3,6 +3,7 @@
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import { registerCommands } from './commands';
+import { lastLiveCheckView, liveCheckMiddleware, type LiveCheckView } from './live-check';
 import { ServerStatus } from './status';
 
 /** What `activate` returns; the editor tests reach the running client through it. */
@@ -10,6 +11,8 @@ export interface ApimTlsApi {
   /** The running client, or undefined while the server is stopped or disabled. */
   readonly client: LanguageClient | undefined;
   restartServer(): Promise<void>;
+  /** The live check panel last shown (its title, page and verdict). */
+  readonly liveCheckView: LiveCheckView | undefined;
 }
 
 /** The client id: VS Code reads `apimTls.trace.server` for a client named so. */
@@ -53,6 +56,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<ApimTl
     ],
     synchronize: { fileEvents: watcher },
     outputChannel: output,
+    // The live check's lens and palette command are the server's; the editor adds consent, progress and the panel.
+    middleware: { executeCommand: liveCheckMiddleware },
   };
 
   const enabled = () => vscode.workspace.getConfiguration('apimTls').get<boolean>('enable', true);
@@ -97,6 +102,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<ApimTl
       return client;
     },
     restartServer,
+    get liveCheckView() {
+      return lastLiveCheckView();
+    },
   };
 }
 

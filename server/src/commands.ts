@@ -1,5 +1,5 @@
-// The server's `workspace/executeCommand` handlers: pinning a backend from a certificate file and reading the
-// certificates of a file. The core chooses the certificate and computes the edit; this file reads the file, sends
+// The server's `workspace/executeCommand` handlers: pinning a backend from a certificate file, reading the
+// certificates of a file, and (live-check.ts) the live check of a backend. The core chooses the certificate and computes the edit; this file reads the file, sends
 // the edit with `workspace/applyEdit`, and converts offsets to positions.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -10,11 +10,14 @@ import type { CertificateInfo, CertificateReadResult } from './core/certificates
 import { LineIndex } from './core/text';
 import type { TextEdit } from './core/types';
 import type { Workspace } from './core/workspace';
+import { checkBackendLive } from './live-check';
 import {
+  CHECK_BACKEND_LIVE,
   PIN_BACKEND,
   READ_CERTIFICATES,
   type CertificateChoice,
   type CertificateSummary,
+  type CheckBackendLiveArgs,
   type CommandFailure,
   type PinApplied,
   type PinBackendArgs,
@@ -47,6 +50,8 @@ export async function executeCommand(host: CommandHost, params: ExecuteCommandPa
         return await pinBackend(host, arg as PinBackendArgs);
       case READ_CERTIFICATES:
         return readCertificatesCommand(host, arg as ReadCertificatesArgs);
+      case CHECK_BACKEND_LIVE:
+        return await checkBackendLive(host, arg as CheckBackendLiveArgs);
       default:
         return failure(`Unknown command ${params.command}.`);
     }

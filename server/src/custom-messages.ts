@@ -2,6 +2,7 @@
 // commands travel as standard `workspace/executeCommand` requests, so any LSP client can use them; the client
 // commands are VS Code commands (palette, quick fixes) that gather input and call a server command. Types only:
 // the client bundle imports this file and must not pull server code in with it.
+import type { LiveReport } from './core/live/report';
 
 /** 0-based line and UTF-16 character, as LSP has it. */
 export interface CommandPosition {
@@ -92,8 +93,31 @@ export interface CertificateSummary {
   sha256: string;
 }
 
+/**
+ * Server command, sent by the client (or any LSP client, also as the "Check live" code lens command): connects to the
+ * backend at `position` of `uri` and judges what it presents as APIM would (DESIGN §4b). The one server command
+ * that opens a network connection, to the host of the backend's URL (or `connect`), sending nothing after the TLS
+ * handshake; a client asks first in an untrusted workspace. When the position holds several `for_each` instances
+ * and `backend` does not say which, the answer is `choices`.
+ */
+export const CHECK_BACKEND_LIVE = 'apimTls.checkBackendLive';
+
+export interface CheckBackendLiveArgs {
+  uri: string;
+  position: CommandPosition;
+  /** The instance to check (`azurerm_api_management_backend.orders["eu"]`), from `choices`. */
+  backend?: string;
+  /** `host:port` to dial instead of the URL host (a tunnel or jump host); the URL host is still the name checked. */
+  connect?: string;
+  /** Deadline of each connection, in milliseconds (default 5000). */
+  timeoutMs?: number;
+}
+
+/** The verdict (the same JSON as `apim-tls-lint probe --format json`), instance choices, or why nothing was checked. */
+export type CheckBackendLiveResult = LiveReport | { choices: string[] } | CommandFailure;
+
 /** The commands the server announces in `executeCommandProvider`. */
-export const SERVER_COMMANDS: readonly string[] = [PIN_BACKEND, READ_CERTIFICATES];
+export const SERVER_COMMANDS: readonly string[] = [PIN_BACKEND, READ_CERTIFICATES, CHECK_BACKEND_LIVE];
 
 /**
  * Client command: the quick fix on APIM001/002/003 and the palette entry. Asks for a certificate file (unless

@@ -56,10 +56,10 @@ before(async () => {
 });
 
 describe('server commands over stdio', () => {
-  test('initialize announces apimTls.pinBackend and apimTls.readCertificates', async (t) => {
+  test('initialize announces apimTls.pinBackend, apimTls.readCertificates and apimTls.checkBackendLive', async (t) => {
     const { client } = await start(t, {});
     const result = await client.initialize(undefined);
-    assert.deepEqual(result.capabilities.executeCommandProvider?.commands, ['apimTls.pinBackend', 'apimTls.readCertificates']);
+    assert.deepEqual(result.capabilities.executeCommandProvider?.commands, ['apimTls.pinBackend', 'apimTls.readCertificates', 'apimTls.checkBackendLive']);
   });
 
   test('pinning from a leaf + issuing + root bundle writes the issuing CA pin, and the module lints clean', async (t) => {

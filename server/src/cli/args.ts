@@ -11,13 +11,23 @@ export interface CliOptions {
   failOn: FailOn;
 }
 
-export type ParsedArgs = { kind: 'help' } | { kind: 'version' } | { kind: 'run'; options: CliOptions } | { kind: 'thumbprint'; file: string };
+export type ParsedArgs =
+  | { kind: 'help' }
+  | { kind: 'version' }
+  | { kind: 'run'; options: CliOptions }
+  | { kind: 'thumbprint'; file: string }
+  | { kind: 'subcommand'; name: Subcommand; argv: string[] };
+
+/** Subcommands that parse their own arguments, each in its own file (cli.ts maps the name to its runner). */
+export const SUBCOMMANDS = ['probe'] as const;
+export type Subcommand = (typeof SUBCOMMANDS)[number];
 
 /** A mistake in the command line; the CLI prints it with a pointer to --help and exits 2. */
 export class UsageError extends Error {}
 
 export const USAGE = `Usage: apim-tls-lint [paths...] [options]
        apim-tls-lint thumbprint FILE
+       apim-tls-lint probe URL|HOST[:PORT] | --backend FILE:LINE|ADDRESS [paths...]   (see probe --help)
 
 Lints Terraform (.tf, .tofu, .tfvars), ARM templates (.json with a deploymentTemplate $schema, and their
 parameters files) and Bicep (.bicep, .bicepparam) for Azure API Management backend TLS trust problems.
@@ -36,6 +46,9 @@ thumbprint FILE prints one line per certificate in FILE (PEM, DER, PEM bundle or
 with the SHA-1 as APIM wants it (40 uppercase hex digits); a file it refuses (a private key, PFX, CSR, CRL,
 no certificate) exits 2 with the reason. To lint a folder named thumbprint, write ./thumbprint.
 
+probe connects to a backend and says whether APIM will trust it; it is the only command that opens a network
+connection (linting never does). To lint a folder named probe, write ./probe.
+
 Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it, 2 usage, configuration or I/O error.
 `;
 
@@ -44,6 +57,8 @@ const FAIL_ON: readonly FailOn[] = ['error', 'warning', 'info', 'never'];
 
 export function parseArgs(argv: readonly string[]): ParsedArgs {
   if (argv[0] === 'thumbprint') return parseThumbprint(argv.slice(1));
+  const subcommand = SUBCOMMANDS.find((name) => name === argv[0]);
+  if (subcommand) return { kind: 'subcommand', name: subcommand, argv: argv.slice(1) };
   const options: CliOptions = { paths: [], format: 'text', failOn: 'warning' };
   let wantsVersion = false;
   for (let i = 0; i < argv.length; i++) {
