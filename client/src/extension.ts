@@ -2,6 +2,7 @@
 // the server; the client only wires VS Code to it.
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import { openQuestion, type OpenQuestion } from './ask';
 import { registerCommands } from './commands';
 import { ServerStatus } from './status';
 
@@ -10,6 +11,8 @@ export interface ApimTlsApi {
   /** The running client, or undefined while the server is stopped or disabled. */
   readonly client: LanguageClient | undefined;
   restartServer(): Promise<void>;
+  /** The question a command shows (a quick pick), as the user sees it; undefined when none is open. */
+  openQuestion(): OpenQuestion | undefined;
 }
 
 /** The client id: VS Code reads `apimTls.trace.server` for a client named so. */
@@ -85,7 +88,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<ApimTl
   context.subscriptions.push(
     vscode.commands.registerCommand('apimTls.restartServer', restartServer),
     vscode.commands.registerCommand('apimTls.showOutput', () => output.show(true)),
-    ...registerCommands(() => client),
+    ...registerCommands(() => client, context.extensionUri),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('apimTls.enable')) void serialize(() => (enabled() ? start() : stop())).catch(() => undefined);
     }),
@@ -97,6 +100,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<ApimTl
       return client;
     },
     restartServer,
+    openQuestion,
   };
 }
 

@@ -181,6 +181,17 @@ export interface PinBackendFromCaFileArgs extends PinAnswers {
 }
 
 /**
+ * Client command: shows a rule's page (docs/rules/<id>.md, packaged with the extension) without network. The code
+ * action "Explain APIMxxx" of every finding runs it; without arguments it asks which rule.
+ */
+export const EXPLAIN_RULE = 'apimTls.explainRule';
+
+export interface ExplainRuleArgs {
+  /** `APIM001`. */
+  ruleId: string;
+}
+
+/**
  * Client command: shows the certificates of a file and copies the chosen SHA-1 to the clipboard. Takes a path, or
  * `{ certificatePath, index }` to skip the quick pick; resolves to the copied SHA-1.
  */
