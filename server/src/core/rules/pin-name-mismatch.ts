@@ -1,5 +1,5 @@
 import { replace } from '../fixes/hcl';
-import { certificateNameMatches, urlHostOf } from '../hosts';
+import { certificateNameMatches, isHostName, urlHostOf } from '../hosts';
 import type { Pin } from '../model';
 import { pinWriters, usedBy } from './pin-sources';
 import type { Rule } from './rule';
@@ -27,7 +27,8 @@ export const pinNameMismatch: Rule = {
           });
         }
         const name = pin.name;
-        if (host === undefined || !name || name.kind !== 'prim' || typeof name.value !== 'string') continue;
+        // A name that is no host name at all (the pin command's placeholder) is APIM022's finding.
+        if (host === undefined || !name || name.kind !== 'prim' || typeof name.value !== 'string' || !isHostName(name.value)) continue;
         if (certificateNameMatches(name.value, host)) continue;
         const original = ctx.textOf(name.span.file)?.slice(name.span.start, name.span.end);
         // Only a plain string literal is rewritten; a name built from references stays the user's to change.
