@@ -113,7 +113,10 @@ export async function pinBackendFromCaFile(
 
 async function askCertificate(result: PinChoices): Promise<number | undefined> {
   const picked = await ask(
-    { title: 'Which certificate should the backend trust?', placeholder: 'The file holds several certificates: APIM pins the CA that issues the backend certificate' },
+    {
+      title: 'Which certificate should the backend trust?',
+      placeholder: 'The file holds several certificates: APIM pins the CA that issues the backend certificate',
+    },
     result.choices.map((c) => ({
       label: c.subject,
       description: `${c.label} · ${describe(c)}`,
@@ -127,7 +130,11 @@ async function askCertificate(result: PinChoices): Promise<number | undefined> {
 
 async function askInstances(result: PinInstances): Promise<string[] | undefined> {
   return ask(
-    { title: `Which instances of ${result.backend} should be pinned?`, placeholder: 'Each instance gets its own pin: its own host, with the CA of this file', many: true },
+    {
+      title: `Which instances of ${result.backend} should be pinned?`,
+      placeholder: 'Each instance gets its own pin: its own host, with the CA of this file',
+      many: true,
+    },
     result.instances.map((i) => ({
       label: i.key,
       description: [i.host, i.pinned ? 'already pinned' : undefined].filter(Boolean).join(' · '),

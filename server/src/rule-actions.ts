@@ -14,7 +14,10 @@ export interface RankedAction {
 export function explainAction(ruleId: string, diagnostic: Diagnostic): RankedAction {
   const args: ExplainRuleArgs = { ruleId };
   const title = `Explain ${ruleId}`;
-  return { role: 'explain', action: { title, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], command: { title, command: EXPLAIN_RULE, arguments: [args] } } };
+  return {
+    role: 'explain',
+    action: { title, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], command: { title, command: EXPLAIN_RULE, arguments: [args] } },
+  };
 }
 
 /** Preferred fixes, other fixes, explanations, suppressions; the order within each group is kept. */

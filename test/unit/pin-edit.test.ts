@@ -99,7 +99,9 @@ describe('pin edit fixtures', () => {
       }
 
       const relint = await lintTexts(fixed);
-      const left = relint.findings.filter((f) => SETTLED.includes(f.ruleId) && !request.remaining?.includes(f.ruleId)).map((f) => `${f.ruleId} ${path.basename(f.file)}: ${f.message}`);
+      const left = relint.findings
+        .filter((f) => SETTLED.includes(f.ruleId) && !request.remaining?.includes(f.ruleId))
+        .map((f) => `${f.ruleId} ${path.basename(f.file)}: ${f.message}`);
       assert.deepEqual(left, [], 'no finding the pin settles is left');
 
       // The marker may sit in the tls block the pin removed; the backend's header is still there.

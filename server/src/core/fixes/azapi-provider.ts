@@ -48,7 +48,8 @@ export function azapiRequirement(files: readonly ModuleFile[], fallback: ModuleF
   }
   const entry = ['azapi = {', '  source  = "Azure/azapi"', `  version = "${AZAPI_CONSTRAINT}"`, '}'];
   const withProviders = terraform.find((t) => t.providers);
-  if (withProviders) return { style: 'object', edit: appendToBody(withProviders.path, withProviders.text, span(withProviders.path, withProviders.providers!), entry) };
+  if (withProviders)
+    return { style: 'object', edit: appendToBody(withProviders.path, withProviders.text, span(withProviders.path, withProviders.providers!), entry) };
   if (terraform.length) {
     const t = terraform[0];
     return { style: 'object', edit: appendToBody(t.path, t.text, span(t.path, t.block), ['required_providers {', ...entry.map((l) => '  ' + l), '}'], true) };

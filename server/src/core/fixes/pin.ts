@@ -121,7 +121,8 @@ export function planPinEdit(site: PinSite, request: PinRequest): PinPlan {
       for (const bound of [t.backend.validateChain, t.backend.validateName]) {
         const val = bound?.val;
         if (val?.kind !== 'prim' || asBool(val) !== false) continue;
-        if (site.instances.some((o) => o !== t.backend && [o.validateChain, o.validateName].some((x) => x?.val.span && sameSpan(x.val.span, val.span)))) continue;
+        if (site.instances.some((o) => o !== t.backend && [o.validateChain, o.validateName].some((x) => x?.val.span && sameSpan(x.val.span, val.span))))
+          continue;
         const file = site.files.find((f) => f.path === val.span.file);
         if (file) edits.push(setBooleanLiteral(val, true, file.text));
       }
@@ -283,7 +284,8 @@ function planKeyed(
     single = own;
   }
   const address = site.backend.address;
-  if (remaining.length === 0) return { ok: true, edits, overlayAddress: single!.address, keys: new Set(targets.map((t) => t.backend.key!)), keyedOverlay: false };
+  if (remaining.length === 0)
+    return { ok: true, edits, overlayAddress: single!.address, keys: new Set(targets.map((t) => t.backend.key!)), keyedOverlay: false };
 
   const keyed = overlays.filter((o) => o.key !== undefined);
   const map = keyed.map((o) => mapShape(site, o)).find((m) => m !== undefined);
@@ -329,7 +331,11 @@ function planKeyed(
     ...remaining.flatMap((t) => entryLines(t.backend.key!, t.name, thumbprint).map((l) => '  ' + l)),
     '}',
   ];
-  const pin: PinContent = { kind: 'issuer', thumbprint: { kind: 'expression', text: 'each.value.thumbprint' }, name: { kind: 'expression', text: 'each.value.name' } };
+  const pin: PinContent = {
+    kind: 'issuer',
+    thumbprint: { kind: 'expression', text: 'each.value.thumbprint' },
+    name: { kind: 'expression', text: 'each.value.name' },
+  };
   edits.push(newOverlay(source.path, source.text, block, address, name, forEach, pin, style));
   return { ok: true, edits, overlayAddress: `azapi_update_resource.${name}`, keys: new Set(remaining.map((t) => t.backend.key!)), keyedOverlay: true };
 }
@@ -350,7 +356,8 @@ function mapShape(site: PinSite, overlay: Overlay) {
     (i) => i.key !== undefined && i.value.kind === 'object' && ['name', 'thumbprint'].every((k) => item(i.value as ObjectExpr, k) !== undefined),
   );
   const body = attr(block, 'body');
-  const reads = body && /each\.value\.name\b/.test(file.text.slice(body.start, body.end)) && /each\.value\.thumbprint\b/.test(file.text.slice(body.start, body.end));
+  const reads =
+    body && /each\.value\.name\b/.test(file.text.slice(body.start, body.end)) && /each\.value\.thumbprint\b/.test(file.text.slice(body.start, body.end));
   return entries && reads ? { overlay, file, block, expr } : undefined;
 }
 
@@ -380,7 +387,11 @@ function mergeIntoOverlay(overlay: Overlay, block: HclBlock, text: string, pin: 
   }
   const body = attr(block, 'body');
   if (!body) {
-    edits.push(markPlaceholder(appendToBody(file, text, overlay.block, bodyLines(style, ['properties = {', '  tls = {', ...tlsLines(pin).map((l) => '    ' + l), '  }', '}']))));
+    edits.push(
+      markPlaceholder(
+        appendToBody(file, text, overlay.block, bodyLines(style, ['properties = {', '  tls = {', ...tlsLines(pin).map((l) => '    ' + l), '  }', '}'])),
+      ),
+    );
   } else {
     let root: Expr = body.expr;
     if (root.kind === 'call' && root.name === 'jsonencode' && root.args.length === 1) root = root.args[0];
@@ -507,7 +518,6 @@ type ObjectExpr = Extract<Expr, { kind: 'object' }>;
 function item(obj: ObjectExpr, key: string): ObjectItem | undefined {
   return obj.items.find((i) => i.key === key);
 }
-
 
 function dirOf(file: string): string {
   return file.slice(0, Math.max(file.lastIndexOf('/'), file.lastIndexOf('\\')) + 1);
