@@ -1,7 +1,8 @@
 // Every command the server and the client exchange, declared once with its arguments and result. The server
 // commands travel as standard `workspace/executeCommand` requests, so any LSP client can use them; the client
 // commands are VS Code commands (palette, quick fixes) that gather input and call a server command. Types only:
-// the client bundle imports this file and must not pull server code in with it.
+// the client bundle imports this file and must not pull server code in with it (type-only imports leave none).
+import type { PinAnswers, PinCheck } from './core/fixes/pin-flow';
 
 /** 0-based line and UTF-16 character, as LSP has it. */
 export interface CommandPosition {
@@ -31,20 +32,14 @@ export interface CommandRange {
  */
 export const PIN_BACKEND = 'apimTls.pinBackend';
 
-/** A confirmation a pin may need: `root` (a self-signed CA), `leaf` (a leaf certificate), `name` (the leaf's names miss the URL host). */
-export type PinCheck = 'root' | 'leaf' | 'name';
-
-/** The answers to the server's questions, sent with the next `apimTls.pinBackend`. */
-export interface PinAnswers {
-  /** Which certificate of the file to pin (`CertificateChoice.index`). */
-  certificateIndex?: number;
-  /** The `for_each` keys to pin (`InstanceChoice.key`). */
-  instances?: string[];
-  /** The confirmations given. */
-  accept?: PinCheck[];
-  /** The name to pin instead of the URL host (one instance only; offered by the `name` confirmation). */
-  name?: string;
-}
+/**
+ * The confirmations a pin may need (`root`: a self-signed CA; `leaf`: a leaf certificate; `name`: the leaf's names miss
+ * the URL host), and the answers to the server's questions sent with the next `apimTls.pinBackend`:
+ * `certificateIndex` (`CertificateChoice.index`), `instances` (`InstanceChoice.key`s), `accept` (the confirmations
+ * given), `name` (the name to pin instead of the URL host, one instance only). The core's types, re-exported: type
+ * imports leave no server code in the client bundle.
+ */
+export type { PinAnswers, PinCheck };
 
 export interface PinBackendArgs extends PinAnswers {
   uri: string;

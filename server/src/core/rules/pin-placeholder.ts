@@ -1,6 +1,5 @@
-import { replace } from '../fixes/hcl';
 import { isHostName, urlHostOf } from '../hosts';
-import { pinWriters, usedBy } from './pin-sources';
+import { pinWriters, useUrlHostFixes, usedBy } from './pin-sources';
 import type { Rule } from './rule';
 
 /** The name the pin edit writes when nothing tells the backend's host (fixes/pin.ts writes it; the user types over it). */
@@ -32,9 +31,6 @@ export const pinPlaceholder: Rule = {
               : /:\/\//.test(name.value)
                 ? 'a URL, not a host name'
                 : 'no host name';
-        const original = ctx.textOf(name.span.file)?.slice(name.span.start, name.span.end);
-        // Only a plain string literal is rewritten; a name built from references stays the user's to change.
-        const plain = host !== undefined && name.quoted && original !== undefined && /^(?:"[^"\\$%]*"|'[^'\\$]*')$/.test(original);
         ctx.report({
           span: name.span,
           message:
@@ -42,16 +38,7 @@ export const pinPlaceholder: Rule = {
             "certificate names this host, so every call fails with 500 until it holds the host the backend's certificate carries" +
             `${host !== undefined ? ` (the URL host is ${host})` : ''}.`,
           related: usedBy(writer, name.span, 'serverX509Names name'),
-          fixes: plain
-            ? [
-                {
-                  title: 'Use the URL host',
-                  kind: 'fix',
-                  isPreferred: true,
-                  edits: [replace(name.span.file, name.span.start, name.span.end, `${original[0]}${host}${original[0]}`)],
-                },
-              ]
-            : [],
+          fixes: useUrlHostFixes(name, host, ctx.textOf(name.span.file)),
         });
       }
     }
