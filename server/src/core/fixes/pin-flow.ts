@@ -133,8 +133,8 @@ export function decidePin(backend: Backend, instances: readonly Backend[], reque
           'serverCertificateThumbprints, which matches this one certificate: the pin breaks at every renewal, and APIM answers ' +
           '500 until it is pinned again. Pin the CA that issues it instead.',
         options: [
-          pickFile,
           ...issuingAlternatives(certs, index, base),
+          pickFile,
           { label: 'Pin the leaf certificate anyway', detail: 'serverCertificateThumbprints: pin it again at every renewal.', answers: accept('leaf') },
           cancel,
         ],
