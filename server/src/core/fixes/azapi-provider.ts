@@ -86,7 +86,7 @@ export function admitsMajor(constraint: string, major: number): boolean {
     } else parts.push(`${op}${version}`);
   }
   const range = parts.join(' ') || '*';
-  return semver.validRange(range) === null || semver.intersects(range, `>=${major}.0.0`);
+  return semver.validRange(range) === null || semver.intersects(range, `>=${major}.0.0`, { includePrerelease: true });
 }
 
 function span(file: string, block: HclBlock) {
