@@ -2,6 +2,7 @@
 // the server; the client only wires VS Code to it.
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import { openQuestion, type OpenQuestion } from './ask';
 import { registerCommands } from './commands';
 import { lastLiveCheckView, liveCheckMiddleware, type LiveCheckView } from './live-check';
 import { ServerStatus } from './status';
@@ -13,6 +14,8 @@ export interface ApimTlsApi {
   restartServer(): Promise<void>;
   /** The live check panel last shown (its title, page and verdict). */
   readonly liveCheckView: LiveCheckView | undefined;
+  /** The question a command shows (a quick pick), as the user sees it; undefined when none is open. */
+  openQuestion(): OpenQuestion | undefined;
 }
 
 /** The client id: VS Code reads `apimTls.trace.server` for a client named so. */
@@ -90,7 +93,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<ApimTl
   context.subscriptions.push(
     vscode.commands.registerCommand('apimTls.restartServer', restartServer),
     vscode.commands.registerCommand('apimTls.showOutput', () => output.show(true)),
-    ...registerCommands(() => client),
+    ...registerCommands(() => client, context.extensionUri),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('apimTls.enable')) void serialize(() => (enabled() ? start() : stop())).catch(() => undefined);
     }),
@@ -105,6 +108,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<ApimTl
     get liveCheckView() {
       return lastLiveCheckView();
     },
+    openQuestion,
   };
 }
 
