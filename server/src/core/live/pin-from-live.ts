@@ -29,6 +29,6 @@ export function pinSourceFromLive(verdict: LiveVerdict): LivePinSource | { reaso
 
 /** CertificateInfo's own fields, without what the chain walk added. */
 function certificateInfoOf(c: CertificateInfo): CertificateInfo {
-  const { file, index, subject, issuer, isCa, notBefore, notAfter, sha1, sha256, subjectKeyId, authorityKeyId } = c;
-  return { file, index, subject, issuer, isCa, notBefore, notAfter, sha1, sha256, subjectKeyId, authorityKeyId };
+  const { file, index, subject, issuer, isCa, notBefore, notAfter, sha1, sha256, subjectKeyId, authorityKeyId, names } = c;
+  return { file, index, subject, issuer, isCa, notBefore, notAfter, sha1, sha256, subjectKeyId, authorityKeyId, names };
 }
