@@ -8,7 +8,7 @@ const fs = require('fs');
 const path = require('path');
 const tls = require('tls');
 const vscode = require('vscode');
-const { EXTENSION_ID, extensionApi, waitFor, workspaceUri } = require('./helpers');
+const { EXTENSION_ID, extensionApi, findingKeys, waitFor, workspaceUri } = require('./helpers');
 
 const HOST = 'tic.localtest';
 
@@ -17,12 +17,14 @@ suite('Check live', () => {
   let server;
   let port;
   let moduleUri;
+  let serverConnections = 0;
 
   suiteSetup(async () => {
     const api = await extensionApi();
     await waitFor('the language client running', () => api.client && api.client.isRunning());
     chain = await makeChain();
     server = tls.createServer({ key: chain.leaf.keyPem, cert: chain.leaf.pem + chain.issuing.pem }, (socket) => socket.end());
+    server.on('connection', () => serverConnections++);
     server.on('tlsClientError', () => undefined);
     await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
     port = server.address().port;
@@ -71,10 +73,45 @@ suite('Check live', () => {
     assert.ok(tab);
   });
 
+  test('"Pin what it presents" in the panel writes the presented issuing CA and the name the leaf carries, and the module lints clean', async () => {
+    const doc = await vscode.workspace.openTextDocument(moduleUri);
+    await vscode.window.showTextDocument(doc, { preview: false });
+    await waitFor('APIM001 on the backend with chain validation off', () => findingKeys(doc.uri).some((k) => k.startsWith('APIM001@')));
+    const lens = await waitFor('a "Check live" code lens', async () => {
+      const lenses = (await vscode.commands.executeCommand('vscode.executeCodeLensProvider', doc.uri)) || [];
+      return lenses.find((l) => l.command && l.command.title === 'Check live');
+    });
+    await vscode.commands.executeCommand(lens.command.command, { ...lens.command.arguments[0], connect: `127.0.0.1:${port}` });
+    const api = await extensionApi();
+    const html = api.liveCheckView.html;
+
+    // The link as the panel renders it; VS Code runs a command URI with the JSON array of its query as arguments.
+    const link = /<a class="button" href="([^"]+)">Pin what it presents<\/a>/.exec(html);
+    assert.ok(link, 'the panel offers "Pin what it presents"');
+    const href = link[1].replace(/&#(\d+);/g, (_, code) => String.fromCharCode(Number(code)));
+    const command = /^command:([^?]+)\?(.*)$/.exec(href);
+    assert.ok(command, href);
+    assert.strictEqual(command[1], 'apimTls.pinBackendFromLive');
+    const args = JSON.parse(decodeURIComponent(command[2]));
+    assert.strictEqual(args[0].backend, 'azurerm_api_management_backend.tic');
+    const connections = serverConnections;
+    const result = await vscode.commands.executeCommand(command[1], ...args);
+
+    assert.ok(result && result.applied, `the pin was applied: ${JSON.stringify(result)}`);
+    assert.strictEqual(serverConnections, connections, 'pinned from the check the panel shows, without connecting again');
+    const text = doc.getText();
+    assert.match(text, new RegExp(`issuerCertificateThumbprint = "${sha1(chain.issuing.der)}"`), text);
+    assert.match(text, new RegExp(`name\\s+= "${HOST.replace('.', '\\.')}"`));
+    assert.doesNotMatch(text, /validate_certificate_chain = false/);
+    await waitFor('the module linting clean', () => findingKeys(doc.uri).length === 0);
+  });
+
   test('the command is in the palette under APIM TLS', async () => {
     const contributed = vscode.extensions.getExtension(EXTENSION_ID).packageJSON.contributes.commands;
-    assert.strictEqual(contributed.find((c) => c.command === 'apimTls.checkBackendLive').category, 'APIM TLS');
-    assert.ok((await vscode.commands.getCommands(true)).includes('apimTls.checkBackendLive'));
+    for (const id of ['apimTls.checkBackendLive', 'apimTls.pinBackendFromLive']) {
+      assert.strictEqual(contributed.find((c) => c.command === id).category, 'APIM TLS', id);
+      assert.ok((await vscode.commands.getCommands(true)).includes(id), id);
+    }
   });
 });
 
