@@ -8,13 +8,14 @@
 // ui-smoke.mjs packages (it runs first in `npm run test:smoke`).
 //
 // Exit code: 0 every step passed, 1 a step failed. Environment: KEEP_TMP=1, CODE_SERVER and CHROMIUM.
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import tls from 'node:tls';
 import { CodeServerSession, QUIET_SETTINGS, ensureCodeServer, root } from '../editor/code-server.mjs';
+
+const { makeChain, sha1 } = createRequire(import.meta.url)('../editor/suite/certs.js');
 
 const vsix = path.join(root, 'apim-tls-lint.vsix');
 const TIMEOUT_MS = 150000;
@@ -49,7 +50,7 @@ async function main() {
     if (!fs.existsSync(vsix)) throw new Error(`${vsix} is missing: run node test/smoke/ui-smoke.mjs (or npm run package) first`);
     ensureCodeServer('restricted');
     // The payments backend, as a local server presents it: its leaf and the issuing CA, generated for this run.
-    const chain = await makeChain(PAYMENTS_HOST);
+    const chain = await makeChain(PAYMENTS_HOST, { root: 'Smoke Test Root CA', issuing: 'Smoke Test Issuing CA' });
     tlsServer = tls.createServer({ key: chain.leaf.keyPem, cert: chain.leaf.pem + chain.issuing.pem }, (socket) => socket.end());
     tlsServer.on('tlsClientError', () => undefined);
     await new Promise((resolve) => tlsServer.listen(0, '127.0.0.1', resolve));
@@ -87,10 +88,7 @@ async function main() {
     const before = fs.readFileSync(backends, 'utf8');
     const ordersLine = 1 + before.split('\n').findIndex((l) => l.includes('"azurerm_api_management_backend" "orders"'));
     const pinWithConsent = async (answer) => {
-      await page.locator('.editor-instance .monaco-editor textarea').first().focus();
-      await page.keyboard.press('Control+G');
-      await page.keyboard.type(String(ordersLine + 1));
-      await page.keyboard.press('Enter');
+      await goToLine(page, ordersLine + 1);
       await page.keyboard.press('Control+Alt+K');
       const consent = page.locator('.monaco-dialog-box', { hasText: CONSENT });
       await consent.waitFor({ timeout: 15000 });
@@ -99,10 +97,7 @@ async function main() {
     };
 
     // Check live on the same backend asks before it connects; Cancel connects nowhere: no progress, no panel.
-    await page.locator('.editor-instance .monaco-editor textarea').first().focus();
-    await page.keyboard.press('Control+G');
-    await page.keyboard.type(String(ordersLine + 1));
-    await page.keyboard.press('Enter');
+    await goToLine(page, ordersLine + 1);
     await page.keyboard.press('Control+Alt+L');
     const liveConsent = page.locator('.monaco-dialog-box', { hasText: 'Check live connects' });
     await liveConsent.waitFor({ timeout: 15000 });
@@ -143,10 +138,7 @@ async function main() {
     // Check live on payments, allowed this time, reaches the local server; the panel's link pins what it presented.
     const now = fs.readFileSync(backends, 'utf8');
     const paymentsLine = 1 + now.split('\n').findIndex((l) => l.includes('"azurerm_api_management_backend" "payments"'));
-    await page.locator('.editor-instance .monaco-editor textarea').first().focus();
-    await page.keyboard.press('Control+G');
-    await page.keyboard.type(String(paymentsLine + 1));
-    await page.keyboard.press('Enter');
+    await goToLine(page, paymentsLine + 1);
     await page.keyboard.press('Control+Alt+J');
     const connect = page.locator('.monaco-dialog-box', { hasText: 'Check live connects' });
     await connect.waitFor({ timeout: 15000 });
@@ -161,7 +153,7 @@ async function main() {
     await pinConsent.waitFor({ timeout: 15000 });
     await pinConsent.locator('.monaco-button', { hasText: /^Pin$/ }).click();
     await pinConsent.waitFor({ state: 'hidden', timeout: 15000 });
-    const issuing = chain.issuing.sha1;
+    const issuing = sha1(chain.issuing.der);
     const paymentsOverlay = () => /resource "azapi_update_resource" "payments_tls" \{[^]*?\n\}/.exec(fs.readFileSync(backends, 'utf8'))?.[0] ?? '';
     const saveBy = Date.now() + 20000;
     while (!paymentsOverlay().includes(issuing)) {
@@ -188,38 +180,12 @@ async function main() {
   return ok ? 0 : 1;
 }
 
-/** root → issuing CA → leaf for `host` (EC P-256), with the leaf's key as PEM for the TLS server and APIM's SHA-1s. */
-async function makeChain(host) {
-  const require = createRequire(path.join(root, 'package.json'));
-  require('reflect-metadata');
-  const x509 = require('@peculiar/x509');
-  const { webcrypto } = crypto;
-  x509.cryptoProvider.set(webcrypto);
-  const alg = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' };
-  const make = async (subject, issuer, ca) => {
-    const keys = await webcrypto.subtle.generateKey(alg, true, ['sign', 'verify']);
-    const extensions = [new x509.BasicConstraintsExtension(ca, undefined, true), await x509.SubjectKeyIdentifierExtension.create(keys.publicKey)];
-    if (issuer) extensions.push(await x509.AuthorityKeyIdentifierExtension.create(issuer.keys.publicKey));
-    if (!ca) extensions.push(new x509.SubjectAlternativeNameExtension([{ type: 'dns', value: host }]));
-    const cert = await x509.X509CertificateGenerator.create({
-      serialNumber: '01' + crypto.randomBytes(8).toString('hex'),
-      subject,
-      issuer: issuer ? issuer.cert.subject : subject,
-      notBefore: new Date(Date.now() - 86400000),
-      notAfter: new Date(Date.now() + 365 * 86400000),
-      publicKey: keys.publicKey,
-      signingKey: issuer ? issuer.keys.privateKey : keys.privateKey,
-      signingAlgorithm: alg,
-      extensions,
-    });
-    const pkcs8 = await webcrypto.subtle.exportKey('pkcs8', keys.privateKey);
-    const sha1 = crypto.createHash('sha1').update(Buffer.from(cert.rawData)).digest('hex').toUpperCase();
-    return { cert, keys, sha1, pem: cert.toString('pem') + '\n', keyPem: x509.PemConverter.encode(pkcs8, 'PRIVATE KEY') };
-  };
-  const rootCa = await make('CN=Smoke Test Root CA, O=Contoso', undefined, true);
-  const issuing = await make('CN=Smoke Test Issuing CA, O=Contoso', rootCa, true);
-  const leaf = await make(`CN=${host}, O=Contoso`, issuing, false);
-  return { root: rootCa, issuing, leaf };
+/** Puts the cursor on a line of the active editor (1-based), as Ctrl+G does. */
+async function goToLine(page, line) {
+  await page.locator('.editor-instance .monaco-editor textarea').first().focus();
+  await page.keyboard.press('Control+G');
+  await page.keyboard.type(String(line));
+  await page.keyboard.press('Enter');
 }
 
 process.exit(await main());
