@@ -80,14 +80,9 @@ export async function livePinSource(
   return made.ok ? made : { error: made.reason };
 }
 
-/** The last live verdict of a backend instance this server computed, if any. */
-export function lastLiveVerdict(backend: string): LiveVerdict | undefined {
-  return recent.get(backend);
-}
-
 const NO_BACKEND = 'There is no backend here: place the cursor in a backend block.';
 
-type Found = { workspace: NonNullable<ReturnType<CommandHost['workspace']>>; file: string; offset: number; backends: Backend[] } | CommandFailure;
+type Found = { file: string; offset: number; backends: Backend[] } | CommandFailure;
 
 function backendsAtPosition(host: CommandHost, uri: string, position: CommandPosition): Found {
   const workspace = host.workspace();
@@ -96,7 +91,7 @@ function backendsAtPosition(host: CommandHost, uri: string, position: CommandPos
   const text = host.textOf(file);
   if (text === undefined || !workspace.has(file)) return { error: 'This file is not a Terraform, ARM template or Bicep file of the workspace.' };
   const offset = new LineIndex(text).offsetAt(position);
-  return { workspace, file, offset, backends: backendsAt(workspace.backendsIn(file), file, offset) };
+  return { file, offset, backends: backendsAt(workspace.backendsIn(file), file, offset) };
 }
 
 /** Probes one backend instance as its configuration says, judges what it presents, and keeps the verdict. */
