@@ -8,14 +8,17 @@ import {
   EXTRACT_THUMBPRINT,
   PIN_BACKEND,
   PIN_BACKEND_FROM_CA_FILE,
+  PIN_BACKEND_FROM_LIVE,
   READ_CERTIFICATES,
   type CertificateChoice,
+  type CommandPosition,
   type CertificateSummary,
   type ExplainRuleArgs,
   type ExtractThumbprintArgs,
   type PinAnswers,
   type PinBackendArgs,
   type PinBackendFromCaFileArgs,
+  type PinBackendFromLiveArgs,
   type PinBackendResult,
   type PinChoices,
   type PinConfirmation,
@@ -30,6 +33,7 @@ const CERTIFICATE_FILTERS = { Certificates: ['cer', 'crt', 'pem', 'der', 'p7b'],
 export function registerCommands(getClient: () => LanguageClient | undefined, extensionUri: vscode.Uri): vscode.Disposable[] {
   return [
     vscode.commands.registerCommand(PIN_BACKEND_FROM_CA_FILE, (args?: PinBackendFromCaFileArgs) => pinBackendFromCaFile(getClient, args)),
+    vscode.commands.registerCommand(PIN_BACKEND_FROM_LIVE, (args?: PinBackendFromLiveArgs) => pinBackendFromLive(getClient, args)),
     vscode.commands.registerCommand(EXTRACT_THUMBPRINT, (args?: ExtractThumbprintArgs | vscode.Uri) => extractThumbprint(getClient, args)),
     vscode.commands.registerCommand(EXPLAIN_RULE, (args?: ExplainRuleArgs | string) => explainRule(extensionUri, args)),
   ];
@@ -45,34 +49,58 @@ export async function pinBackendFromCaFile(
 ): Promise<PinBackendResult | undefined> {
   const client = running(getClient);
   if (!client) return undefined;
-  const editor = vscode.window.activeTextEditor;
-  const uri = args.uri ?? editor?.document.uri.toString();
-  const position = args.position ?? (editor && { line: editor.selection.active.line, character: editor.selection.active.character });
-  if (!uri || !position) {
-    void vscode.window.showErrorMessage('Place the cursor in an API Management backend (Terraform, ARM template or Bicep) to pin it.');
-    return undefined;
-  }
-  let certificatePath = args.certificatePath ?? (await pickCertificateFile('Pin Issuing CA'));
+  const at = targetOf(args, 'Place the cursor in an API Management backend (Terraform, ARM template or Bicep) to pin it.');
+  if (!at) return undefined;
+  const certificatePath = args.certificatePath ?? (await pickCertificateFile('Pin Issuing CA'));
   if (!certificatePath) return undefined;
   // Linting runs in untrusted workspaces because it executes nothing; writing files there needs the user's consent.
-  if (!vscode.workspace.isTrusted) {
-    const go = await vscode.window.showWarningMessage('This workspace is not trusted. Write the pin into its files?', { modal: true }, 'Pin');
-    if (go !== 'Pin') return undefined;
-  }
+  if (!(await consent('This workspace is not trusted. Write the pin into its files?'))) return undefined;
+  return runPin(client, at, { certificatePath }, args);
+}
+
+/**
+ * "Pin what it presents": the same questions and answers as the file pin, with the server's live source (what the
+ * backend presented to its last live check, or to one the server runs now). Resolves as pinBackendFromCaFile does.
+ */
+export async function pinBackendFromLive(
+  getClient: () => LanguageClient | undefined,
+  args: PinBackendFromLiveArgs = {},
+): Promise<PinBackendResult | undefined> {
+  const client = running(getClient);
+  if (!client) return undefined;
+  const at = targetOf(args, 'Place the cursor in an API Management backend to pin what it presents.');
+  if (!at) return undefined;
+  const asked = await consent(
+    'This workspace is not trusted. Write the pin of what the backend presents into its files? If the backend was not ' +
+      'checked live yet, this connects to the host its URL names first (a TLS handshake, nothing sent after it).',
+  );
+  if (!asked) return undefined;
+  const { backend, connect, timeoutMs } = args;
+  return runPin(client, at, { fromLive: true, backend, connect, timeoutMs }, args);
+}
+
+/** Where a pin comes from: a certificate file, or what the backend presents (PinBackendArgs' live fields). */
+type PinSource = { certificatePath: string } | Pick<PinBackendArgs, 'fromLive' | 'backend' | 'connect' | 'timeoutMs'>;
+
+/** Sends PIN_BACKEND, asks each question it answers with, and sends the answers until the pin is applied or refused. */
+async function runPin(client: LanguageClient, at: Target, source: PinSource, given: PinAnswers): Promise<PinBackendResult | undefined> {
   // Files the user has open stay as the edit leaves them (unsaved, undoable); the others are saved after it.
   const openBefore = openFiles();
-
-  let answers: PinAnswers = { certificateIndex: args.certificateIndex, instances: args.instances, accept: args.accept, name: args.name };
+  let answers: PinAnswers = { certificateIndex: given.certificateIndex, instances: given.instances, accept: given.accept, name: given.name };
   let result: PinBackendResult | undefined;
   // Each round answers one question; a pin asks at most four (instances, certificate, root or leaf, name).
   for (let round = 0; round < 8; round++) {
-    result = await executeServerCommand<PinBackendResult, PinBackendArgs>(client, PIN_BACKEND, { uri, position, certificatePath, ...answers });
+    const args: PinBackendArgs = { ...at, ...source, ...answers };
+    const live = 'fromLive' in source;
+    const request = executeServerCommand<PinBackendResult, PinBackendArgs>(client, PIN_BACKEND, args);
+    result = live ? await withProgress('APIM TLS: pinning what the backend presents…', request) : await request;
     if ('choices' in result) {
       const index = await askCertificate(result);
       if (index === undefined) return result;
       answers = { ...answers, certificateIndex: index };
     } else if ('instances' in result) {
-      const keys = await askInstances(result);
+      // Each instance presents its own certificate: a live pin takes one at a time.
+      const keys = await askInstances(result, !live);
       if (keys === undefined) return result;
       answers = { ...answers, instances: keys };
     } else if ('confirm' in result) {
@@ -81,7 +109,7 @@ export async function pinBackendFromCaFile(
       if (option.pickFile) {
         const next = await pickCertificateFile('Pin Issuing CA');
         if (!next) return result;
-        certificatePath = next;
+        source = { certificatePath: next };
       }
       answers = option.with ?? {};
     } else break;
@@ -95,20 +123,40 @@ export async function pinBackendFromCaFile(
     return result;
   }
   await saveUnopened(result.changed, openBefore);
-  const what = result.kind === 'issuer' ? 'issuing CA' : 'certificate';
+  const what = `${result.kind === 'issuer' ? 'issuing CA' : 'certificate'} ${result.subject} (${result.thumbprint})${result.presentedAt ? ', as the backend presents it' : ''}`;
   if (result.placeholder) {
     // The backend's host is not known: select the name so the user types it over.
     const doc = await vscode.workspace.openTextDocument(vscode.Uri.parse(result.placeholder.uri));
     const { start, end } = result.placeholder.range;
     const selection = new vscode.Selection(start.line, start.character, end.line, end.character);
     await vscode.window.showTextDocument(doc, { selection });
-    void vscode.window.showInformationMessage(
-      `Pinned ${result.backend} to ${what} ${result.subject} (${result.thumbprint}). Type the backend's host name in the selected "name".`,
-    );
+    void vscode.window.showInformationMessage(`Pinned ${result.backend} to ${what}. Type the backend's host name in the selected "name".`);
   } else {
-    void vscode.window.showInformationMessage(`Pinned ${result.backend} to ${what} ${result.subject} (${result.thumbprint}).`);
+    void vscode.window.showInformationMessage(`Pinned ${result.backend} to ${what}.`);
   }
   return result;
+}
+
+type Target = Pick<PinBackendArgs, 'uri' | 'position'>;
+
+/** The document and position a command was given, else the active editor's cursor; undefined (said) when neither. */
+function targetOf(args: { uri?: string; position?: CommandPosition }, missing: string): Target | undefined {
+  const editor = vscode.window.activeTextEditor;
+  const uri = args.uri ?? editor?.document.uri.toString();
+  const position = args.position ?? (editor && { line: editor.selection.active.line, character: editor.selection.active.character });
+  if (uri && position) return { uri, position };
+  void vscode.window.showErrorMessage(missing);
+  return undefined;
+}
+
+/** In a trusted workspace, yes; in Restricted Mode, what the user answers to `message`. */
+async function consent(message: string): Promise<boolean> {
+  if (vscode.workspace.isTrusted) return true;
+  return (await vscode.window.showWarningMessage(message, { modal: true }, 'Pin')) === 'Pin';
+}
+
+function withProgress<T>(title: string, work: Promise<T>): Promise<T> {
+  return Promise.resolve(vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title }, () => work));
 }
 
 async function askCertificate(result: PinChoices): Promise<number | undefined> {
@@ -128,13 +176,15 @@ async function askCertificate(result: PinChoices): Promise<number | undefined> {
   return picked?.[0];
 }
 
-async function askInstances(result: PinInstances): Promise<string[] | undefined> {
+async function askInstances(result: PinInstances, many: boolean): Promise<string[] | undefined> {
   return ask(
-    {
-      title: `Which instances of ${result.backend} should be pinned?`,
-      placeholder: 'Each instance gets its own pin: its own host, with the CA of this file',
-      many: true,
-    },
+    many
+      ? {
+          title: `Which instances of ${result.backend} should be pinned?`,
+          placeholder: 'Each instance gets its own pin: its own host, with the CA of this file',
+          many: true,
+        }
+      : { title: `Pin what which instance of ${result.backend} presents?`, placeholder: 'Each instance presents its own certificate: one at a time' },
     result.instances.map((i) => ({
       label: i.key,
       description: [i.host, i.pinned ? 'already pinned' : undefined].filter(Boolean).join(' · '),

@@ -1,9 +1,16 @@
 // "Check live" in VS Code: the code lens and the palette run the server command `apimTls.checkBackendLive`; this
 // middleware wraps it with what only an editor can do: fill in the cursor's position, ask before connecting in an
-// untrusted workspace, show progress, ask which for_each instance, and show the verdict in a panel.
+// untrusted workspace, show progress, ask which for_each instance, and show the verdict in a panel whose "Pin what
+// it presents" link runs the client command PIN_BACKEND_FROM_LIVE for the backend checked.
 import * as vscode from 'vscode';
 import type { ExecuteCommandSignature } from 'vscode-languageclient/node';
-import { CHECK_BACKEND_LIVE, type CheckBackendLiveArgs, type CheckBackendLiveResult } from '../../server/src/custom-messages';
+import {
+  CHECK_BACKEND_LIVE,
+  PIN_BACKEND_FROM_LIVE,
+  type CheckBackendLiveArgs,
+  type CheckBackendLiveResult,
+  type PinBackendFromLiveArgs,
+} from '../../server/src/custom-messages';
 import type { LiveReport } from '../../server/src/core/live/report';
 import { renderLiveCheck } from './live-check-view';
 
@@ -60,7 +67,7 @@ async function checkLive(
     void vscode.window.showErrorMessage(result.error);
     return result;
   }
-  if ('verdict' in result) show(result);
+  if ('verdict' in result) show(result, { uri, position: args.position, backend: result.backend });
   return result;
 }
 
@@ -70,18 +77,21 @@ function withProgress(args: CheckBackendLiveArgs, run: (args: CheckBackendLiveAr
   );
 }
 
-function show(report: LiveReport): void {
+function show(report: LiveReport, pinArgs: PinBackendFromLiveArgs): void {
   const title = `Live check: ${shortName(report.backend)}`;
   if (!panel) {
     panel = vscode.window.createWebviewPanel(
       'apimTls.liveCheck',
       title,
       { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
-      { enableScripts: false },
+      // No script: the one action is a command link, and only the pin command may be run from the page.
+      { enableScripts: false, enableCommandUris: [PIN_BACKEND_FROM_LIVE] },
     );
     panel.onDidDispose(() => (panel = undefined));
   }
-  const html = renderLiveCheck(report, panel.webview.cspSource);
+  // A command URI carries its arguments as a JSON array in the query.
+  const pinLink = report.suggestedPin ? `command:${PIN_BACKEND_FROM_LIVE}?${encodeURIComponent(JSON.stringify([pinArgs]))}` : undefined;
+  const html = renderLiveCheck(report, panel.webview.cspSource, { pinLink });
   panel.title = title;
   panel.webview.html = html;
   panel.reveal(vscode.ViewColumn.Beside, true);

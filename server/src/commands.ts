@@ -1,16 +1,17 @@
-// The server's `workspace/executeCommand` handlers: pinning a backend from a certificate file, reading the
-// certificates of a file, and (live-check.ts) the live check of a backend. The core chooses the certificate and computes the edit; this file reads the file, sends
-// the edit with `workspace/applyEdit`, and converts offsets to positions.
+// The server's `workspace/executeCommand` handlers: pinning a backend from a certificate file or from what it presented
+// to a live check (live-check.ts), reading the certificates of a file, and the live check of a backend. The core
+// chooses the certificate and computes the edit; this file reads the file, sends the edit with `workspace/applyEdit`,
+// and converts offsets to positions.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Connection, ExecuteCommandParams, TextEdit as LspTextEdit } from 'vscode-languageserver/node';
 import { readCertificates } from './core/certificates/read';
 import type { CertificateInfo, CertificateReadResult } from './core/certificates/types';
-import type { PinQuestion } from './core/fixes/pin-flow';
+import type { PinQuestion, PinRequest } from './core/fixes/pin-flow';
 import { LineIndex } from './core/text';
 import type { TextEdit } from './core/types';
 import type { Workspace } from './core/workspace';
-import { checkBackendLive } from './live-check';
+import { checkBackendLive, livePinSource } from './live-check';
 import {
   CHECK_BACKEND_LIVE,
   PIN_BACKEND,
@@ -68,26 +69,37 @@ export async function executeCommand(host: CommandHost, params: ExecuteCommandPa
 }
 
 async function pinBackend(host: CommandHost, args: PinBackendArgs | undefined): Promise<PinBackendResult> {
-  if (!args || typeof args.uri !== 'string' || !isPosition(args.position) || typeof args.certificatePath !== 'string') {
-    return failure(`${PIN_BACKEND} expects [{ uri, position, certificatePath, certificateIndex?, instances?, accept?, name? }].`);
+  const fromFile = typeof args?.certificatePath === 'string';
+  if (!args || typeof args.uri !== 'string' || !isPosition(args.position) || fromFile === (args.fromLive === true)) {
+    return failure(`${PIN_BACKEND} expects [{ uri, position, certificatePath or fromLive: true, certificateIndex?, instances?, accept?, name? }].`);
   }
   const answers = answersOf(args);
   if (typeof answers === 'string') return failure(answers);
   const workspace = host.workspace();
   if (!workspace) return failure('The language server is not initialized yet.');
-  const read = readCertificateFile(host, args.certificatePath);
-  if (!read.ok) return failure(read.reason);
-  const certificates = read.certificates;
-  const index = answers.certificateIndex;
-  if (index !== undefined && (!Number.isInteger(index) || index < 0 || index >= certificates.length)) {
-    return failure(`${path.basename(args.certificatePath)} has ${certificates.length} certificate(s); there is no certificate ${index}.`);
-  }
 
-  const file = host.toPath(args.uri);
-  const text = host.textOf(file);
-  if (text === undefined || !workspace.has(file)) return failure(`${path.basename(file)} is not a Terraform, ARM template or Bicep file of the workspace.`);
-  const plan = workspace.planPin({ file, offset: new LineIndex(text).offsetAt(args.position), certificates, answers });
-  if (!plan.ok) return 'question' in plan ? questionOf(plan.question, certificates) : failure(plan.reason);
+  let request: PinRequest;
+  let presentedAt: string | undefined;
+  if (args.fromLive === true) {
+    const live = await livePinSource(host, args, answers);
+    if ('instances' in live) return live;
+    if ('error' in live) return failure(live.error);
+    ({ request, presentedAt } = live);
+  } else {
+    const read = readCertificateFile(host, args.certificatePath!);
+    if (!read.ok) return failure(read.reason);
+    const certificates = read.certificates;
+    const index = answers.certificateIndex;
+    if (index !== undefined && (!Number.isInteger(index) || index < 0 || index >= certificates.length)) {
+      return failure(`${path.basename(args.certificatePath!)} has ${certificates.length} certificate(s); there is no certificate ${index}.`);
+    }
+    const file = host.toPath(args.uri);
+    const text = host.textOf(file);
+    if (text === undefined || !workspace.has(file)) return failure(`${path.basename(file)} is not a Terraform, ARM template or Bicep file of the workspace.`);
+    request = { file, offset: new LineIndex(text).offsetAt(args.position), certificates, answers };
+  }
+  const plan = workspace.planPin(request);
+  if (!plan.ok) return 'question' in plan ? questionOf(plan.question, request.certificates) : failure(plan.reason);
 
   // Positions are computed against the texts the edits were planned on, before anything is sent.
   const changes: Record<string, LspTextEdit[]> = {};
@@ -115,6 +127,7 @@ async function pinBackend(host: CommandHost, args: PinBackendArgs | undefined): 
     changed: Object.keys(changes),
   };
   if (placeholder) result.placeholder = placeholder;
+  if (presentedAt) result.presentedAt = presentedAt;
   if (!response.applied) result.error = `The editor did not apply the edit${response.failureReason ? `: ${response.failureReason}` : '.'}`;
   return result;
 }

@@ -18,16 +18,24 @@ export interface CommandRange {
 
 /**
  * Server command, sent by the client (or any LSP client): pins the backend at `position` of `uri` (anywhere in its
- * block, or on one of its findings) to a certificate of the file at `certificatePath`.
+ * block, or on one of its findings) to a certificate of the file at `certificatePath`, or, with `fromLive: true`, to
+ * what the backend presents (DESIGN §4b "Pin what it presents"): the presented issuing CA (the leaf itself when the
+ * backend is self-signed or sends no CA) and the name its certificate carries. The live source is the last
+ * `apimTls.checkBackendLive` of that backend instance on this server, if its URL is still the one checked and it saw a
+ * certificate; otherwise the server runs the live check first, which connects to the backend (through `connect` when
+ * given) as `apimTls.checkBackendLive` does: a client that asks before connecting asks before sending it.
  *
  * A pin must be right, or not written, so the server may answer with a question instead of an edit; nothing is
  * written until every question is answered. The client asks the user and sends the same command again with the
  * answer added to its arguments:
  * - `choices`: the file holds several candidates and none is evidently the issuing CA. Send `certificateIndex`.
- * - `instances`: a `for_each` backend, and the position names no single instance. Send `instances` (the keys).
+ * - `instances`: a `for_each` backend, and the position names no single instance. Send `instances` (the keys; with
+ *   `fromLive` exactly one, since each instance presents its own certificate, or name it in `backend`).
  * - `confirm`: the pin would be wrong or fragile as it stands (a self-signed root, a leaf, a leaf whose names miss
- *   the URL host). Each option carries in `with` the complete answers to send next (they replace those sent
- *   before); `pickFile` asks for another certificate file first; an option with neither cancels.
+ *   the URL host; with `fromLive`: a leaf-only or self-signed backend, a certificate whose names miss the URL host).
+ *   Each option carries in `with` the complete answers to send next (they replace those sent before); `pickFile`
+ *   asks for a certificate file first (with `fromLive`, send that file as `certificatePath` instead of `fromLive`); an
+ *   option with neither cancels.
  * Repeat until the answer is a `PinApplied` (or an error). A client that cannot ask (a script, `--yes`) may send
  * `accept` with the checks it accepts up front.
  */
@@ -45,8 +53,15 @@ export type { PinAnswers, PinCheck };
 export interface PinBackendArgs extends PinAnswers {
   uri: string;
   position: CommandPosition;
-  /** An absolute path (or a file URI); a relative path is taken from the workspace root. */
-  certificatePath: string;
+  /** An absolute path (or a file URI); a relative path is taken from the workspace root. Or `fromLive`, not both. */
+  certificatePath?: string;
+  /** Pin what the backend presents to a live check instead of a file's certificate. */
+  fromLive?: boolean;
+  /** With `fromLive`: the instance (`azurerm_api_management_backend.orders["eu"]`), as `apimTls.checkBackendLive` names it. */
+  backend?: string;
+  /** With `fromLive`, when the server must check first: `host:port` to dial, and each connection's deadline in ms. */
+  connect?: string;
+  timeoutMs?: number;
 }
 
 export type PinBackendResult = PinApplied | PinChoices | PinInstances | PinConfirmation | CommandFailure;
@@ -66,6 +81,8 @@ export interface PinApplied {
   changed: string[];
   /** The `name` the user must fill in, after the edit, when the backend's URL host is unknown. */
   placeholder?: { uri: string; range: CommandRange };
+  /** With `fromLive`: when the backend presented the pinned certificate (the live check's time, ISO 8601). */
+  presentedAt?: string;
   /** Why the client refused the edit, when it did. */
   error?: string;
 }
@@ -197,6 +214,22 @@ export interface PinBackendFromCaFileArgs extends PinAnswers {
   uri?: string;
   position?: CommandPosition;
   certificatePath?: string;
+}
+
+/**
+ * Client command: "Pin what it presents" in the live check panel (a command link) and the palette. Runs PIN_BACKEND
+ * with `fromLive` for the backend at the position (the cursor's, unless given) and asks its questions as
+ * PIN_BACKEND_FROM_CA_FILE does; in an untrusted workspace it asks first, since it writes (and connects when the
+ * backend was not checked live yet). Resolves to the server's last result.
+ */
+export const PIN_BACKEND_FROM_LIVE = 'apimTls.pinBackendFromLive';
+
+export interface PinBackendFromLiveArgs extends PinAnswers {
+  uri?: string;
+  position?: CommandPosition;
+  backend?: string;
+  connect?: string;
+  timeoutMs?: number;
 }
 
 /**

@@ -13,7 +13,7 @@ import { liveConfigForUrl, liveConfigOfBackend, parseProbeTarget, type LiveBacke
 import { gatewayOffer } from '../../server/src/core/live/gateway';
 import { judgeLive, type LiveVerdict } from '../../server/src/core/live/judge';
 import { backendsAt, backendsNamed } from '../../server/src/core/live/locate';
-import { pinSourceFromLive } from '../../server/src/core/live/pin-from-live';
+import { livePinRequest, pinSourceFromLive } from '../../server/src/core/live/pin-from-live';
 import type { Observation, ProbeFailure, TlsVersion, VersionOutcome } from '../../server/src/core/live/observation';
 import { Workspace } from '../../server/src/core/workspace';
 import { makeCertificate, makeChain, type TestCert, type TestChain } from '../support/certs';
@@ -353,6 +353,64 @@ describe("pin what it presents: the pin flow's input from a live check", () => {
     const failure: ProbeFailure = { kind: 'refused', message: 'refused.' };
     const none = pinSourceFromLive(judgeLive({ ...observation([]), chain: { ok: false, failure } }, config('v2'), []));
     assert.match((none as { reason: string }).reason, /saw no certificate to pin/);
+  });
+});
+
+describe('livePinRequest: a verdict as the pin request of the backend it is about (the server and the CLI share it)', () => {
+  const file = '/ws/main.tf';
+  const moduleText = (url: string, key = '') =>
+    key
+      ? `resource "azurerm_api_management_backend" "tic" {\n  for_each = { ${key} = "${url}", other = "https://other.contoso.test/api" }\n  name     = "tic"\n  url      = each.value\n}\n`
+      : `resource "azurerm_api_management_backend" "tic" {\n  name = "tic"\n  url  = "${url}"\n}\n`;
+  async function backendOf(text: string, name = 'azurerm_api_management_backend.tic') {
+    const ws = new Workspace(await testParser());
+    ws.setFile(file, text);
+    const backend = ws.backendsIn(file).find((b) => b.name === name);
+    assert.ok(backend, name);
+    return { ws, backend };
+  }
+  const verdictOf = (presented: TestCert[], label = 'azurerm_api_management_backend.tic') => judgeLive(observation(presented), { ...config('v2'), label }, []);
+
+  test('the presented issuing CA and the host name as up-front answers; the pin flow plans the issuer pin from them', async () => {
+    const { ws, backend } = await backendOf(moduleText(`https://${HOST}/api`));
+    const made = livePinRequest(verdictOf([chain.leaf, chain.issuing]), { file, offset: backend.block.start, backend });
+    assert.ok(made.ok, JSON.stringify(made));
+    assert.equal(made.request.origin, 'live');
+    assert.deepEqual(made.request.answers, { certificateIndex: 1, name: HOST });
+    const plan = ws.planPin(made.request);
+    assert.ok(plan.ok && 'edits' in plan, JSON.stringify(plan));
+    assert.equal(plan.thumbprint, info(chain.issuing).sha1);
+    assert.match(plan.edits.map((e) => e.newText).join(''), new RegExp(`name\\s+= "${HOST.replace(/\./g, '\\.')}"`));
+  });
+
+  test("the user's answers win (a confirmation's complete answers); a name that misses the host is left for the flow to ask", async () => {
+    const { backend } = await backendOf(moduleText(`https://${HOST}/api`));
+    const other = await makeCertificate({ subject: 'CN=other.contoso.test', issuer: chain.issuing, ca: false, dnsNames: ['other.contoso.test'] });
+    const missing = livePinRequest(verdictOf([other, chain.issuing]), { file, offset: backend.block.start, backend });
+    assert.ok(missing.ok);
+    assert.deepEqual(missing.request.answers, { certificateIndex: 1 }, 'no name: the pin flow asks about it');
+    assert.equal(missing.source.nameCoversHost, false);
+    const answered = livePinRequest(verdictOf([other, chain.issuing]), { file, offset: 0, backend }, { accept: ['name'], name: 'other.contoso.test' });
+    assert.ok(answered.ok);
+    assert.deepEqual(answered.request.answers, { certificateIndex: 1, accept: ['name'], name: 'other.contoso.test' });
+  });
+
+  test('a for_each instance is pinned alone; another instance, another URL or another key: a reason', async () => {
+    const { backend } = await backendOf(moduleText(`https://${HOST}/api`, 'eu'), 'azurerm_api_management_backend.tic["eu"]');
+    const verdict = verdictOf([chain.leaf, chain.issuing], backend.name);
+    const made = livePinRequest(verdict, { file, offset: backend.block.start, backend });
+    assert.ok(made.ok);
+    assert.deepEqual(made.request.answers?.instances, ['eu']);
+    const otherKey = livePinRequest(verdict, { file, offset: 0, backend }, { instances: ['other'] });
+    assert.match((otherKey as { reason: string }).reason, /pins that instance alone/);
+    const notThis = livePinRequest(verdictOf([chain.leaf, chain.issuing]), { file, offset: 0, backend });
+    assert.match(
+      (notThis as { reason: string }).reason,
+      /The live check is of azurerm_api_management_backend\.tic, not of azurerm_api_management_backend\.tic\["eu"\]/,
+    );
+    const moved = await backendOf(moduleText('https://moved.contoso.test/api'));
+    const stale = livePinRequest(verdictOf([chain.leaf, chain.issuing]), { file, offset: 0, backend: moved.backend });
+    assert.match((stale as { reason: string }).reason, /changed since its live check \(https:\/\/tic\.contoso\.test\/api\): check it live again/);
   });
 });
 

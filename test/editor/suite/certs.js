@@ -1,16 +1,17 @@
-// Real certificates for the editor tests, made with the repository's @peculiar/x509 (test/support/certs.ts is
-// TypeScript and not built for the extension host): a root, CAs it signs, and leaves with the DNS names given.
+// Real certificates for the editor tests and the smoke tests, made with the repository's @peculiar/x509
+// (test/support/certs.ts is TypeScript and not built for the extension host): a root, CAs it signs, and leaves with
+// the DNS names given, each with its key as PEM for a local TLS server. Plain Node: no `vscode` here, so scripts
+// outside the extension host load it too.
 const crypto = require('crypto');
 const path = require('path');
-const vscode = require('vscode');
-const { EXTENSION_ID } = require('./helpers');
 
 let x509;
 const ALGORITHM = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' };
 
 function library() {
   if (x509) return x509;
-  const modules = path.join(vscode.extensions.getExtension(EXTENSION_ID).extensionPath, 'node_modules');
+  // The repository's own packages, wherever the test runner was started from.
+  const modules = path.join(__dirname, '..', '..', '..', 'node_modules');
   require(path.join(modules, 'reflect-metadata'));
   x509 = require(path.join(modules, '@peculiar/x509'));
   x509.cryptoProvider.set(crypto.webcrypto);
@@ -36,7 +37,8 @@ async function makeCert(subject, issuer, ca, dnsNames = []) {
     signingAlgorithm: ALGORITHM,
     extensions,
   });
-  return { cert, keys, pem: cert.toString('pem') + '\n', der: Buffer.from(cert.rawData) };
+  const pkcs8 = await webcrypto.subtle.exportKey('pkcs8', keys.privateKey);
+  return { cert, keys, pem: cert.toString('pem') + '\n', der: Buffer.from(cert.rawData), keyPem: lib.PemConverter.encode(pkcs8, 'PRIVATE KEY') };
 }
 
 /** root → issuing CA → leaf for `host`. */

@@ -1,14 +1,14 @@
 // "Check live" in the editor: the code lens on a backend runs the live check against a TLS server this test starts
 // on 127.0.0.1 (the URL host tic.localtest is reached with `connect`, so no name is looked up), and the panel shows
-// the verdict, the checks and the presented chain. Certificates are made here with the repository's @peculiar/x509;
-// the server's key lives in memory only.
+// the verdict, the checks and the presented chain; its "Pin what it presents" link writes the pin of what the server
+// presented. Certificates are made per run (certs.js); the server's key lives in memory only.
 const assert = require('assert');
-const crypto = require('crypto');
 const fs = require('fs');
 const path = require('path');
 const tls = require('tls');
 const vscode = require('vscode');
-const { EXTENSION_ID, extensionApi, waitFor, workspaceUri } = require('./helpers');
+const { makeChain, sha1 } = require('./certs');
+const { EXTENSION_ID, extensionApi, findingKeys, waitFor, workspaceUri } = require('./helpers');
 
 const HOST = 'tic.localtest';
 
@@ -17,12 +17,14 @@ suite('Check live', () => {
   let server;
   let port;
   let moduleUri;
+  let serverConnections = 0;
 
   suiteSetup(async () => {
     const api = await extensionApi();
     await waitFor('the language client running', () => api.client && api.client.isRunning());
-    chain = await makeChain();
+    chain = await makeChain(HOST, { root: 'Live Test Root CA', issuing: 'Live Test Issuing CA' });
     server = tls.createServer({ key: chain.leaf.keyPem, cert: chain.leaf.pem + chain.issuing.pem }, (socket) => socket.end());
+    server.on('connection', () => serverConnections++);
     server.on('tlsClientError', () => undefined);
     await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
     port = server.address().port;
@@ -71,10 +73,45 @@ suite('Check live', () => {
     assert.ok(tab);
   });
 
+  test('"Pin what it presents" in the panel writes the presented issuing CA and the name the leaf carries, and the module lints clean', async () => {
+    const doc = await vscode.workspace.openTextDocument(moduleUri);
+    await vscode.window.showTextDocument(doc, { preview: false });
+    await waitFor('APIM001 on the backend with chain validation off', () => findingKeys(doc.uri).some((k) => k.startsWith('APIM001@')));
+    const lens = await waitFor('a "Check live" code lens', async () => {
+      const lenses = (await vscode.commands.executeCommand('vscode.executeCodeLensProvider', doc.uri)) || [];
+      return lenses.find((l) => l.command && l.command.title === 'Check live');
+    });
+    await vscode.commands.executeCommand(lens.command.command, { ...lens.command.arguments[0], connect: `127.0.0.1:${port}` });
+    const api = await extensionApi();
+    const html = api.liveCheckView.html;
+
+    // The link as the panel renders it; VS Code runs a command URI with the JSON array of its query as arguments.
+    const link = /<a class="button" href="([^"]+)">Pin what it presents<\/a>/.exec(html);
+    assert.ok(link, 'the panel offers "Pin what it presents"');
+    const href = link[1].replace(/&#(\d+);/g, (_, code) => String.fromCharCode(Number(code)));
+    const command = /^command:([^?]+)\?(.*)$/.exec(href);
+    assert.ok(command, href);
+    assert.strictEqual(command[1], 'apimTls.pinBackendFromLive');
+    const args = JSON.parse(decodeURIComponent(command[2]));
+    assert.strictEqual(args[0].backend, 'azurerm_api_management_backend.tic');
+    const connections = serverConnections;
+    const result = await vscode.commands.executeCommand(command[1], ...args);
+
+    assert.ok(result && result.applied, `the pin was applied: ${JSON.stringify(result)}`);
+    assert.strictEqual(serverConnections, connections, 'pinned from the check the panel shows, without connecting again');
+    const text = doc.getText();
+    assert.match(text, new RegExp(`issuerCertificateThumbprint = "${sha1(chain.issuing.der)}"`), text);
+    assert.match(text, new RegExp(`name\\s+= "${HOST.replace('.', '\\.')}"`));
+    assert.doesNotMatch(text, /validate_certificate_chain = false/);
+    await waitFor('the module linting clean', () => findingKeys(doc.uri).length === 0);
+  });
+
   test('the command is in the palette under APIM TLS', async () => {
     const contributed = vscode.extensions.getExtension(EXTENSION_ID).packageJSON.contributes.commands;
-    assert.strictEqual(contributed.find((c) => c.command === 'apimTls.checkBackendLive').category, 'APIM TLS');
-    assert.ok((await vscode.commands.getCommands(true)).includes('apimTls.checkBackendLive'));
+    for (const id of ['apimTls.checkBackendLive', 'apimTls.pinBackendFromLive']) {
+      assert.strictEqual(contributed.find((c) => c.command === id).category, 'APIM TLS', id);
+      assert.ok((await vscode.commands.getCommands(true)).includes(id), id);
+    }
   });
 });
 
@@ -96,42 +133,4 @@ resource "azurerm_api_management_backend" "tic" {
   }
 }
 `;
-}
-
-function sha1(der) {
-  return crypto.createHash('sha1').update(der).digest('hex').toUpperCase();
-}
-
-/** root → issuing CA → leaf for tic.localtest, EC P-256, with the leaf's key as PEM for the TLS server. */
-async function makeChain() {
-  const modules = path.join(vscode.extensions.getExtension(EXTENSION_ID).extensionPath, 'node_modules');
-  require(path.join(modules, 'reflect-metadata'));
-  const x509 = require(path.join(modules, '@peculiar/x509'));
-  const { webcrypto } = crypto;
-  x509.cryptoProvider.set(webcrypto);
-  const alg = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' };
-  const make = async (subject, issuer, ca) => {
-    const keys = await webcrypto.subtle.generateKey(alg, true, ['sign', 'verify']);
-    const extensions = [new x509.BasicConstraintsExtension(ca, undefined, true), await x509.SubjectKeyIdentifierExtension.create(keys.publicKey)];
-    if (issuer) extensions.push(await x509.AuthorityKeyIdentifierExtension.create(issuer.keys.publicKey));
-    if (ca) extensions.push(new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true));
-    else extensions.push(new x509.SubjectAlternativeNameExtension([{ type: 'dns', value: HOST }]));
-    const cert = await x509.X509CertificateGenerator.create({
-      serialNumber: '01' + crypto.randomBytes(8).toString('hex'),
-      subject,
-      issuer: issuer ? issuer.cert.subject : subject,
-      notBefore: new Date(Date.now() - 86400000),
-      notAfter: new Date(Date.now() + 365 * 86400000),
-      publicKey: keys.publicKey,
-      signingKey: issuer ? issuer.keys.privateKey : keys.privateKey,
-      signingAlgorithm: alg,
-      extensions,
-    });
-    const pkcs8 = await webcrypto.subtle.exportKey('pkcs8', keys.privateKey);
-    return { cert, keys, pem: cert.toString('pem') + '\n', der: Buffer.from(cert.rawData), keyPem: x509.PemConverter.encode(pkcs8, 'PRIVATE KEY') };
-  };
-  const root = await make('CN=Live Test Root CA, O=Contoso', undefined, true);
-  const issuing = await make('CN=Live Test Issuing CA, O=Contoso', root, true);
-  const leaf = await make(`CN=${HOST}, O=Contoso`, issuing, false);
-  return { root, issuing, leaf };
 }

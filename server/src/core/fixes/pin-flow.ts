@@ -27,9 +27,11 @@ export interface PinRequest {
   file: string;
   /** Anywhere in the backend's block, or on one of its findings (a finding of one instance pins that instance). */
   offset: number;
-  /** Every certificate of the file the user picked, in file order. */
+  /** Every certificate of the file the user picked, in file order; or what the backend presented, leaf first. */
   certificates: readonly CertificateInfo[];
   answers?: PinAnswers;
+  /** Where the certificates come from: a file (the default) or a live check; the questions say which. */
+  origin?: 'file' | 'live';
 }
 
 export type PinQuestion =
@@ -88,17 +90,19 @@ export interface DecideOptions {
 export function decidePin(backend: Backend, instances: readonly Backend[], request: PinRequest, options: DecideOptions): PinDecisionResult {
   const answers = request.answers ?? {};
   const accepted = new Set(answers.accept ?? []);
+  const live = request.origin === 'live';
 
   const chosen = chooseInstances(backend, instances, request.file, request.offset, answers);
   if (!chosen.ok) return chosen;
   const targets = chosen.instances;
 
   const certs = request.certificates;
-  if (certs.length === 0) return refuse('The file holds no certificate.');
+  const holder = live ? 'The backend presented' : 'The file has';
+  if (certs.length === 0) return refuse(`${holder} no certificate.`);
   let index: number;
   if (answers.certificateIndex !== undefined) {
     if (!Number.isInteger(answers.certificateIndex) || answers.certificateIndex < 0 || answers.certificateIndex >= certs.length) {
-      return refuse(`The file has ${certs.length} certificate(s); there is no certificate ${answers.certificateIndex}.`);
+      return refuse(`${holder} ${certs.length} certificate(s); there is no certificate ${answers.certificateIndex}.`);
     }
     index = answers.certificateIndex;
   } else {
@@ -125,19 +129,34 @@ export function decidePin(backend: Backend, instances: readonly Backend[], reque
   if (!certificate.isCa) {
     if (!options.allowLeaf) return refuse(options.leafRefusal ?? 'Only an issuing CA can be pinned here.');
     if (!accepted.has('leaf')) {
+      const acceptLeaf: PinOption = {
+        label: 'Pin the leaf certificate anyway',
+        detail: 'serverCertificateThumbprints: pin it again at every renewal.',
+        answers: accept('leaf'),
+      };
+      if (live && isSelfSigned(certificate)) {
+        return ask({
+          kind: 'confirm',
+          check: 'leaf',
+          message:
+            `${commonName(certificate.subject)}, the certificate the backend presents, is self-signed: there is no CA to pin. Pinning ` +
+            'it writes serverCertificateThumbprints, which matches this one certificate: when the backend gets a new one, APIM ' +
+            'answers 500 until it is pinned again.',
+          options: [{ ...acceptLeaf, label: 'Pin the self-signed certificate' }, cancel],
+        });
+      }
       return ask({
         kind: 'confirm',
         check: 'leaf',
-        message:
-          `${commonName(certificate.subject)} is the backend's own certificate (a leaf), not a CA. Pinning it writes ` +
-          'serverCertificateThumbprints, which matches this one certificate: the pin breaks at every renewal, and APIM answers ' +
-          '500 until it is pinned again. Pin the CA that issues it instead.',
-        options: [
-          ...issuingAlternatives(certs, index, base),
-          pickFile,
-          { label: 'Pin the leaf certificate anyway', detail: 'serverCertificateThumbprints: pin it again at every renewal.', answers: accept('leaf') },
-          cancel,
-        ],
+        message: live
+          ? `The backend presents only its own certificate, ${commonName(certificate.subject)}, not the CA that issues it ` +
+            `(${commonName(certificate.issuer)}). Pinning the leaf writes serverCertificateThumbprints, which matches this one ` +
+            'certificate: the pin breaks at every renewal, and APIM answers 500 until it is pinned again. Pin the issuing CA from ' +
+            'its file instead, and make the backend send its chain.'
+          : `${commonName(certificate.subject)} is the backend's own certificate (a leaf), not a CA. Pinning it writes ` +
+            'serverCertificateThumbprints, which matches this one certificate: the pin breaks at every renewal, and APIM answers ' +
+            '500 until it is pinned again. Pin the CA that issues it instead.',
+        options: [...issuingAlternatives(certs, index, base), pickFile, acceptLeaf, cancel],
       });
     }
   } else if (isSelfSigned(certificate) && !certs.some((c) => !c.isCa && signs(certificate, c)) && !accepted.has('root')) {
@@ -168,7 +187,9 @@ export function decidePin(backend: Backend, instances: readonly Backend[], reque
     if (certificate.isCa) {
       pinOptions.push({
         label: misses.length === 1 ? `Pin with the URL host ${misses[0].host}` : 'Pin with each URL host',
-        detail: 'When the leaf belongs to another backend of the same CA: the issuing CA is right, the name is the URL host.',
+        detail: live
+          ? 'The issuing CA is right; calls fail on the name until the backend presents a certificate that carries the URL host.'
+          : 'When the leaf belongs to another backend of the same CA: the issuing CA is right, the name is the URL host.',
         answers: accept('name'),
       });
     }
@@ -181,13 +202,13 @@ export function decidePin(backend: Backend, instances: readonly Backend[], reque
         });
       }
     }
+    const why = "APIM checks the backend certificate's name against the URL host, so the backend would answer 500 at the first call.";
     return ask({
       kind: 'confirm',
       check: 'name',
-      message:
-        `The leaf certificate in this file is issued to ${shown || 'no host name'}, but ${calls}. APIM checks the backend ` +
-        "certificate's name against the URL host, so the backend would answer 500 at the first call. Is this the certificate file " +
-        'of this backend?',
+      message: live
+        ? `The backend presents a certificate issued to ${shown || 'no host name'}, but ${calls}. ${why} Pin it all the same?`
+        : `The leaf certificate in this file is issued to ${shown || 'no host name'}, but ${calls}. ${why} Is this the certificate file of this backend?`,
       options: pinOptions,
     });
   }
