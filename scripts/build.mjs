@@ -22,10 +22,39 @@ const common = {
   logLevel: 'warning',
 };
 
+/**
+ * dist/cli.js carries the documentation pages its SARIF output uses as rule help (server/src/cli/rule-docs.ts reads
+ * them from the checkout when unbundled), so the bundle runs with no docs/ beside it.
+ */
+const inlineDocPages = {
+  name: 'inline-doc-pages',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]server[\\/]src[\\/]cli[\\/]rule-docs\.ts$/ }, () => {
+      const docs = path.join(root, 'docs');
+      const pages = {};
+      for (const name of fs.readdirSync(path.join(docs, 'rules')).sort()) {
+        if (/^APIM\d+\.md$/.test(name)) pages[`rules/${name.slice(0, -3)}`] = fs.readFileSync(path.join(docs, 'rules', name), 'utf8');
+      }
+      pages.suppression = fs.readFileSync(path.join(docs, 'suppression.md'), 'utf8');
+      return {
+        contents: `export const DOC_PAGES = ${JSON.stringify(pages)};`,
+        loader: 'ts',
+        watchFiles: Object.keys(pages).map((p) => path.join(docs, `${p}.md`)),
+      };
+    });
+  },
+};
+
 await Promise.all([
   build({ ...common, entryPoints: [path.join(root, 'client/src/extension.ts')], outfile: path.join(dist, 'client.js'), external: ['vscode'] }),
   build({ ...common, entryPoints: [path.join(root, 'server/src/main.ts')], outfile: path.join(dist, 'server.js'), banner: { js: '#!/usr/bin/env node' } }),
-  build({ ...common, entryPoints: [path.join(root, 'server/src/cli/main.ts')], outfile: path.join(dist, 'cli.js'), banner: { js: '#!/usr/bin/env node' } }),
+  build({
+    ...common,
+    entryPoints: [path.join(root, 'server/src/cli/main.ts')],
+    outfile: path.join(dist, 'cli.js'),
+    banner: { js: '#!/usr/bin/env node' },
+    plugins: [inlineDocPages],
+  }),
 ]);
 
 for (const [from, to] of [

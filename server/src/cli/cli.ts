@@ -9,6 +9,7 @@ import { Workspace } from '../core/workspace';
 import { USAGE, UsageError, parseArgs, type FailOn } from './args';
 import { FileError, cliVersion, collectFiles, findBicepWasm, findWasmFiles, readCertificateFile, type Collected } from './files';
 import { formatJson } from './format-json';
+import { detectAdoPipeline } from './ado-pipeline';
 import { formatSarif } from './format-sarif';
 import { formatText } from './format-text';
 import { SEVERITY_RANK, compareReported, type Location, type Reported } from './report';
@@ -88,9 +89,14 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     case 'json':
       io.stdout(formatJson(reported));
       break;
-    case 'sarif':
-      io.stdout(formatSarif(reported, { version: cliVersion(), cwd: io.cwd }));
+    case 'sarif': {
+      const pipeline = detectAdoPipeline(io.env);
+      if (pipeline.state === 'partial') {
+        io.stderr(`apim-tls-lint: note: TF_BUILD says this is Azure Pipelines, but ${pipeline.problems.join('; ')}: the SARIF names no pipeline run.\n`);
+      }
+      io.stdout(formatSarif(reported, { version: cliVersion(), cwd: io.cwd, automation: pipeline.state === 'complete' ? pipeline.details : undefined }));
       break;
+    }
     default:
       io.stdout(formatText(reported, { filesChecked: collected.targets.size, color: io.isTTY && !io.env.NO_COLOR }));
   }
@@ -115,13 +121,20 @@ function lint(collected: Collected, parser: TerraformParser, bicepParser: BicepP
       if (result && result.ok) workspace.setCertificates(key, result.certificates);
     }
     const indexes = new Map<string, LineIndex>();
-    const locate = (file: string, start: number, end: number): Location => {
-      const input = byKey.get(file);
+    const indexOf = (file: string): LineIndex => {
       let index = indexes.get(file);
-      if (!index) indexes.set(file, (index = new LineIndex(input?.text ?? '')));
-      const s = index.positionAt(start);
-      const e = index.positionAt(end);
-      return { file: input?.display ?? file, line: s.line + 1, column: s.character + 1, endLine: e.line + 1, endColumn: e.character + 1 };
+      if (!index) indexes.set(file, (index = new LineIndex(byKey.get(file)?.text ?? '')));
+      return index;
+    };
+    const locate = (file: string, start: number, end: number): Location => {
+      const s = indexOf(file).positionAt(start);
+      const e = indexOf(file).positionAt(end);
+      return { file: byKey.get(file)?.display ?? file, line: s.line + 1, column: s.character + 1, endLine: e.line + 1, endColumn: e.character + 1 };
+    };
+    const lineText = (file: string, start: number): string => {
+      const index = indexOf(file);
+      const line = index.positionAt(start).line;
+      return (byKey.get(file)?.text ?? '').slice(index.lineStart(line), index.lineEnd(line));
     };
     for (const f of workspace.lint().findings) {
       if (!concernsTarget(f, collected.targets)) continue;
@@ -131,6 +144,7 @@ function lint(collected: Collected, parser: TerraformParser, bicepParser: BicepP
         severity: f.severity,
         message: f.message,
         related: f.related.map((r) => ({ ...locate(r.file, r.start, r.end), message: r.message })),
+        lineText: lineText(f.file, f.start),
       });
     }
   }

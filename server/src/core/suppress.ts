@@ -5,6 +5,8 @@ import type { Finding, Fix, TextEdit } from './types';
 
 export const DIRECTIVE = 'apim-tls-lint-disable-next-line';
 export const UNUSED_DIRECTIVE_CODE = 'unused-suppression';
+export const EXPIRED_SUPPRESSION_CODE = 'expired-suppression';
+export const INVALID_SUPPRESSION_CODE = 'invalid-suppression';
 
 interface Directive {
   line: number;
