@@ -31,6 +31,7 @@ import { Workspace, type LintResult } from './core/workspace';
 import { isCertificateFile, readCertificates } from './core/certificates/read';
 import { trustHover, trustLenses } from './trust-views';
 import { executeCommand } from './commands';
+import { packageVersion } from './package-version';
 import { PIN_BACKEND_FROM_CA_FILE, SERVER_COMMANDS, type PinBackendFromCaFileArgs } from './custom-messages';
 import { isLintedText, readCertificateFile, readLintedFile, readLintedFileSync, walkWorkspaceFiles } from './workspace-files';
 
@@ -92,7 +93,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
         codeLensProvider: { resolveProvider: false },
         executeCommandProvider: { commands: [...SERVER_COMMANDS] },
       },
-      serverInfo: { name: 'apim-tls-lint', version: '0.1.0' },
+      serverInfo: { name: 'apim-tls-lint', version: packageVersion() },
     };
   });
 

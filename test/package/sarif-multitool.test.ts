@@ -12,20 +12,8 @@ import { isLintedFile } from '../../server/src/core/formats';
 import { RULE_IDS } from '../../server/src/core/rules';
 import { isFixedFile } from '../support/fixtures';
 import { REPO_ROOT } from '../support/parser';
+import { AZURE_PIPELINES_ENV } from '../support/azure-pipelines';
 import { bundleAlone } from '../support/bundle-alone';
-
-/** What the Azure Pipelines agent sets in every job (made-up ids of the right shapes). */
-export const AZURE_PIPELINES_ENV: Readonly<Record<string, string>> = {
-  TF_BUILD: 'True',
-  SYSTEM_COLLECTIONURI: 'https://dev.azure.com/contoso/',
-  SYSTEM_TEAMPROJECTID: '4f0e2b1c-8a3d-4c55-9e1f-0a6b7c8d9e01',
-  BUILD_DEFINITIONID: '42',
-  BUILD_DEFINITIONNAME: 'apim-infra',
-  BUILD_BUILDID: '1717',
-  SYSTEM_PHASEID: '9d3c1e55-2b4a-4f60-8e7d-6c5b4a392817',
-  SYSTEM_PHASENAME: 'Lint',
-  BUILD_SOURCEBRANCH: 'refs/heads/main',
-};
 
 const RULE_KINDS = 'Sarif;Gh;Ado';
 let multitool: string;
