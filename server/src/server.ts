@@ -24,7 +24,7 @@ import { loadTerraformParser } from './core/parse/terraform-parser';
 import { loadBicepParser } from './core/parse/bicep-parser';
 import { formatOf, isLintedFile } from './core/formats';
 import { RULE_IDS } from './core/rules';
-import { UNUSED_DIRECTIVE_CODE } from './core/suppress';
+import { DIRECTIVE_CODES } from './core/suppress';
 import { LineIndex } from './core/text';
 import { docsPageUrl, docsUrl, SOURCE, type Finding, type Severity } from './core/types';
 import { Workspace, type LintResult } from './core/workspace';
@@ -387,7 +387,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
       message: f.message,
     };
     if (isRule) diagnostic.codeDescription = { href: docsUrl(f.ruleId) };
-    else if (f.ruleId === UNUSED_DIRECTIVE_CODE) diagnostic.codeDescription = { href: docsPageUrl('suppression') };
+    else if (DIRECTIVE_CODES.has(f.ruleId)) diagnostic.codeDescription = { href: docsPageUrl('suppression') };
     if (f.unnecessary) diagnostic.tags = [DiagnosticTag.Unnecessary];
     if (f.related.length) {
       diagnostic.relatedInformation = f.related.map((r) => ({
