@@ -184,6 +184,8 @@ describe('the npm package', () => {
       const result = spawnSync(command, [...entryArgs, ...(hook.args ?? [])], { cwd: checkout, env, encoding: 'utf8' });
       assert.equal(result.status, 1, `${hook.id} fails the commit on findings: ${result.stderr}`);
       assert.match(result.stdout, /backends\.tf:\d+:\d+: warning APIM001 /);
+      const fixed = fs.readFileSync(path.join(checkout, 'backends.tf'), 'utf8') !== fs.readFileSync(path.join(REPO_ROOT, 'examples', 'backends.tf'), 'utf8');
+      assert.equal(fixed, entryArgs.includes('--fix'), `${hook.id} ${fixed ? 'fixes' : 'only reports'}`);
     }
     const config = parseYaml(snippets('yaml').find((y) => y.includes('rev:'))!);
     assert.equal(config.repos[0].rev, `v${PACKAGE.version}`);

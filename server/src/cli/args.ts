@@ -9,6 +9,8 @@ export interface CliOptions {
   format: Format;
   config?: string;
   failOn: FailOn;
+  /** `--fix` writes the fixes, `--fix-dry-run` prints them as a diff. */
+  fix?: 'write' | 'dry-run';
 }
 
 export type ParsedArgs = { kind: 'help' } | { kind: 'version' } | { kind: 'run'; options: CliOptions } | { kind: 'thumbprint'; file: string };
@@ -28,6 +30,8 @@ Options:
   --format text|json|sarif             output format (default: text)
   --config FILE                        use FILE instead of the nearest .apim-tls-lint.json
   --fail-on error|warning|info|never   lowest severity that makes the exit code 1 (default: warning)
+  --fix                                apply every preferred fix that needs no input, then report what remains
+  --fix-dry-run                        print those fixes as a unified diff and write nothing
   -h, --help                           show this help
   -v, --version                        show the version
 
@@ -35,6 +39,10 @@ thumbprint FILE prints one line per certificate in FILE (PEM, DER, PEM bundle or
   SHA1  subject  CA|leaf  notAfter
 with the SHA-1 as APIM wants it (40 uppercase hex digits); a file it refuses (a private key, PFX, CSR, CRL,
 no certificate) exits 2 with the reason. To lint a folder named thumbprint, write ./thumbprint.
+
+--fix rewrites files only where every fixed file still parses; suppressions and the pin (which needs a
+certificate file) are never applied. With --fix-dry-run stdout is the diff (patch -p1 applies it), and the exit
+code is what --fix would leave.
 
 Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it, 2 usage, configuration or I/O error.
 `;
@@ -78,6 +86,14 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
       case '--fail-on':
         options.failOn = oneOf(name, value(), FAIL_ON);
         break;
+      case '--fix':
+      case '--fix-dry-run': {
+        if (eq > 0) throw new UsageError(`${name} takes no value.`);
+        const mode = name === '--fix' ? 'write' : 'dry-run';
+        if (options.fix && options.fix !== mode) throw new UsageError('--fix and --fix-dry-run exclude each other.');
+        options.fix = mode;
+        break;
+      }
       case '--config': {
         const file = value();
         if (!file) throw new UsageError('--config needs a file name.');
@@ -89,6 +105,7 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
     }
   }
   if (wantsVersion) return { kind: 'version' };
+  if (options.fix === 'dry-run' && options.format !== 'text') throw new UsageError('--fix-dry-run prints a diff; --format does not apply to it.');
   if (options.paths.length === 0) options.paths.push('.');
   return { kind: 'run', options };
 }

@@ -12,6 +12,7 @@ import { formatJson } from './format-json';
 import { detectAdoPipeline } from './ado-pipeline';
 import { formatSarif } from './format-sarif';
 import { formatText } from './format-text';
+import { Fixer } from './fix';
 import { SEVERITY_RANK, compareReported, type Location, type Reported } from './report';
 import { runThumbprint } from './thumbprint';
 
@@ -84,7 +85,13 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     const what = n === 1 ? 'JSON file that is not an ARM template or parameters file' : 'JSON files that are not ARM templates or parameters files';
     io.stderr(`apim-tls-lint: note: skipped ${n} ${what} (${shown}).\n`);
   }
-  const reported = lint(collected, parser, bicepParser).sort(compareReported);
+  const fixer = options.fix ? new Fixer(options.fix) : undefined;
+  const reported = lint(collected, parser, bicepParser, fixer).sort(compareReported);
+  if (fixer) io.stderr(fixer.summary());
+  if (fixer?.mode === 'dry-run') {
+    io.stdout(fixer.diff());
+    return exitCode(reported, options.failOn);
+  }
   switch (options.format) {
     case 'json':
       io.stdout(formatJson(reported));
@@ -107,7 +114,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
  * Lints each configuration's files in a Workspace of their own and keeps the findings that concern a file the
  * user asked about: in it, or written elsewhere (a tfvars value) and consumed in it.
  */
-function lint(collected: Collected, parser: TerraformParser, bicepParser: BicepParser | undefined): Reported[] {
+function lint(collected: Collected, parser: TerraformParser, bicepParser: BicepParser | undefined, fixer?: Fixer): Reported[] {
   const out: Reported[] = [];
   for (const group of collected.groups) {
     const workspace = new Workspace(parser, group.config, group.configDir);
@@ -120,6 +127,8 @@ function lint(collected: Collected, parser: TerraformParser, bicepParser: BicepP
       const result = bytes && readCertificates(bytes, key);
       if (result && result.ok) workspace.setCertificates(key, result.certificates);
     }
+    // --fix changes the workspace's texts (and the group's) before they are linted for the report.
+    fixer?.apply(workspace, group, { terraform: parser, bicep: bicepParser }, (f) => concernsTarget(f, collected.targets));
     const indexes = new Map<string, LineIndex>();
     const indexOf = (file: string): LineIndex => {
       let index = indexes.get(file);
