@@ -1,5 +1,6 @@
 // Command-line arguments: `apim-tls-lint [paths...] [--format text|json|sarif] [--config FILE]
-// [--fail-on error|warning|info|never]`, `apim-tls-lint thumbprint FILE`, plus --help and --version. Pure: no I/O, so every usage error is testable.
+// [--fail-on error|warning|info|never] [--fix|--fix-dry-run]`, `apim-tls-lint thumbprint FILE`, the subcommands that
+// parse their own (pin), plus --help and --version. Pure: no I/O, so every usage error is testable.
 
 export type Format = 'text' | 'json' | 'sarif';
 export type FailOn = 'error' | 'warning' | 'info' | 'never';
@@ -13,13 +14,24 @@ export interface CliOptions {
   fix?: 'write' | 'dry-run';
 }
 
-export type ParsedArgs = { kind: 'help' } | { kind: 'version' } | { kind: 'run'; options: CliOptions } | { kind: 'thumbprint'; file: string };
+export type ParsedArgs =
+  | { kind: 'help' }
+  | { kind: 'version' }
+  | { kind: 'run'; options: CliOptions }
+  | { kind: 'thumbprint'; file: string }
+  | { kind: 'subcommand'; name: Subcommand; argv: string[] };
+
+/** Subcommands that parse their own arguments, each in its own file (cli.ts maps the name to its runner). */
+export const SUBCOMMANDS = ['pin'] as const;
+export type Subcommand = (typeof SUBCOMMANDS)[number];
 
 /** A mistake in the command line; the CLI prints it with a pointer to --help and exits 2. */
 export class UsageError extends Error {}
 
 export const USAGE = `Usage: apim-tls-lint [paths...] [options]
        apim-tls-lint thumbprint FILE
+       apim-tls-lint pin FILE:LINE|ADDRESS... --ca FILE [--index N] [--yes] [--dry-run]   (see pin --help)
+       apim-tls-lint pin --all-unpinned --host PATTERN --ca FILE [paths...]
 
 Lints Terraform (.tf, .tofu, .tfvars), ARM templates (.json with a deploymentTemplate $schema, and their
 parameters files) and Bicep (.bicep, .bicepparam) for Azure API Management backend TLS trust problems.
@@ -40,6 +52,9 @@ thumbprint FILE prints one line per certificate in FILE (PEM, DER, PEM bundle or
 with the SHA-1 as APIM wants it (40 uppercase hex digits); a file it refuses (a private key, PFX, CSR, CRL,
 no certificate) exits 2 with the reason. To lint a folder named thumbprint, write ./thumbprint.
 
+pin writes the same pin edit as the editor's "Pin issuing CA from certificate file…", from the shell. To lint
+a folder named pin, write ./pin.
+
 --fix rewrites files only where every fixed file still parses; suppressions and the pin (which needs a
 certificate file) are never applied. With --fix-dry-run stdout is the diff (patch -p1 applies it), and the exit
 code is what --fix would leave.
@@ -52,6 +67,8 @@ const FAIL_ON: readonly FailOn[] = ['error', 'warning', 'info', 'never'];
 
 export function parseArgs(argv: readonly string[]): ParsedArgs {
   if (argv[0] === 'thumbprint') return parseThumbprint(argv.slice(1));
+  const subcommand = SUBCOMMANDS.find((name) => name === argv[0]);
+  if (subcommand) return { kind: 'subcommand', name: subcommand, argv: argv.slice(1) };
   const options: CliOptions = { paths: [], format: 'text', failOn: 'warning' };
   let wantsVersion = false;
   for (let i = 0; i < argv.length; i++) {

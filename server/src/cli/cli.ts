@@ -6,7 +6,7 @@ import { loadBicepParser, type BicepParser } from '../core/parse/bicep-parser';
 import { LineIndex } from '../core/text';
 import type { Finding } from '../core/types';
 import { Workspace } from '../core/workspace';
-import { USAGE, UsageError, parseArgs, type FailOn } from './args';
+import { USAGE, UsageError, parseArgs, type FailOn, type Subcommand } from './args';
 import { FileError, cliVersion, collectFiles, findBicepWasm, findWasmFiles, readCertificateFile, type Collected } from './files';
 import { formatJson } from './format-json';
 import { detectAdoPipeline } from './ado-pipeline';
@@ -14,6 +14,7 @@ import { formatSarif } from './format-sarif';
 import { formatText } from './format-text';
 import { Fixer } from './fix';
 import { SEVERITY_RANK, compareReported, type Location, type Reported } from './report';
+import { runPin } from './pin';
 import { runThumbprint } from './thumbprint';
 
 export interface CliIo {
@@ -24,6 +25,11 @@ export interface CliIo {
   /** Whether stdout is a terminal; colors are used only then (and only without NO_COLOR). */
   isTTY: boolean;
 }
+
+/** The runner of each subcommand that parses its own arguments. */
+const SUBCOMMAND_RUNNERS: Record<Subcommand, (argv: readonly string[], io: CliIo) => Promise<number>> = {
+  pin: runPin,
+};
 
 export const EXIT_CLEAN = 0;
 export const EXIT_FINDINGS = 1;
@@ -47,6 +53,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     return EXIT_CLEAN;
   }
   if (parsed.kind === 'thumbprint') return runThumbprint(parsed.file, io);
+  if (parsed.kind === 'subcommand') return SUBCOMMAND_RUNNERS[parsed.name](parsed.argv, io);
   const { options } = parsed;
 
   let collected: Collected;

@@ -1,13 +1,12 @@
 // `--fix` and `--fix-dry-run`: the core's fixAll on each configuration's workspace, then either the fixed files written
 // back (byte-order mark kept, never over a file that changed meanwhile) or a unified diff of them, and a summary on
 // stderr. The report that follows lints the fixed texts, so it shows what remains.
-import * as fs from 'node:fs';
-import { createTwoFilesPatch, FILE_HEADERS_ONLY } from 'diff';
 import { fixAll } from '../core/fix-all';
 import { parsesCleanly, type Parsers } from '../core/syntax-check';
 import type { Finding } from '../core/types';
 import type { Workspace } from '../core/workspace';
 import type { ConfigGroup } from './files';
+import { unifiedDiff, writeBack } from './write-back';
 
 export type FixMode = 'write' | 'dry-run';
 
@@ -29,15 +28,14 @@ export class Fixer {
       const file = byKey.get(key);
       if (!file) continue;
       if (this.mode === 'write') {
-        const problem = write(key, before, after);
+        const problem = writeBack(key, before, after);
         if (problem) {
           this.notes.push(`left ${file.display} unchanged: ${problem}.`);
           workspace.setFile(key, before);
           continue;
         }
       } else {
-        const name = file.display.split('\\').join('/');
-        this.diffs.push(createTwoFilesPatch(`a/${name}`, `b/${name}`, before, after, undefined, undefined, { headerOptions: FILE_HEADERS_ONLY }));
+        this.diffs.push(unifiedDiff(file.display, before, after));
       }
       file.text = after;
       this.fixedFiles.push({ shown: file.display, fixes: result.fixesByFile.get(key) ?? 0 });
@@ -61,19 +59,6 @@ export class Fixer {
         ]
       : ['nothing to fix.'];
     return [...lines, ...this.notes].map((l) => `apim-tls-lint: ${l}\n`).join('');
-  }
-}
-
-/** Writes the fixed text over the file unless the file changed since it was read; returns why not, or undefined. */
-function write(key: string, before: string, after: string): string | undefined {
-  try {
-    const disk = fs.readFileSync(key);
-    const bom = disk[0] === 0xef && disk[1] === 0xbb && disk[2] === 0xbf;
-    if (disk.toString('utf8', bom ? 3 : 0) !== before) return 'it changed on disk while it was being fixed';
-    fs.writeFileSync(key, (bom ? '\ufeff' : '') + after);
-    return undefined;
-  } catch (e) {
-    return `it cannot be written (${(e as NodeJS.ErrnoException).code ?? String(e)})`;
   }
 }
 
