@@ -3,6 +3,7 @@
 import { build } from 'esbuild';
 import fs from 'node:fs';
 import path from 'node:path';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -23,25 +24,32 @@ const common = {
 };
 
 /**
- * dist/cli.js carries the documentation pages its SARIF output uses as rule help (server/src/cli/rule-docs.ts reads
- * them from the checkout when unbundled), so the bundle runs with no docs/ beside it.
+ * dist/cli.js carries the help its SARIF output gives each rule, rendered here from the pages under docs/ by the same
+ * code that renders them unbundled (server/src/cli/rule-help.ts), so the bundle needs no docs/ beside it and no
+ * Markdown parser inside it.
  */
-const inlineDocPages = {
-  name: 'inline-doc-pages',
+async function renderedDocHelp() {
+  const out = await build({ ...common, entryPoints: [path.join(root, 'server/src/cli/rule-help.ts')], write: false, sourcemap: false });
+  const mod = { exports: {} };
+  new Function('module', 'exports', 'require', out.outputFiles[0].text)(mod, mod.exports, createRequire(import.meta.url));
+  const docs = path.join(root, 'docs');
+  const pages = [
+    'suppression',
+    ...fs
+      .readdirSync(path.join(docs, 'rules'))
+      .filter((n) => /^APIM\d+\.md$/.test(n))
+      .map((n) => `rules/${n.slice(0, -3)}`),
+  ];
+  return Object.fromEntries(pages.sort().map((p) => [p, mod.exports.ruleHelp(p, fs.readFileSync(path.join(docs, `${p}.md`), 'utf8'))]));
+}
+
+const inlineDocHelp = {
+  name: 'inline-doc-help',
   setup(b) {
-    b.onLoad({ filter: /[\\/]server[\\/]src[\\/]cli[\\/]rule-docs\.ts$/ }, () => {
-      const docs = path.join(root, 'docs');
-      const pages = {};
-      for (const name of fs.readdirSync(path.join(docs, 'rules')).sort()) {
-        if (/^APIM\d+\.md$/.test(name)) pages[`rules/${name.slice(0, -3)}`] = fs.readFileSync(path.join(docs, 'rules', name), 'utf8');
-      }
-      pages.suppression = fs.readFileSync(path.join(docs, 'suppression.md'), 'utf8');
-      return {
-        contents: `export const DOC_PAGES = ${JSON.stringify(pages)};`,
-        loader: 'ts',
-        watchFiles: Object.keys(pages).map((p) => path.join(docs, `${p}.md`)),
-      };
-    });
+    b.onLoad({ filter: /[\\/]server[\\/]src[\\/]cli[\\/]doc-help\.ts$/ }, async () => ({
+      contents: `const HELP = ${JSON.stringify(await renderedDocHelp())};\nexport function docHelp(page) { return HELP[page]; }\n`,
+      loader: 'js',
+    }));
   },
 };
 
@@ -53,7 +61,7 @@ await Promise.all([
     entryPoints: [path.join(root, 'server/src/cli/main.ts')],
     outfile: path.join(dist, 'cli.js'),
     banner: { js: '#!/usr/bin/env node' },
-    plugins: [inlineDocPages],
+    plugins: [inlineDocHelp],
   }),
 ]);
 

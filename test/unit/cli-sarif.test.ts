@@ -2,6 +2,7 @@
 // unrelated edits, the run's automation details (Azure Pipelines identity when the agent's variables say so) and
 // locations relative to the checkout.
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -101,6 +102,17 @@ describe('SARIF for code scanning', () => {
     assert.equal(unused.name, 'UnusedSuppression');
     assert.match(unused.help.markdown, /^# Suppressing a finding/);
     assert.equal(suppressed.results.find((r: { ruleId: string }) => r.ruleId === 'unused-suppression').ruleIndex, suppressed.tool.driver.rules.indexOf(unused));
+  });
+
+  test('dist/cli.js carries the same rule help, rendered at build time, as the sources render from docs/', async () => {
+    const bundled = JSON.parse(
+      execFileSync(process.execPath, [path.join(REPO_ROOT, 'dist', 'cli.js'), 'examples', '--format', 'sarif', '--fail-on', 'never'], {
+        cwd: REPO_ROOT,
+        encoding: 'utf8',
+      }),
+    );
+    const { run } = await sarif(['examples'], REPO_ROOT);
+    assert.deepEqual(bundled.runs[0].tool.driver.rules, run.tool.driver.rules);
   });
 
   test('the driver names itself, its version and where to learn more; the run has automation details', async () => {

@@ -10,8 +10,8 @@ import { DOCS_BASE, SOURCE, docsPageUrl, docsUrl, type Severity } from '../core/
 import { FILE_TOO_LARGE_CODE } from '../core/workspace';
 import type { AutomationDetails } from './ado-pipeline';
 import type { Location, Reported } from './report';
-import { DOC_PAGES } from './rule-docs';
-import { ruleHelp, type RuleHelp } from './rule-help';
+import { docHelp } from './doc-help';
+import type { RuleHelp } from './rule-help';
 
 export interface SarifOptions {
   version: string;
@@ -131,16 +131,10 @@ function descriptor(id: string, name: string, summary: string, level: Severity, 
   };
 }
 
-const helpCache = new Map<string, RuleHelp>();
-
 /** The page's help; a page that is missing (never in a release: a test ties every rule to its page) links instead. */
 function helpOf(page: string, summary: string, helpUri: string | undefined): RuleHelp {
-  const source = DOC_PAGES[page];
-  if (source !== undefined) {
-    let help = helpCache.get(page);
-    if (!help) helpCache.set(page, (help = ruleHelp(page, source)));
-    return help;
-  }
+  const help = docHelp(page);
+  if (help) return help;
   const text = helpUri ? `${summary} See ${helpUri}.` : summary;
   return { fullDescription: summary, text, markdown: helpUri ? `${summary} See [the rule's page](${helpUri}).` : summary };
 }
