@@ -32,6 +32,7 @@ import { isCertificateFile, readCertificates } from './core/certificates/read';
 import { trustHover, trustLenses } from './trust-views';
 import { executeCommand } from './commands';
 import { packageVersion } from './package-version';
+import { explainAction, orderActions, type RankedAction } from './rule-actions';
 import { PIN_BACKEND_FROM_CA_FILE, SERVER_COMMANDS, type PinBackendFromCaFileArgs } from './custom-messages';
 import { isLintedText, readCertificateFile, readLintedFile, readLintedFileSync, walkWorkspaceFiles } from './workspace-files';
 
@@ -406,8 +407,9 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     const index = new LineIndex(text);
     const start = index.offsetAt(params.range.start);
     const end = index.offsetAt(params.range.end);
-    const actions: CodeAction[] = [];
+    const actions: RankedAction[] = [];
     const pins = new Map<string, CodeAction>();
+    const explained = new Set<string>();
     for (const f of lastFindings.get(file) ?? []) {
       if (f.end < start || f.start > end) continue;
       const diagnostic = toDiagnostic(f, index);
@@ -418,12 +420,17 @@ export function startServer(connection: Connection, options: ServerOptions): voi
           (changes[uriOf(e.file)] ??= []).push({ range: rangeIn(e.file, e.start, e.end), newText: e.newText });
         }
         const edit: WorkspaceEdit = { changes };
-        actions.push({ title: fix.title, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], isPreferred: fix.isPreferred, edit });
+        const action: CodeAction = { title: fix.title, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], isPreferred: fix.isPreferred, edit };
+        actions.push({ action, role: fix.kind === 'suppress' ? 'suppress' : 'fix' });
+      }
+      if (RULE_IDS.includes(f.ruleId) && !explained.has(f.ruleId)) {
+        explained.add(f.ruleId);
+        actions.push(explainAction(f.ruleId, diagnostic));
       }
     }
-    actions.push(...pins.values());
-    // Safe fixes first, suppressions last, as ESLint orders them.
-    return actions.sort((a, b) => Number(b.isPreferred) - Number(a.isPreferred));
+    for (const action of pins.values()) actions.push({ action, role: 'fix' });
+    // The preferred fix first, suppressions last, on every rule.
+    return orderActions(actions);
   }
 
   /**

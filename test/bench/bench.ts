@@ -21,6 +21,7 @@ import { LineIndex } from '../../server/src/core/text';
 import type { Finding } from '../../server/src/core/types';
 import { Workspace } from '../../server/src/core/workspace';
 import { testParser } from '../support/parser';
+import { benchLiveCheck } from './live-check-bench';
 
 // The wasm heap is a WebAssembly.Memory created when web-tree-sitter initialises (in main, via testParser); record
 // it as it is made so its size can be read.
@@ -168,6 +169,11 @@ async function main(): Promise<void> {
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
+    say();
+  }
+  // 4. One live check of a backend on loopback (its own file: test/bench/live-check-bench.ts).
+  if (run('live')) {
+    for (const line of await benchLiveCheck()) say(line);
     say();
   }
   say(`total ${((performance.now() - began) / 1000).toFixed(1)} s`);

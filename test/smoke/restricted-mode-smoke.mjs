@@ -2,7 +2,7 @@
 // Restricted Mode as a person meets it (package.json declares untrustedWorkspaces "limited"): the packaged extension
 // in code-server with workspace trust on, a copy of examples/ opened and not trusted. Linting must still run; the
 // pin command, bound to a key with a certificate file argument, must ask before writing, write nothing when
-// cancelled, and write the pin when allowed. Needs the .vsix that ui-smoke.mjs packages (it runs first in
+// cancelled, and write the pin when allowed; Check live must ask before connecting, and connect nowhere when cancelled. Needs the .vsix that ui-smoke.mjs packages (it runs first in
 // `npm run test:smoke`).
 //
 // Exit code: 0 every step passed, 1 a step failed. Environment: KEEP_TMP=1, CODE_SERVER and CHROMIUM.
@@ -14,6 +14,7 @@ import { CodeServerSession, QUIET_SETTINGS, ensureCodeServer, root } from '../ed
 const vsix = path.join(root, 'apim-tls-lint.vsix');
 const TIMEOUT_MS = 150000;
 const PIN_KEY = 'ctrl+alt+k';
+const LIVE_KEY = 'ctrl+alt+l';
 const CONSENT = 'This workspace is not trusted';
 
 async function main() {
@@ -41,7 +42,10 @@ async function main() {
     ensureCodeServer('restricted');
     session = new CodeServerSession(tmp, {
       settings: { ...QUIET_SETTINGS, 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'always' },
-      keybindings: [{ key: PIN_KEY, command: 'apimTls.pinBackendFromCaFile', args: { certificatePath: certificate } }],
+      keybindings: [
+        { key: PIN_KEY, command: 'apimTls.pinBackendFromCaFile', args: { certificatePath: certificate } },
+        { key: LIVE_KEY, command: 'apimTls.checkBackendLive' },
+      ],
       workspaceTrust: true,
     });
     session.installExtension(vsix, 'apim-tls-lint.apim-tls-lint-');
@@ -78,6 +82,23 @@ async function main() {
       await consent.locator('.monaco-button', { hasText: new RegExp(`^${answer}$`) }).click();
       await consent.waitFor({ state: 'hidden', timeout: 15000 });
     };
+
+    // Check live on the same backend asks before it connects; Cancel connects nowhere: no progress, no panel.
+    await page.locator('.editor-instance .monaco-editor textarea').first().focus();
+    await page.keyboard.press('Control+G');
+    await page.keyboard.type(String(ordersLine + 1));
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('Control+Alt+L');
+    const liveConsent = page.locator('.monaco-dialog-box', { hasText: 'Check live connects' });
+    await liveConsent.waitFor({ timeout: 15000 });
+    await liveConsent.locator('.monaco-button', { hasText: /^Cancel$/ }).click();
+    await liveConsent.waitFor({ state: 'hidden', timeout: 15000 });
+    for (const end = Date.now() + 3000; Date.now() < end; await page.waitForTimeout(200)) {
+      if (await page.locator('.tab', { hasText: 'Live check:' }).count()) throw new Error('a live check panel opened although Check live was cancelled');
+      if (await page.locator('.notifications-toasts', { hasText: 'checking the backend live' }).count())
+        throw new Error('the live check ran although it was cancelled');
+    }
+    pass('Check live asked before connecting, and Cancel connected nowhere');
 
     await pinWithConsent('Cancel');
     // Nothing may change: neither the file on disk nor any editor (no dirty tab), and the findings stay. An edit would

@@ -33,14 +33,16 @@ const REQUIRED = [
   'extension/language-configuration.json',
   'extension/schemas/apim-tls-lint.schema.json',
   'extension/images/icon.png',
-  'extension/docs/rules/APIM001.md',
   // vsce renames these three.
   'extension/readme.md',
   'extension/changelog.md',
   'extension/LICENSE.txt',
+  // "Explain APIMxxx" shows these without network; the rest of the rule pages are checked in checkVsix.
+  'extension/docs/rules/APIM001.md',
+  'extension/docs/suppression.md',
 ];
 const ALLOWED =
-  /^(extension\.vsixmanifest|\[Content_Types\]\.xml|extension\/(dist\/[\w.-]+\.(js|wasm)|syntaxes\/[\w.-]+\.json|schemas\/[\w.-]+\.json|images\/icon\.png|docs\/(rules\/)?[\w.-]+\.md|package\.json|language-configuration\.json|readme\.md|changelog\.md|LICENSE\.txt))$/;
+  /^(extension\.vsixmanifest|\[Content_Types\]\.xml|extension\/(dist\/[\w.-]+\.(js|wasm)|syntaxes\/[\w.-]+\.json|schemas\/[\w.-]+\.json|images\/icon\.png|package\.json|language-configuration\.json|readme\.md|changelog\.md|LICENSE\.txt|docs\/rules\/(APIM\d{3}|README)\.md|docs\/(suppression|ci)\.md))$/;
 
 const STEP_COUNT = 5;
 const steps = [];
@@ -66,7 +68,7 @@ async function main() {
   }
 
   try {
-    await step('the .vsix holds the bundles, wasm files, grammar, docs and icon, no node_modules, under 5 MB', checkVsix);
+    await step('the .vsix holds the bundles, wasm files, grammar, docs and rule pages and icon, no node_modules, under 5 MB', checkVsix);
     await step('code-server installs the .vsix, with no node_modules beside the extension', () => run.install());
     await step('backends.tf of examples/ shows APIM001 and APIM002 in the Problems panel', () => run.openAndReadProblems());
     await step('the screenshot shows the findings with the hover and code lens', () => run.screenshot());
@@ -115,6 +117,10 @@ function checkVsix() {
   if (size >= MAX_VSIX_BYTES) problems.push(`${size} bytes, not under ${MAX_VSIX_BYTES}`);
   for (const e of entries) if (/(^|\/)node_modules\//.test(e) || !ALLOWED.test(e)) problems.push(`unexpected entry ${e}`);
   for (const r of REQUIRED) if (!entries.includes(r)) problems.push(`missing ${r}`);
+  // Every rule page of the repository is in the package, so every "Explain" action has its page offline.
+  for (const page of fs.readdirSync(path.join(root, 'docs', 'rules')).filter((f) => f.endsWith('.md'))) {
+    if (!entries.includes(`extension/docs/rules/${page}`)) problems.push(`missing extension/docs/rules/${page}`);
+  }
   if (problems.length) throw new Error(problems.join('\n'));
   return `${(size / 1024).toFixed(0)} KB, ${entries.length} entries`;
 }

@@ -78,7 +78,11 @@ describe('apim-tls-lint pin', () => {
     assert.ok(read.ok);
     const certificate = read.certificates[0];
     const backendsTf = toPosix(path.join(root, 'backends.tf'));
-    const plan = workspace.planPin({ file: backendsTf, offset: texts.get(backendsTf)!.indexOf('validate_certificate_chain = false'), certificate });
+    const plan = workspace.planPin({
+      file: backendsTf,
+      offset: texts.get(backendsTf)!.indexOf('validate_certificate_chain = false'),
+      certificates: [certificate],
+    });
     assert.ok(plan.ok);
     const expected = applyEdits(texts, plan.edits);
 
@@ -97,36 +101,57 @@ describe('apim-tls-lint pin', () => {
   test('a for_each backend by a line of its block: every instance is pinned with its own host, and the module lints clean', async () => {
     const root = examplesCopy();
     fs.mkdirSync(path.join(root, 'partners'));
-    fs.copyFileSync(path.join(root, CA), path.join(root, 'partners', 'ca.cer'));
     fs.writeFileSync(path.join(root, 'partners', 'main.tf'), FOR_EACH);
-    // The line of one instance's value names that instance alone, which this build cannot pin by itself.
-    const one = await run(['partners/main.tf:4', '--ca', CA], root);
-    assert.equal(one.code, 2);
-    assert.match(one.stderr, /refused: azurerm_api_management_backend\.orders\["us"\]: it is one instance of azurerm_api_management_backend\.orders/);
     const result = await run(['partners/main.tf:14', '--ca', CA], root);
     assert.equal(result.code, 0, result.stderr);
     assert.equal(result.stdout, `pinned azurerm_api_management_backend.orders to CN=Contoso Issuing CA 01, O=Contoso (${CA_SHA1}) in partners/main.tf\n`);
     const text = fs.readFileSync(path.join(root, 'partners', 'main.tf'), 'utf8');
-    assert.match(text, /resource "azapi_update_resource" "orders_tls" \{\n {2}for_each = local\.orders\n/);
-    assert.match(text, /name {24}= each\.value\.host\n/);
+    assert.match(text, /resource "azapi_update_resource" "orders_tls" \{/);
+    assert.equal(text.match(/orders-(eu|us)\.internal\.contoso\.com/g)?.length, 4, 'each host in the map and in its pin');
     assert.deepEqual(
       (await lintDir(path.join(root, 'partners'))).map((f) => `${f.ruleId} ${f.message.slice(0, 60)}`),
       [],
     );
   });
 
-  test('one instance of a for_each backend: this build refuses, says how to pin them all, and writes nothing', async () => {
+  test("a line of one instance's own value pins that instance alone", async () => {
     const root = examplesCopy();
-    const untouched = snapshot(root);
-    const result = await run(['azurerm_api_management_backend.partner["customs"]', '--ca', CA], root);
-    assert.equal(result.code, 2);
-    assert.equal(
-      result.stderr,
-      'apim-tls-lint pin: refused: azurerm_api_management_backend.partner["customs"]: it is one instance of azurerm_api_management_backend.partner, ' +
-        'and this build pins every instance of a for_each backend together (name azurerm_api_management_backend.partner to pin all 2 instances to this CA).\n' +
-        'apim-tls-lint pin: nothing was written.\n',
+    fs.mkdirSync(path.join(root, 'partners'));
+    fs.writeFileSync(path.join(root, 'partners', 'main.tf'), FOR_EACH);
+    const result = await run(['partners/main.tf:4', '--ca', CA], root);
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stdout, /^pinned azurerm_api_management_backend\.orders\["us"\] to /);
+    const text = fs.readFileSync(path.join(root, 'partners', 'main.tf'), 'utf8');
+    assert.equal(text.match(/orders-us\.internal\.contoso\.com/g)?.length, 2, 'us is pinned');
+    assert.equal(text.match(/orders-eu\.internal\.contoso\.com/g)?.length, 1, 'eu is not');
+    assert.deepEqual(
+      (await lintDir(path.join(root, 'partners'))).map((f) => `${f.ruleId} ${f.message.slice(0, 60)}`),
+      [],
     );
-    assert.deepEqual(snapshot(root), untouched);
+  });
+
+  test('one instance of a for_each backend from the shell: that instance is pinned, and the module lints clean for it', async () => {
+    const root = examplesCopy();
+    const messages = (findings: Awaited<ReturnType<typeof lintDir>>) => findings.map((f) => `${f.ruleId} ${f.message}`).sort();
+    const before = messages(await lintDir(root));
+    const customs = before.filter((m) => m.includes('partner["customs"]'));
+    assert.equal(customs.length, 1);
+    assert.match(customs[0], /^APIM001 /);
+    const result = await run(['azurerm_api_management_backend.partner["customs"]', '--ca', CA], root);
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(
+      result.stdout,
+      `pinned azurerm_api_management_backend.partner["customs"] to CN=Contoso Issuing CA 01, O=Contoso (${CA_SHA1}) in backends.tf\n`,
+    );
+    assert.match(
+      fs.readFileSync(path.join(root, 'backends.tf'), 'utf8'),
+      /customs = \{\n\s+name\s+= "customs-gateway\.contoso\.com"\n\s+thumbprint = "C54CD3D82A01A49B61C6B4C3D3F935762F553A83"/,
+    );
+    // The customs finding is gone and nothing new appeared (no APIM008 on the tls block fabrikam still uses).
+    assert.deepEqual(
+      messages(await lintDir(root)),
+      before.filter((m) => m !== customs[0]),
+    );
   });
 
   test('--all-unpinned --host pins every unpinned backend on those hosts; a second run has nothing to pin', async () => {
@@ -148,6 +173,10 @@ describe('apim-tls-lint pin', () => {
     const again = await run(['--all-unpinned', '--host', '*.internal.contoso.com', '--ca', CA], root);
     assert.equal(again.code, 1);
     assert.equal(again.stderr, 'apim-tls-lint pin: nothing to pin: no backend without a pin has a host that matches *.internal.contoso.com.\n');
+    // A host that only one instance of a for_each backend has: that instance is the batch.
+    const customs = await run(['--all-unpinned', '--host', 'customs-gateway.contoso.com', '--ca', CA], root);
+    assert.equal(customs.code, 0, customs.stderr);
+    assert.match(customs.stdout, /^pinned azurerm_api_management_backend\.partner\["customs"\] to /);
   });
 
   test('a backend pinned to this CA already is nothing to pin (exit 1)', async () => {
@@ -208,7 +237,7 @@ describe('apim-tls-lint pin', () => {
       const root = await refuse(
         { 'leaf.pem': chain.leaf.pem },
         ['backends.tf:24', '--ca', 'leaf.pem'],
-        /is a leaf, the backend's own certificate: .* \(--yes pins it anyway\)\.\n/,
+        /is the backend's own certificate \(a leaf\), not a CA\. .* \(--yes pins it anyway\)\.\n/,
       );
       const yes = await run(['backends.tf:24', '--ca', 'leaf.pem', '--yes'], root);
       assert.equal(yes.code, 0, yes.stderr);
@@ -216,19 +245,39 @@ describe('apim-tls-lint pin', () => {
       assert.match(fs.readFileSync(path.join(root, 'backends.tf'), 'utf8'), /serverCertificateThumbprints = \[/);
     });
 
-    test("a file of CAs that does not say which issues the backend's certificate needs --index; a root then needs --yes", async () => {
+    test('a root and its issuing CA: the issuing CA is pinned without asking; the root only with --yes', async () => {
+      const sha1 = (der: Uint8Array) => createHash('sha1').update(der).digest('hex').toUpperCase();
       const root = await refuse(
         { 'cas.pem': chain.issuing.pem + chain.root.pem },
-        ['backends.tf:24', '--ca', 'cas.pem'],
-        /does not say which issues the backend's: 0: CN=Contoso Test Issuing CA 01, O=Contoso \(CA, [0-9A-F]{40}\); 1: CN=Contoso Test Root CA, O=Contoso \(CA, [0-9A-F]{40}\) \(--index N picks one\)/,
+        ['backends.tf:24', '--ca', 'cas.pem', '--index', '1'],
+        /Contoso Test Root CA is a self-signed root CA\. .* \(--yes pins it anyway\)\.\n/,
       );
-      const rootPick = await run(['backends.tf:24', '--ca', 'cas.pem', '--index', '1'], root);
-      assert.equal(rootPick.code, 2);
-      assert.match(rootPick.stderr, /CN=Contoso Test Root CA, O=Contoso is a root: APIM's pin wants the issuing CA .* \(--yes pins it anyway\)/);
-      const issuing = await run(['backends.tf:24', '--ca', 'cas.pem', '--index', '0'], root);
+      const issuing = await run(['backends.tf:24', '--ca', 'cas.pem'], root);
       assert.equal(issuing.code, 0, issuing.stderr);
-      const issuingSha1 = createHash('sha1').update(chain.issuing.der).digest('hex').toUpperCase();
-      assert.match(fs.readFileSync(path.join(root, 'backends.tf'), 'utf8'), new RegExp(issuingSha1));
+      assert.match(fs.readFileSync(path.join(root, 'backends.tf'), 'utf8'), new RegExp(sha1(chain.issuing.der)));
+    });
+
+    test("a file of CAs that do not say which issues the backend's certificate needs --index", async () => {
+      const other = await makeChain({ host: 'billing.internal.contoso.com' });
+      const root = await refuse(
+        { 'two.pem': chain.issuing.pem + other.issuing.pem },
+        ['backends.tf:24', '--ca', 'two.pem'],
+        /the file does not say which certificate issues the backend's: 0: CN=Contoso Test Issuing CA 01, O=Contoso \(.*\); 1: .* \(--index N picks one\)\.\n/,
+      );
+      const picked = await run(['backends.tf:24', '--ca', 'two.pem', '--index', '0'], root);
+      assert.equal(picked.code, 0, picked.stderr);
+    });
+
+    test('a bundle whose leaf names another host needs --yes, and then pins the URL host', async () => {
+      const elsewhere = await makeChain({ host: 'intranet.contoso.com' });
+      const root = await refuse(
+        { 'bundle.pem': elsewhere.bundlePem },
+        ['backends.tf:24', '--ca', 'bundle.pem'],
+        /The leaf certificate in this file is issued to intranet\.contoso\.com, but azurerm_api_management_backend\.orders calls orders\.internal\.contoso\.com\. .* \(--yes pins it anyway\)\.\n/,
+      );
+      const yes = await run(['backends.tf:24', '--ca', 'bundle.pem', '--yes'], root);
+      assert.equal(yes.code, 0, yes.stderr);
+      assert.match(fs.readFileSync(path.join(root, 'backends.tf'), 'utf8'), /name {24}= "orders\.internal\.contoso\.com"/);
     });
 
     test('a file holding a private key', async () => {
@@ -238,9 +287,9 @@ describe('apim-tls-lint pin', () => {
     test('a target that names no backend, and one refusal among several targets', async () => {
       await refuse({}, ['variables.tf:1', '--ca', CA], /^apim-tls-lint pin: no backend at variables\.tf:1\.\n$/);
       await refuse(
-        {},
-        ['backends.tf:24', 'azurerm_api_management_backend.partner["customs"]', '--ca', CA],
-        /refused: .*partner\["customs"\].*\napim-tls-lint pin: nothing was written\.\n$/,
+        { 'leaf.pem': chain.leaf.pem },
+        ['backends.tf:24', 'azurerm_api_management_backend.partner["customs"]', '--ca', 'leaf.pem'],
+        /refused: azurerm_api_management_backend\.orders: .*\n.*refused: .*partner\["customs"\].*\napim-tls-lint pin: nothing was written\.\n$/,
       );
     });
 

@@ -22,7 +22,7 @@ export type ParsedArgs =
   | { kind: 'subcommand'; name: Subcommand; argv: string[] };
 
 /** Subcommands that parse their own arguments, each in its own file (cli.ts maps the name to its runner). */
-export const SUBCOMMANDS = ['pin'] as const;
+export const SUBCOMMANDS = ['probe', 'pin'] as const;
 export type Subcommand = (typeof SUBCOMMANDS)[number];
 
 /** A mistake in the command line; the CLI prints it with a pointer to --help and exits 2. */
@@ -30,6 +30,7 @@ export class UsageError extends Error {}
 
 export const USAGE = `Usage: apim-tls-lint [paths...] [options]
        apim-tls-lint thumbprint FILE
+       apim-tls-lint probe URL|HOST[:PORT] | --backend FILE:LINE|ADDRESS [paths...]   (see probe --help)
        apim-tls-lint pin FILE:LINE|ADDRESS... --ca FILE [--index N] [--yes] [--dry-run]   (see pin --help)
        apim-tls-lint pin --all-unpinned --host PATTERN --ca FILE [paths...]
 
@@ -51,6 +52,9 @@ thumbprint FILE prints one line per certificate in FILE (PEM, DER, PEM bundle or
   SHA1  subject  CA|leaf  notAfter
 with the SHA-1 as APIM wants it (40 uppercase hex digits); a file it refuses (a private key, PFX, CSR, CRL,
 no certificate) exits 2 with the reason. To lint a folder named thumbprint, write ./thumbprint.
+
+probe connects to a backend and says whether APIM will trust it; it is the only command that opens a network
+connection (linting never does). To lint a folder named probe, write ./probe.
 
 pin writes the same pin edit as the editor's "Pin issuing CA from certificate file…", from the shell. To lint
 a folder named pin, write ./pin.

@@ -15,6 +15,7 @@ import { formatText } from './format-text';
 import { Fixer } from './fix';
 import { SEVERITY_RANK, compareReported, type Location, type Reported } from './report';
 import { runPin } from './pin';
+import { runProbe } from './probe';
 import { runThumbprint } from './thumbprint';
 
 export interface CliIo {
@@ -28,6 +29,7 @@ export interface CliIo {
 
 /** The runner of each subcommand that parses its own arguments. */
 const SUBCOMMAND_RUNNERS: Record<Subcommand, (argv: readonly string[], io: CliIo) => Promise<number>> = {
+  probe: runProbe,
   pin: runPin,
 };
 

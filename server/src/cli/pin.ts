@@ -32,7 +32,7 @@ address (azurerm_api_management_backend.orders; ["key"] for one instance of a fo
 Options:
   --ca FILE           the issuing CA's certificate (PEM, DER, bundle or PKCS#7)
   --index N           which certificate of the file to pin, when the file does not say (see thumbprint FILE)
-  --yes               accept what a pin would otherwise stop at: pinning a root or a leaf certificate
+  --yes               accept what a pin would otherwise stop at: a root, a leaf, a leaf naming another host
   --dry-run           print the edit as a unified diff and write nothing
   --all-unpinned      pin every unpinned backend whose host matches --host (repeatable)
   --host PATTERN      with --all-unpinned
@@ -128,7 +128,7 @@ export async function runPin(argv: readonly string[], io: CliIo): Promise<number
     }
     const files = [...new Set(outcome.edits.map((e) => shownPath(found.group, e.file, io.cwd)))].join(', ');
     pinned.push(
-      `${found.name} to ${outcome.certificate.subject} (${outcome.certificate.sha1}${outcome.kind === 'certificate' ? ', the leaf itself' : ''}) in ${files}`,
+      `${found.name} to ${outcome.subject} (${outcome.thumbprint}${outcome.kind === 'certificate' ? ', the leaf itself' : ''}) in ${files}`,
     );
   }
   if (refused.length) {

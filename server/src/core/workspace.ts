@@ -12,10 +12,7 @@ import { extractModel, moduleInstances } from './terraform/extract';
 import { buildModules, dirname, isConfigFile, isVarFile, type TfModule, type TfSource } from './terraform/module';
 import type { CertificateInfo } from './certificates/types';
 import { planPinEdit, type PinPlan, type PinRequest } from './fixes/pin';
-import { planArmPin } from './fixes/pin-arm';
-import { planBicepPin } from './fixes/pin-bicep';
-import { urlHostOf } from './hosts';
-import type { TextEdit } from './types';
+import { planTemplatePin } from './fixes/pin-template';
 import type { Backend, Model } from './model';
 import type { Finding } from './types';
 
@@ -255,7 +252,9 @@ export class Workspace {
     if (!backend) {
       return { ok: false, reason: 'There is no backend here: place the cursor in an azurerm_api_management_backend block or on one of its findings.' };
     }
-    if (backend.kind === 'arm' || backend.kind === 'bicep') return this.planTemplatePin(backend, request.certificate);
+    if (backend.kind === 'arm' || backend.kind === 'bicep') {
+      return planTemplatePin({ backend, text: this.entries.get(backend.block.file)?.text ?? '', bicepParser: this.bicepParser }, request);
+    }
     const instances = model.backends.filter((b) => b.block.file === backend.block.file && b.block.start === backend.block.start);
     const dir = dirname(backend.block.file);
     const files: Array<{ path: string; text: string; hcl: HclFile }> = [];
@@ -269,25 +268,7 @@ export class Workspace {
         tree.delete();
       }
     }
-    return planPinEdit({ backend, instances, dependsOn: model.dependsOn, files }, request.certificate);
-  }
-
-  /** The pin edit of an ARM or Bicep backend: written into the resource's own properties.tls. */
-  private planTemplatePin(backend: Backend, certificate: CertificateInfo): PinPlan {
-    const text = this.entries.get(backend.block.file)?.text;
-    if (text === undefined) return { ok: false, reason: `${backend.block.file} is not a file of the workspace.` };
-    const kind = certificate.isCa ? 'issuer' : 'certificate';
-    const name = urlHostOf(backend.url?.val)?.host || '<backend host>';
-    let plan: { ok: true; edits: TextEdit[] } | { ok: false; reason: string };
-    if (backend.kind === 'arm') {
-      plan =
-        kind === 'issuer'
-          ? planArmPin(backend, text, { name, thumbprint: certificate.sha1 })
-          : { ok: false, reason: 'Pinning a leaf certificate is not supported for ARM templates yet: pin the issuing CA.' };
-    } else if (!this.bicepParser) plan = { ok: false, reason: 'Bicep files cannot be read here (no Bicep parser).' };
-    else plan = planBicepPin(this.bicepParser, backend, text, { kind, name, thumbprint: certificate.sha1 });
-    if (!plan.ok) return plan;
-    return { ok: true, edits: plan.edits, thumbprint: certificate.sha1, backend: backend.name, kind };
+    return planPinEdit({ backend, instances, dependsOn: model.dependsOn, files }, request);
   }
 
   allCertificates(): CertificateInfo[] {
