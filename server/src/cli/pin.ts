@@ -127,9 +127,7 @@ export async function runPin(argv: readonly string[], io: CliIo): Promise<number
       );
     }
     const files = [...new Set(outcome.edits.map((e) => shownPath(found.group, e.file, io.cwd)))].join(', ');
-    pinned.push(
-      `${found.name} to ${outcome.subject} (${outcome.thumbprint}${outcome.kind === 'certificate' ? ', the leaf itself' : ''}) in ${files}`,
-    );
+    pinned.push(`${found.name} to ${outcome.subject} (${outcome.thumbprint}${outcome.kind === 'certificate' ? ', the leaf itself' : ''}) in ${files}`);
   }
   if (refused.length) {
     io.stderr(refused.map((r) => `apim-tls-lint pin: refused: ${r}\n`).join('') + 'apim-tls-lint pin: nothing was written.\n');
