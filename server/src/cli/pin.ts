@@ -8,6 +8,7 @@ import { chooseIssuingCa } from '../core/certificates/choose';
 import { readCertificates } from '../core/certificates/read';
 import type { CertificateInfo } from '../core/certificates/types';
 import { certificateNameMatches, urlHostOf } from '../core/hosts';
+import { backendsNamed } from '../core/live/locate';
 import type { Backend, Pin } from '../core/model';
 import { loadBicepParser } from '../core/parse/bicep-parser';
 import { loadTerraformParser } from '../core/parse/terraform-parser';
@@ -25,7 +26,8 @@ export const PIN_USAGE = `Usage: apim-tls-lint pin FILE:LINE|ADDRESS... --ca FIL
 Pins backends to the CA that issues their certificates, with the same edit as the editor's "Pin issuing CA from
 certificate file…" (Terraform: an azapi_update_resource overlay; ARM and Bicep: properties.tls.serverX509Names).
 A backend is named by FILE:LINE (a line of its block, or the line of one of its values) or by its resource
-address (azurerm_api_management_backend.orders; ["key"] for one instance of a for_each backend).
+address (azurerm_api_management_backend.orders; ["key"] for one instance of a for_each backend) or its name in
+APIM.
 --all-unpinned pins every backend below [paths] (default: .) that has no pin and whose URL host matches a
 --host pattern (*.contoso.com matches one label, as certificates do).
 
@@ -351,7 +353,8 @@ function allBackends(workspace: Workspace): Backend[] {
 
 /**
  * The backends a line names: those whose block holds the line's first character (the innermost block's instances),
- * else those whose URL or flag value is written on the line (a terraform.tfvars entry, one instance's map entry).
+ * else those whose URL or flag value is written anywhere on the line (a terraform.tfvars entry, one instance's map
+ * entry), where live/locate.ts's backendsAt wants an offset inside the value.
  */
 function backendsAt(backends: readonly Backend[], file: string, lineStart: number, lineEnd: number): Backend[] {
   type Span = { file: string; start: number; end: number } | undefined;
@@ -363,12 +366,6 @@ function backendsAt(backends: readonly Backend[], file: string, lineStart: numbe
   }
   const onLine = (span: Span) => !!span && span.file === file && span.start <= lineEnd && span.end >= lineStart;
   return backends.filter((b) => [b.validateChain, b.validateName, b.url].some((bound) => onLine(bound?.val.span)));
-}
-
-/** An instance (`azurerm_api_management_backend.orders["eu"]`) or a resource address (every instance of it). */
-function backendsNamed(backends: readonly Backend[], name: string): Backend[] {
-  const byInstance = backends.filter((b) => b.name === name);
-  return byInstance.length ? byInstance : backends.filter((b) => b.address === name);
 }
 
 /** A pin's thumbprint as APIM compares it: hex digits only, uppercase. */
