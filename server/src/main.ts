@@ -1,9 +1,10 @@
 // Entry point of the language server: `apim-tls-lint-server --stdio` (or node IPC when VS Code starts it).
 import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
+import { packageVersion } from './package-version';
 import { startServer } from './server';
 
 if (process.argv.includes('--version')) {
-  process.stdout.write('apim-tls-lint-server 0.1.0\n');
+  process.stdout.write(`apim-tls-lint-server ${packageVersion()}\n`);
   process.exit(0);
 }
 if (!process.argv.some((a) => /^--(stdio|node-ipc|socket|pipe)/.test(a))) {

@@ -24,13 +24,14 @@ import { loadTerraformParser } from './core/parse/terraform-parser';
 import { loadBicepParser } from './core/parse/bicep-parser';
 import { formatOf, isLintedFile } from './core/formats';
 import { RULE_IDS } from './core/rules';
-import { UNUSED_DIRECTIVE_CODE } from './core/suppress';
+import { DIRECTIVE_CODES } from './core/suppress';
 import { LineIndex } from './core/text';
 import { docsPageUrl, docsUrl, SOURCE, type Finding, type Severity } from './core/types';
 import { Workspace, type LintResult } from './core/workspace';
 import { isCertificateFile, readCertificates } from './core/certificates/read';
 import { trustHover, trustLenses } from './trust-views';
 import { executeCommand } from './commands';
+import { packageVersion } from './package-version';
 import { explainAction, orderActions, type RankedAction } from './rule-actions';
 import { PIN_BACKEND_FROM_CA_FILE, SERVER_COMMANDS, type PinBackendFromCaFileArgs } from './custom-messages';
 import { isLintedText, readCertificateFile, readLintedFile, readLintedFileSync, walkWorkspaceFiles } from './workspace-files';
@@ -93,7 +94,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
         codeLensProvider: { resolveProvider: false },
         executeCommandProvider: { commands: [...SERVER_COMMANDS] },
       },
-      serverInfo: { name: 'apim-tls-lint', version: '0.1.0' },
+      serverInfo: { name: 'apim-tls-lint', version: packageVersion() },
     };
   });
 
@@ -387,7 +388,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
       message: f.message,
     };
     if (isRule) diagnostic.codeDescription = { href: docsUrl(f.ruleId) };
-    else if (f.ruleId === UNUSED_DIRECTIVE_CODE) diagnostic.codeDescription = { href: docsPageUrl('suppression') };
+    else if (DIRECTIVE_CODES.has(f.ruleId)) diagnostic.codeDescription = { href: docsPageUrl('suppression') };
     if (f.unnecessary) diagnostic.tags = [DiagnosticTag.Unnecessary];
     if (f.related.length) {
       diagnostic.relatedInformation = f.related.map((r) => ({

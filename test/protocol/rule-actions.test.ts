@@ -145,17 +145,20 @@ describe('what findings offer and say', () => {
     const uri = fileUri(path.join(root, 'main.tf'));
     await client.open(uri, BACKEND);
     const p = await client.waitForDiagnostics(uri, 'APIM001 and APIM002', (p) => codes(p.diagnostics).join() === 'APIM001,APIM002');
-    const titles = async (d: Diagnostic) => (await actions(client, uri, d)).map((a) => a.title);
+    // The dated suppression's day is the server's today + 30 (UTC); its title is compared with the day masked.
+    const titles = async (d: Diagnostic) => (await actions(client, uri, d)).map((a) => a.title.replace(/ until \d{4}-\d{2}-\d{2}$/, ' until <date>'));
     assert.deepEqual(await titles(p.diagnostics.find((d) => d.code === 'APIM002')!), [
       'Set validate_certificate_name = true',
       'Pin issuing CA from certificate file…',
       'Explain APIM002',
       'Suppress APIM002 on this line',
+      'Suppress APIM002 until <date>',
     ]);
     assert.deepEqual(await titles(p.diagnostics.find((d) => d.code === 'APIM001')!), [
       'Pin issuing CA from certificate file…',
       'Explain APIM001',
       'Suppress APIM001 on this line',
+      'Suppress APIM001 until <date>',
     ]);
     const explain = (await actions(client, uri, p.diagnostics[0])).find((a) => a.title === 'Explain APIM001')!;
     assert.deepEqual(explain.command, { title: 'Explain APIM001', command: 'apimTls.explainRule', arguments: [{ ruleId: 'APIM001' }] });

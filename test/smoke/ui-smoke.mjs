@@ -20,7 +20,8 @@ const screenshotPath =
   (process.argv.includes('--update-screenshot') ? path.join(root, 'docs', 'images', 'screenshot.png') : path.join(root, 'test-results', 'screenshot.png'));
 const timeoutMs = Number(process.env.SMOKE_TIMEOUT_MS || 150000);
 const MAX_VSIX_BYTES = 5 * 1024 * 1024;
-// Everything the .vsix may hold; the first group must be there.
+// Everything the .vsix may hold; the first group must be there. package.json's `files` list decides, for the .vsix and
+// the npm package alike (vsce refuses a .vscodeignore beside it), so the docs pages and the CLI bundle come along.
 const REQUIRED = [
   'extension/package.json',
   'extension/dist/client.js',
@@ -41,7 +42,7 @@ const REQUIRED = [
   'extension/docs/suppression.md',
 ];
 const ALLOWED =
-  /^(extension\.vsixmanifest|\[Content_Types\]\.xml|extension\/(dist\/[\w.-]+\.(js|wasm)|syntaxes\/[\w.-]+\.json|schemas\/[\w.-]+\.json|images\/icon\.png|package\.json|language-configuration\.json|readme\.md|changelog\.md|LICENSE\.txt|docs\/rules\/(APIM\d{3}|README)\.md|docs\/suppression\.md))$/;
+  /^(extension\.vsixmanifest|\[Content_Types\]\.xml|extension\/(dist\/[\w.-]+\.(js|wasm)|syntaxes\/[\w.-]+\.json|schemas\/[\w.-]+\.json|images\/icon\.png|package\.json|language-configuration\.json|readme\.md|changelog\.md|LICENSE\.txt|docs\/rules\/(APIM\d{3}|README)\.md|docs\/(suppression|ci)\.md))$/;
 
 const STEP_COUNT = 5;
 const steps = [];

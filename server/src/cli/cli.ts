@@ -9,9 +9,12 @@ import { Workspace } from '../core/workspace';
 import { USAGE, UsageError, parseArgs, type FailOn, type Subcommand } from './args';
 import { FileError, cliVersion, collectFiles, findBicepWasm, findWasmFiles, readCertificateFile, type Collected } from './files';
 import { formatJson } from './format-json';
+import { detectAdoPipeline } from './ado-pipeline';
 import { formatSarif } from './format-sarif';
 import { formatText } from './format-text';
+import { Fixer } from './fix';
 import { SEVERITY_RANK, compareReported, type Location, type Reported } from './report';
+import { runPin } from './pin';
 import { runProbe } from './probe';
 import { runThumbprint } from './thumbprint';
 
@@ -27,6 +30,7 @@ export interface CliIo {
 /** The runner of each subcommand that parses its own arguments. */
 const SUBCOMMAND_RUNNERS: Record<Subcommand, (argv: readonly string[], io: CliIo) => Promise<number>> = {
   probe: runProbe,
+  pin: runPin,
 };
 
 export const EXIT_CLEAN = 0;
@@ -90,14 +94,25 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     const what = n === 1 ? 'JSON file that is not an ARM template or parameters file' : 'JSON files that are not ARM templates or parameters files';
     io.stderr(`apim-tls-lint: note: skipped ${n} ${what} (${shown}).\n`);
   }
-  const reported = lint(collected, parser, bicepParser).sort(compareReported);
+  const fixer = options.fix ? new Fixer(options.fix) : undefined;
+  const reported = lint(collected, parser, bicepParser, fixer).sort(compareReported);
+  if (fixer) io.stderr(fixer.summary());
+  if (fixer?.mode === 'dry-run') {
+    io.stdout(fixer.diff());
+    return exitCode(reported, options.failOn);
+  }
   switch (options.format) {
     case 'json':
       io.stdout(formatJson(reported));
       break;
-    case 'sarif':
-      io.stdout(formatSarif(reported, { version: cliVersion(), cwd: io.cwd }));
+    case 'sarif': {
+      const pipeline = detectAdoPipeline(io.env);
+      if (pipeline.state === 'partial') {
+        io.stderr(`apim-tls-lint: note: TF_BUILD says this is Azure Pipelines, but ${pipeline.problems.join('; ')}: the SARIF names no pipeline run.\n`);
+      }
+      io.stdout(formatSarif(reported, { version: cliVersion(), cwd: io.cwd, automation: pipeline.state === 'complete' ? pipeline.details : undefined }));
       break;
+    }
     default:
       io.stdout(formatText(reported, { filesChecked: collected.targets.size, color: io.isTTY && !io.env.NO_COLOR }));
   }
@@ -108,7 +123,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
  * Lints each configuration's files in a Workspace of their own and keeps the findings that concern a file the
  * user asked about: in it, or written elsewhere (a tfvars value) and consumed in it.
  */
-function lint(collected: Collected, parser: TerraformParser, bicepParser: BicepParser | undefined): Reported[] {
+function lint(collected: Collected, parser: TerraformParser, bicepParser: BicepParser | undefined, fixer?: Fixer): Reported[] {
   const out: Reported[] = [];
   for (const group of collected.groups) {
     const workspace = new Workspace(parser, group.config, group.configDir);
@@ -121,14 +136,23 @@ function lint(collected: Collected, parser: TerraformParser, bicepParser: BicepP
       const result = bytes && readCertificates(bytes, key);
       if (result && result.ok) workspace.setCertificates(key, result.certificates);
     }
+    // --fix changes the workspace's texts (and the group's) before they are linted for the report.
+    fixer?.apply(workspace, group, { terraform: parser, bicep: bicepParser }, (f) => concernsTarget(f, collected.targets));
     const indexes = new Map<string, LineIndex>();
-    const locate = (file: string, start: number, end: number): Location => {
-      const input = byKey.get(file);
+    const indexOf = (file: string): LineIndex => {
       let index = indexes.get(file);
-      if (!index) indexes.set(file, (index = new LineIndex(input?.text ?? '')));
-      const s = index.positionAt(start);
-      const e = index.positionAt(end);
-      return { file: input?.display ?? file, line: s.line + 1, column: s.character + 1, endLine: e.line + 1, endColumn: e.character + 1 };
+      if (!index) indexes.set(file, (index = new LineIndex(byKey.get(file)?.text ?? '')));
+      return index;
+    };
+    const locate = (file: string, start: number, end: number): Location => {
+      const s = indexOf(file).positionAt(start);
+      const e = indexOf(file).positionAt(end);
+      return { file: byKey.get(file)?.display ?? file, line: s.line + 1, column: s.character + 1, endLine: e.line + 1, endColumn: e.character + 1 };
+    };
+    const lineText = (file: string, start: number): string => {
+      const index = indexOf(file);
+      const line = index.positionAt(start).line;
+      return (byKey.get(file)?.text ?? '').slice(index.lineStart(line), index.lineEnd(line));
     };
     for (const f of workspace.lint().findings) {
       if (!concernsTarget(f, collected.targets)) continue;
@@ -138,6 +162,7 @@ function lint(collected: Collected, parser: TerraformParser, bicepParser: BicepP
         severity: f.severity,
         message: f.message,
         related: f.related.map((r) => ({ ...locate(r.file, r.start, r.end), message: r.message })),
+        lineText: lineText(f.file, f.start),
       });
     }
   }

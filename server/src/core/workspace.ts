@@ -230,7 +230,7 @@ export class Workspace {
     for (const file of files) {
       const text = this.entries.get(file)?.text;
       if (text === undefined || text.length > MAX_FILE_SIZE) continue;
-      findings.push(...applySuppressions(file, text, byFile.get(file) ?? [], enabled));
+      findings.push(...applySuppressions(file, text, byFile.get(file) ?? [], enabled, now));
     }
     findings.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.start - b.start || a.end - b.end));
     return { findings, files: [...files].sort() };
