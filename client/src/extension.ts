@@ -2,7 +2,9 @@
 // the server; the client only wires VS Code to it.
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import { openQuestion, type OpenQuestion } from './ask';
 import { registerCommands } from './commands';
+import { lastLiveCheckView, liveCheckMiddleware, type LiveCheckView } from './live-check';
 import { ServerStatus } from './status';
 
 /** What `activate` returns; the editor tests reach the running client through it. */
@@ -10,6 +12,10 @@ export interface ApimTlsApi {
   /** The running client, or undefined while the server is stopped or disabled. */
   readonly client: LanguageClient | undefined;
   restartServer(): Promise<void>;
+  /** The live check panel last shown (its title, page and verdict). */
+  readonly liveCheckView: LiveCheckView | undefined;
+  /** The question a command shows (a quick pick), as the user sees it; undefined when none is open. */
+  openQuestion(): OpenQuestion | undefined;
 }
 
 /** The client id: VS Code reads `apimTls.trace.server` for a client named so. */
@@ -53,6 +59,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<ApimTl
     ],
     synchronize: { fileEvents: watcher },
     outputChannel: output,
+    // The live check's lens and palette command are the server's; the editor adds consent, progress and the panel.
+    middleware: { executeCommand: liveCheckMiddleware },
   };
 
   const enabled = () => vscode.workspace.getConfiguration('apimTls').get<boolean>('enable', true);
@@ -85,7 +93,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<ApimTl
   context.subscriptions.push(
     vscode.commands.registerCommand('apimTls.restartServer', restartServer),
     vscode.commands.registerCommand('apimTls.showOutput', () => output.show(true)),
-    ...registerCommands(() => client),
+    ...registerCommands(() => client, context.extensionUri),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('apimTls.enable')) void serialize(() => (enabled() ? start() : stop())).catch(() => undefined);
     }),
@@ -97,6 +105,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<ApimTl
       return client;
     },
     restartServer,
+    get liveCheckView() {
+      return lastLiveCheckView();
+    },
+    openQuestion,
   };
 }
 

@@ -3,7 +3,7 @@
 import { DiagnosticSeverity, DiagnosticTag, type Connection, type Diagnostic, type Range } from 'vscode-languageserver/node';
 import type { ConfigProblem } from './core/config';
 import { RULE_IDS } from './core/rules';
-import { UNUSED_DIRECTIVE_CODE } from './core/suppress';
+import { DIRECTIVE_CODES } from './core/suppress';
 import { LineIndex } from './core/text';
 import { docsPageUrl, docsUrl, SOURCE, type Finding, type Severity } from './core/types';
 import type { OpenDocuments } from './documents';
@@ -107,7 +107,7 @@ export class DiagnosticsPublisher {
       message: f.message,
     };
     if (RULE_IDS.includes(f.ruleId)) diagnostic.codeDescription = { href: docsUrl(f.ruleId) };
-    else if (f.ruleId === UNUSED_DIRECTIVE_CODE) diagnostic.codeDescription = { href: docsPageUrl('suppression') };
+    else if (DIRECTIVE_CODES.has(f.ruleId)) diagnostic.codeDescription = { href: docsPageUrl('suppression') };
     if (f.unnecessary) diagnostic.tags = [DiagnosticTag.Unnecessary];
     if (f.related.length) {
       diagnostic.relatedInformation = f.related.map((r) => ({

@@ -1,5 +1,6 @@
-// What the editor asks for besides diagnostics: quick fixes (from the findings last published), the trust hover and
-// code lenses of backends (trust-views.ts), and the server's commands (commands.ts).
+// What the editor asks for besides diagnostics: quick fixes and Explain (from the findings last published, in the
+// order rule-actions.ts gives them), the trust hover and code lenses of backends (trust-views.ts), and the server's
+// commands (commands.ts, the live check among them).
 import {
   CodeActionKind,
   type CodeAction,
@@ -10,10 +11,12 @@ import {
   type WorkspaceEdit,
 } from 'vscode-languageserver/node';
 import { executeCommand } from './commands';
+import { RULE_IDS } from './core/rules';
 import { LineIndex } from './core/text';
 import type { Finding } from './core/types';
 import { PIN_BACKEND_FROM_CA_FILE, type PinBackendFromCaFileArgs } from './custom-messages';
 import { toPath } from './documents';
+import { explainAction, orderActions, type RankedAction } from './rule-actions';
 import { guarded, type ServerState } from './server-state';
 import { trustHover, trustLenses } from './trust-views';
 
@@ -66,8 +69,9 @@ function codeActions(state: ServerState, params: CodeActionParams): CodeAction[]
   const index = new LineIndex(text);
   const start = index.offsetAt(params.range.start);
   const end = index.offsetAt(params.range.end);
-  const actions: CodeAction[] = [];
+  const actions: RankedAction[] = [];
   const pins = new Map<string, CodeAction>();
+  const explained = new Set<string>();
   for (const f of publisher.findingsOf(file)) {
     if (f.end < start || f.start > end) continue;
     const diagnostic = publisher.toDiagnostic(f);
@@ -76,12 +80,17 @@ function codeActions(state: ServerState, params: CodeActionParams): CodeAction[]
       const changes: Record<string, TextEdit[]> = {};
       for (const e of fix.edits) (changes[documents.uriOf(e.file)] ??= []).push({ range: publisher.rangeIn(e.file, e.start, e.end), newText: e.newText });
       const edit: WorkspaceEdit = { changes };
-      actions.push({ title: fix.title, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], isPreferred: fix.isPreferred, edit });
+      const action: CodeAction = { title: fix.title, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], isPreferred: fix.isPreferred, edit };
+      actions.push({ action, role: fix.kind === 'suppress' ? 'suppress' : 'fix' });
+    }
+    if (RULE_IDS.includes(f.ruleId) && !explained.has(f.ruleId)) {
+      explained.add(f.ruleId);
+      actions.push(explainAction(f.ruleId, diagnostic));
     }
   }
-  actions.push(...pins.values());
-  // Safe fixes first, suppressions last, as ESLint orders them.
-  return actions.sort((a, b) => Number(b.isPreferred) - Number(a.isPreferred));
+  for (const action of pins.values()) actions.push({ action, role: 'fix' });
+  // The preferred fix first, suppressions last, on every rule.
+  return orderActions(actions);
 }
 
 /**

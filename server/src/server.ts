@@ -14,19 +14,20 @@ import { OpenDocuments, toPath } from './documents';
 import { registerFeatures } from './features';
 import { WorkspaceIndex } from './indexing';
 import { LintScheduler } from './lint-scheduler';
+import { packageVersion } from './package-info';
 import type { ServerState } from './server-state';
 
 export interface ServerOptions {
   /** The folder holding tree-sitter.wasm, tree-sitter-terraform.wasm and tree-sitter-bicep.wasm. */
   wasmDir: string;
-  /** The version the server reports (the package's). */
+  /** The version the server reports; the package's by default. */
   version?: string;
 }
 
 export const SERVER_NAME = 'apim-tls-lint';
 
 export function startServer(connection: Connection, options: ServerOptions): void {
-  const version = options.version ?? '0.1.0';
+  const version = options.version ?? packageVersion();
   const documents = new OpenDocuments();
   const publisher = new DiagnosticsPublisher(connection, documents, (file) => state.workspace?.textOf(file));
   const scheduler = new LintScheduler(

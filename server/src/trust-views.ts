@@ -2,24 +2,38 @@
 // (trust.ts); this file only places them in the document.
 import type { CodeLens, Hover, Position } from 'vscode-languageserver/node';
 import { MarkupKind } from 'vscode-languageserver/node';
+import { URI } from 'vscode-uri';
+import { urlHostOf } from './core/hosts';
 import { summarizeTrust } from './core/trust';
+import { CHECK_BACKEND_LIVE, type CheckBackendLiveArgs } from './custom-messages';
 import { LineIndex } from './core/text';
 import type { Workspace } from './core/workspace';
 
-/** One lens per backend declared in the file (one per resource block: for_each instances share a line). */
+/**
+ * One lens per backend declared in the file (one per resource block: for_each instances share a line), and beside it
+ * a "Check live" lens on each block with an https URL whose host is known.
+ */
 export function trustLenses(workspace: Workspace, file: string, text: string): CodeLens[] {
   const index = new LineIndex(text);
   const byBlock = new Map<number, string[]>();
+  const live = new Set<number>();
   for (const backend of workspace.backendsIn(file)) {
+    if (urlHostOf(backend.url?.val)?.scheme === 'https') live.add(backend.block.start);
     const { lens } = summarizeTrust(backend, workspace.allCertificates(), (f) => workspace.textOf(f));
     const label = backend.key === undefined ? lens : `${backend.key}: ${lens.replace(/^TLS: /, '')}`;
     byBlock.set(backend.block.start, [...(byBlock.get(backend.block.start) ?? []), label]);
   }
-  return [...byBlock].map(([start, labels]) => {
+  return [...byBlock].flatMap(([start, labels]) => {
     const line = index.positionAt(start).line;
+    const range = { start: { line, character: 0 }, end: { line, character: 0 } };
     const title = labels.length === 1 ? labels[0] : `TLS: ${labels.join(' · ')}`;
     // A command-less lens is a label; VS Code shows it without making it clickable.
-    return { range: { start: { line, character: 0 }, end: { line, character: 0 } }, command: { title, command: '' } };
+    const lenses: CodeLens[] = [{ range, command: { title, command: '' } }];
+    if (live.has(start)) {
+      const args: CheckBackendLiveArgs = { uri: URI.file(file).toString(), position: index.positionAt(start) };
+      lenses.push({ range, command: { title: 'Check live', command: CHECK_BACKEND_LIVE, arguments: [args] } });
+    }
+    return lenses;
   });
 }
 

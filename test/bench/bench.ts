@@ -30,6 +30,7 @@ import { fileUri, LspClient } from '../support/lsp-client';
 import { REPO_ROOT, testBicepParser, testParser } from '../support/parser';
 import { describeText, generateArmTemplate, generateBicep, generateIrrelevant, generateModule, lineCount, writeWorkspace } from './generate';
 import { gc, mark, mb, measure, measurePair, median, ms, p95, signed, table } from './stats';
+import { benchLiveCheck } from './live-check-bench';
 
 // The wasm heap is a WebAssembly.Memory created when web-tree-sitter initialises (in main, via testParser); record
 // it as it is made so its size can be read.
@@ -72,6 +73,11 @@ async function main(): Promise<void> {
   if (run('bicep')) await bicepSection();
   if (run('workspace')) await workspaceSection();
   if (run('cold')) coldStartSection();
+  // 8. One live check of a backend on loopback (its own file: test/bench/live-check-bench.ts).
+  if (run('live')) {
+    for (const line of await benchLiveCheck()) say(line);
+    say();
+  }
   say(`load at the end ${loadNow()}; total ${((performance.now() - began) / 1000).toFixed(1)} s`);
 }
 

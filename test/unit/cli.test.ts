@@ -225,7 +225,10 @@ describe('apim-tls-lint CLI', () => {
     assert.equal(stdout, '');
     const lines = stderr.trimEnd().split('\n');
     assert.equal(lines[0], '.apim-tls-lint.json:2:25: The severity of APIM001 must be one of "off", "hint", "info", "warning", "error".');
-    assert.equal(lines[1], '.apim-tls-lint.json:2:33: Unknown rule "APIM999".');
+    assert.match(
+      lines[1],
+      /^\.apim-tls-lint\.json:2:33: Unknown rule "APIM999"\. Rules are named by id or name: APIM001, APIM002, .*APIM022 \(or their names, such as "chain-validation-disabled"\)\.$/,
+    );
     assert.equal(lines[2], '.apim-tls-lint.json:3:13: "ignore" must be an array of strings.');
   });
 
@@ -234,6 +237,19 @@ describe('apim-tls-lint CLI', () => {
     const { code, stderr } = await run([], root);
     assert.equal(code, 2);
     assert.match(stderr, /^\.apim-tls-lint\.json:1:\d+: Invalid JSON: /);
+    assert.doesNotMatch(stderr, /[A-Z][a-z]+Expected/, 'no parser token names');
+    assert.match(stderr, /a (closing brace|property name)/);
+  });
+
+  test('rules are configured by name as well as by id', async () => {
+    const root = workspace({ 'main.tf': CHAIN_OFF, '.apim-tls-lint.json': '{ "rules": { "chain-validation-disabled": "off" } }\n' });
+    const { code, stdout, stderr } = await run(['--format', 'json', '.'], root);
+    assert.equal(stderr, '');
+    assert.equal(code, 0, stdout);
+    assert.deepEqual(
+      (JSON.parse(stdout) as Array<{ rule: string }>).filter((f) => f.rule === 'APIM001'),
+      [],
+    );
   });
 
   test('the configuration is found upward from the paths and can turn a rule off', async () => {

@@ -1,20 +1,21 @@
 // The command line as a function: arguments and a small I/O surface in, an exit code out. main.ts wires it to
 // the process; the tests call it directly on temporary folders.
-import { armFormat, bicepFormat, terraformFormat } from '../core/builtin-formats';
-import { BICEP, TERRAFORM } from '../core/formats';
-import { loadTerraformParser, type WasmLocation } from '../core/parse/terraform-parser';
-import { loadBicepParser } from '../core/parse/bicep-parser';
 import type { SourceFormat } from '../core/source-format';
 import { LineIndex } from '../core/text';
 import type { Finding } from '../core/types';
 import { Workspace } from '../core/workspace';
-import { USAGE, UsageError, parseArgs, type FailOn } from './args';
+import { USAGE, UsageError, parseArgs, type FailOn, type Subcommand } from './args';
 import { readCertificates } from './certificates';
-import { FileError, cliVersion, collectFiles, findBicepWasm, findWasmFiles, readCertificateFile, type Collected } from './files';
+import { FileError, cliVersion, collectFiles, readCertificateFile, type Collected } from './files';
 import { formatJson } from './format-json';
+import { detectAdoPipeline } from './ado-pipeline';
 import { formatSarif } from './format-sarif';
 import { formatText } from './format-text';
+import { loadFormats } from './load-formats';
+import { Fixer } from './fix';
 import { SEVERITY_RANK, compareReported, type Location, type Reported } from './report';
+import { runPin } from './pin';
+import { runProbe } from './probe';
 import { runThumbprint } from './thumbprint';
 
 export interface CliIo {
@@ -25,6 +26,12 @@ export interface CliIo {
   /** Whether stdout is a terminal; colors are used only then (and only without NO_COLOR). */
   isTTY: boolean;
 }
+
+/** The runner of each subcommand that parses its own arguments. */
+const SUBCOMMAND_RUNNERS: Record<Subcommand, (argv: readonly string[], io: CliIo) => Promise<number>> = {
+  probe: runProbe,
+  pin: runPin,
+};
 
 export const EXIT_CLEAN = 0;
 export const EXIT_FINDINGS = 1;
@@ -48,6 +55,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     return EXIT_CLEAN;
   }
   if (parsed.kind === 'thumbprint') return runThumbprint(parsed.file, io);
+  if (parsed.kind === 'subcommand') return SUBCOMMAND_RUNNERS[parsed.name](parsed.argv, io);
   const { options } = parsed;
 
   let collected: Collected;
@@ -71,14 +79,25 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     const what = n === 1 ? 'JSON file that is not an ARM template or parameters file' : 'JSON files that are not ARM templates or parameters files';
     io.stderr(`apim-tls-lint: note: skipped ${n} ${what} (${shown}).\n`);
   }
-  const reported = lint(collected, formats).sort(compareReported);
+  const fixer = options.fix ? new Fixer(options.fix) : undefined;
+  const reported = lint(collected, formats, fixer).sort(compareReported);
+  if (fixer) io.stderr(fixer.summary());
+  if (fixer?.mode === 'dry-run') {
+    io.stdout(fixer.diff());
+    return exitCode(reported, options.failOn);
+  }
   switch (options.format) {
     case 'json':
       io.stdout(formatJson(reported));
       break;
-    case 'sarif':
-      io.stdout(formatSarif(reported, { version: cliVersion(), cwd: io.cwd }));
+    case 'sarif': {
+      const pipeline = detectAdoPipeline(io.env);
+      if (pipeline.state === 'partial') {
+        io.stderr(`apim-tls-lint: note: TF_BUILD says this is Azure Pipelines, but ${pipeline.problems.join('; ')}: the SARIF names no pipeline run.\n`);
+      }
+      io.stdout(formatSarif(reported, { version: cliVersion(), cwd: io.cwd, automation: pipeline.state === 'complete' ? pipeline.details : undefined }));
       break;
+    }
     default:
       io.stdout(formatText(reported, { filesChecked: collected.targets.size, color: io.isTTY && !io.env.NO_COLOR }));
   }
@@ -89,7 +108,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
  * Lints each configuration's files in a Workspace of their own and keeps the findings that concern a file the
  * user asked about: in it, or written elsewhere (a tfvars value) and consumed in it.
  */
-function lint(collected: Collected, formats: SourceFormat[]): Reported[] {
+function lint(collected: Collected, formats: SourceFormat[], fixer?: Fixer): Reported[] {
   const out: Reported[] = [];
   for (const group of collected.groups) {
     const workspace = new Workspace(formats, group.config, group.configDir);
@@ -101,14 +120,23 @@ function lint(collected: Collected, formats: SourceFormat[]): Reported[] {
       const result = bytes && readCertificates(bytes, key);
       if (result && result.ok) workspace.setCertificates(key, result.certificates);
     }
+    // --fix changes the workspace's texts (and the group's) before they are linted for the report.
+    fixer?.apply(workspace, group, (f) => concernsTarget(f, collected.targets));
     const indexes = new Map<string, LineIndex>();
-    const locate = (file: string, start: number, end: number): Location => {
-      const input = byKey.get(file);
+    const indexOf = (file: string): LineIndex => {
       let index = indexes.get(file);
-      if (!index) indexes.set(file, (index = new LineIndex(input?.text ?? '')));
-      const s = index.positionAt(start);
-      const e = index.positionAt(end);
-      return { file: input?.display ?? file, line: s.line + 1, column: s.character + 1, endLine: e.line + 1, endColumn: e.character + 1 };
+      if (!index) indexes.set(file, (index = new LineIndex(byKey.get(file)?.text ?? '')));
+      return index;
+    };
+    const locate = (file: string, start: number, end: number): Location => {
+      const s = indexOf(file).positionAt(start);
+      const e = indexOf(file).positionAt(end);
+      return { file: byKey.get(file)?.display ?? file, line: s.line + 1, column: s.character + 1, endLine: e.line + 1, endColumn: e.character + 1 };
+    };
+    const lineText = (file: string, start: number): string => {
+      const index = indexOf(file);
+      const line = index.positionAt(start).line;
+      return (byKey.get(file)?.text ?? '').slice(index.lineStart(line), index.lineEnd(line));
     };
     for (const f of workspace.lint().findings) {
       if (!concernsTarget(f, collected.targets)) continue;
@@ -118,36 +146,11 @@ function lint(collected: Collected, formats: SourceFormat[]): Reported[] {
         severity: f.severity,
         message: f.message,
         related: f.related.map((r) => ({ ...locate(r.file, r.start, r.end), message: r.message })),
+        lineText: lineText(f.file, f.start),
       });
     }
   }
   return out;
-}
-
-/**
- * The formats of the files collected, in the order their parts join the model; a grammar is loaded only when a file
- * needs it (a Terraform-only run never loads the Bicep grammar, an ARM-only run no grammar at all).
- */
-async function loadFormats(wanted: ReadonlySet<string>, env: CliIo['env']): Promise<SourceFormat[]> {
-  const formats: SourceFormat[] = [];
-  let wasm: WasmLocation | undefined;
-  const terraformWasm = () => (wasm ??= findWasmFiles(env));
-  if (wanted.has(TERRAFORM.id)) {
-    const location = terraformWasm();
-    const parser = await loadTerraformParser(location).catch((e: unknown) => {
-      throw new FileError(`Cannot load the Terraform parser from ${JSON.stringify(location)}: ${e instanceof Error ? e.message : String(e)}`);
-    });
-    formats.push(terraformFormat(parser));
-  }
-  if (wanted.has(armFormat.id)) formats.push(armFormat);
-  if (wanted.has(BICEP.id)) {
-    const location = findBicepWasm(terraformWasm());
-    const parser = await loadBicepParser(location).catch((e: unknown) => {
-      throw new FileError(`Cannot load the Bicep parser from ${JSON.stringify(location)}: ${e instanceof Error ? e.message : String(e)}`);
-    });
-    formats.push(bicepFormat(parser));
-  }
-  return formats;
 }
 
 function concernsTarget(f: Finding, targets: ReadonlySet<string>): boolean {

@@ -169,6 +169,8 @@ export function gatewaySecuritySwitch(key: string): { kind: 'protocol' | 'cipher
 export interface CaStoreEntry {
   header: Span;
   storeName?: Val;
+  /** The whole `certificate {}` block of an azurerm service (elsewhere `header` is the whole list item). */
+  block?: BlockSpan;
 }
 
 export interface Service {

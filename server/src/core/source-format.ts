@@ -12,9 +12,9 @@
 //   returns one model part per run, named; the workspace lints each run and merges the findings, naming the runs a
 //   finding holds in when it does not hold in all.
 // - The inventory (issue 15) and the live check (issue 14) read the same Model the rules read.
-import type { Bound, Model, PrimVal } from './model';
+import type { Backend, Bound, Model, PrimVal } from './model';
 import type { PinPlan, PinRequest } from './fixes/pin';
-import type { Finding, TextEdit } from './types';
+import type { Finding, Span, TextEdit } from './types';
 
 /** One change of a document's text; offsets are in the text as it is before this change. */
 export interface TextChange {
@@ -80,6 +80,19 @@ export interface FormatEdits {
    * it, `removable` whether every resource reading that attribute is pinned. Undefined when no safe edit exists.
    */
   removeFlag(bound: Bound & { val: PrimVal }, removable: boolean, textOf: (file: string) => string | undefined): TextEdit[] | undefined;
+  /**
+   * Removes the object `span` covers from the list holding it in `text` (an entry of a service's `certificates`).
+   * Undefined when `span` is not one, or the format cannot say.
+   */
+  removeListItem?(file: string, text: string, span: Span): TextEdit[] | undefined;
+}
+
+/** How a finding tells the user to pin, in the words of the file it is about (an ARM finding never asks for azapi). */
+export interface FormatWords {
+  /** Where this backend's pin is written, e.g. "an azapi_update_resource overlay setting properties.tls.serverX509Names". */
+  howToPin(backend: Backend): string;
+  /** The same for the backends of a service declared in one of this format's files. */
+  readonly howToPinBackends: string;
 }
 
 export interface SourceFormat extends FormatDescriptor {
@@ -88,6 +101,13 @@ export interface SourceFormat extends FormatDescriptor {
   /** This format's part of the model, from its documents (all of the workspace's files of this format). */
   extract(documents: ReadonlyMap<string, FormatDocument>, request: ExtractRequest): FormatResult;
   readonly edits: FormatEdits;
+  /** Pin advice in this format's words; without it, findings use words that name no syntax. */
+  readonly words?: FormatWords;
+  /**
+   * Whether a text parses without errors, read as this format reads it: the last check before a fixed file is written
+   * (DESIGN §4: every fix leaves a file that parses). Without it no fixed text of the format counts as parsing.
+   */
+  parsesCleanly?(path: string, text: string): boolean;
   /**
    * The pin edit of one of this format's backends (DESIGN §4), reading whatever else of the workspace it needs;
    * undefined when the format cannot write pins.

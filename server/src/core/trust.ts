@@ -1,6 +1,8 @@
 // A backend's effective TLS trust in words: one line for a code lens, a few for a hover. Both read the same model
 // the rules read, so what the editor shows and what the linter reports cannot disagree.
+import { hasPins } from './api-versions';
 import type { CertificateInfo } from './certificates/types';
+import { isHostName } from './hosts';
 import { asBool, asString, tierOf, type Backend, type Bound, type Pin, type Val } from './model';
 import { LineIndex } from './text';
 
@@ -12,15 +14,22 @@ export interface TrustSummary {
 }
 
 export function summarizeTrust(backend: Backend, certificates: readonly CertificateInfo[], textOf: (file: string) => string | undefined): TrustSummary {
-  const chain = asBool(backend.validateChain?.val);
-  const name = asBool(backend.validateName?.val);
+  const chainFlag = effectiveFlag(backend, 'validateChain');
+  const nameFlag = effectiveFlag(backend, 'validateName');
+  const chain = asBool(chainFlag?.bound.val);
+  const name = asBool(nameFlag?.bound.val);
   const url = asString(backend.url?.val);
-  const issuers = backend.pins.filter((p) => p.kind === 'issuer');
-  const leaves = backend.pins.filter((p) => p.kind === 'certificate');
+  // A pin the API ignores or that can never match is no pin: the lens says so instead of "pinned".
+  const broken = backend.pins.map((p) => ({ pin: p, problem: pinProblem(p) }));
+  const working = broken.filter((b) => !b.problem).map((b) => b.pin);
+  const issuers = working.filter((p) => p.kind === 'issuer');
+  const leaves = working.filter((p) => p.kind === 'certificate');
+  const problems = [...new Set(broken.map((b) => b.problem).filter((p): p is string => !!p))];
   const certOf = (pin: Pin) => matchCertificate(pin.thumbprint, certificates);
 
   let lens: string;
   if (url !== undefined && /^\s*http:\/\//i.test(url)) lens = 'no TLS: plain http://';
+  else if (working.length === 0 && problems.length > 0) lens = problems[0];
   else if (issuers.length === 1) lens = `pinned to ${certOf(issuers[0]) ? commonName(certOf(issuers[0])!.subject) : `issuer ${short(issuers[0].thumbprint)}`}`;
   else if (issuers.length > 1) lens = `pinned to ${issuers.length} issuing CAs`;
   else if (leaves.length > 0) lens = `pinned to ${leaves.length === 1 ? 'one certificate' : `${leaves.length} certificates`}`;
@@ -28,6 +37,7 @@ export function summarizeTrust(backend: Backend, certificates: readonly Certific
   else if (name === false) lens = 'accepts any host name';
   else if (backend.validateChain?.val.kind === 'unknown' || backend.validateName?.val.kind === 'unknown') lens = 'trust depends on input values';
   else lens = 'default trust';
+  if (working.length > 0 && problems.length > 0) lens += ` (${problems.length === 1 ? problems[0] : `${problems.length} pins ignored`})`;
 
   const tier = tierOf(backend.service?.sku?.val);
   const sku = asString(backend.service?.sku?.val);
@@ -36,21 +46,22 @@ export function summarizeTrust(backend: Backend, certificates: readonly Certific
   lines.push(
     `- Service: ${backend.service ? `\`${backend.service.name}\`${sku ? `, ${sku} (${tier === 'v2' ? 'v2 tier: the service CA store is ignored for backends' : 'classic tier'})` : ''}` : 'not found in this workspace'}`,
   );
-  lines.push(`- Chain validation: ${flag(backend.validateChain, textOf)}`);
-  lines.push(`- Name validation: ${flag(backend.validateName, textOf)}`);
+  lines.push(`- Chain validation: ${flag(chainFlag, textOf)}`);
+  lines.push(`- Name validation: ${flag(nameFlag, textOf)}`);
   if (backend.pins.length === 0) lines.push('- Pins: none');
   for (const pin of backend.pins) {
     const cert = certOf(pin);
     const what =
       pin.kind === 'issuer' ? `issuer \`${thumb(pin.thumbprint)}\` for \`${asString(pin.name) ?? '?'}\`` : `certificate \`${thumb(pin.thumbprint)}\``;
     const version = pin.apiVersion ? ` (api-version ${pin.apiVersion.value}, set by \`${pin.owner}\`)` : ` (set by \`${pin.owner}\`)`;
-    lines.push(`- Pin: ${what}${version}`);
+    const problem = pinProblem(pin);
+    lines.push(`- Pin: ${what}${version}${problem ? ` — **${problem}**` : ''}`);
     if (cert)
       lines.push(
         `  - matches \`${cert.file.split('/').pop()}\`: ${cert.subject}, ${cert.isCa ? 'CA' : 'leaf'}, expires ${cert.notAfter.toISOString().slice(0, 10)}`,
       );
   }
-  if (backend.pins.length > 0) lines.push('', 'Pins take precedence: APIM validates the name and the chain against them whatever the flags say.');
+  if (working.length > 0) lines.push('', 'Pins take precedence: APIM validates the name and the chain against them whatever the flags say.');
   return { lens: `TLS: ${lens}`, hover: lines.join('\n') };
 }
 
@@ -61,12 +72,39 @@ export function matchCertificate(thumbprint: Val | undefined, certificates: read
   return certificates.find((c) => c.sha1 === normalized);
 }
 
-function flag(bound: Bound | undefined, textOf: (file: string) => string | undefined): string {
-  if (!bound) return '`true` (default)';
-  const v = bound.val;
+/**
+ * What a pin cannot do, in the lens's words: ignored by the API at its api-version, or unable to match because its
+ * thumbprint is no SHA-1 or its name no host name. Undefined for a pin that can work.
+ */
+export function pinProblem(pin: Pin): string | undefined {
+  if (pin.uncertain) return undefined;
+  if (pin.apiVersion && hasPins(pin.apiVersion.value) === false) return `pin ignored: api-version ${pin.apiVersion.value}`;
+  const t = pin.thumbprint;
+  if (t?.kind === 'prim' && typeof t.value === 'string' && !/^[0-9a-f]{40}$/i.test(t.value.replace(/[\s:\-\u200b-\u200f\u202a-\u202e\u2060\ufeff]/g, ''))) {
+    return 'pin cannot match: thumbprint is not 40 hex digits';
+  }
+  const n = pin.name;
+  if (pin.kind === 'issuer' && n?.kind === 'prim' && typeof n.value === 'string' && !isHostName(n.value)) {
+    return `pin cannot match: name ${JSON.stringify(n.value)} is no host name`;
+  }
+  return undefined;
+}
+
+/** A validation flag as the API ends up with it: the overlay's value when an overlay sets it, else the backend's own. */
+function effectiveFlag(backend: Backend, key: 'validateChain' | 'validateName'): { bound: Bound; by?: string } | undefined {
+  const overlay = backend.overlays.find((o) => o[key] !== undefined);
+  if (overlay) return { bound: overlay[key]!, by: overlay.name };
+  const own = backend[key];
+  return own ? { bound: own } : undefined;
+}
+
+function flag(setting: { bound: Bound; by?: string } | undefined, textOf: (file: string) => string | undefined): string {
+  if (!setting) return '`true` (default)';
+  const v = setting.bound.val;
   const b = asBool(v);
-  if (b === undefined) return 'unknown (depends on an input value)';
-  return `\`${b}\`${v.span ? ` — ${where(v.span.file, v.span.start, textOf)}` : ''}`;
+  const by = setting.by ? ` by \`${setting.by}\`` : '';
+  if (b === undefined) return `unknown (depends on an input value)${setting.by ? `, set${by}` : ''}`;
+  return `\`${b}\` — set${by}${v.span ? ` at ${where(v.span.file, v.span.start, textOf)}` : ''}`;
 }
 
 function where(file: string, offset: number, textOf: (file: string) => string | undefined): string {

@@ -224,7 +224,7 @@ export class Workspace {
     for (const file of files) {
       const entry = this.entries.get(file);
       if (entry === undefined || entry.tooLarge !== undefined) continue;
-      findings.push(...applySuppressions(file, entry.text, byFile.get(file) ?? [], enabled));
+      findings.push(...applySuppressions(file, entry.text, byFile.get(file) ?? [], enabled, now));
     }
     findings.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.start - b.start || a.end - b.end));
     return { findings, files: [...files].sort() };

@@ -1,13 +1,16 @@
 // Bicep as a format of the workspace: `.bicep` templates with their `.bicepparam` files, the parameters JSON beside a
 // template (an ARM-format file the template reads), and local modules; pins written into the resource's own body.
+import { PIN_API_VERSION } from '../api-versions';
 import { removeFlagInObject } from '../fixes/remove-flag';
-import { HOST_PLACEHOLDER, type PinPlan } from '../fixes/pin';
+import { removeObjectItem } from '../fixes/remove-list-item';
 import { planBicepPin } from '../fixes/pin-bicep';
+import { planTemplatePin } from '../fixes/pin-template';
 import { ARM, BICEP } from '../formats';
-import { urlHostOf } from '../hosts';
 import type { BicepParser } from '../parse/bicep-parser';
-import type { FormatDocument, PinSite, SourceFormat } from '../source-format';
+import type { FormatDocument, SourceFormat } from '../source-format';
 import { extractBicepModel } from './extract';
+
+const HOW_TO_PIN = `properties.tls.serverX509Names in the backend resource, with the type's @${PIN_API_VERSION} or later`;
 
 export function bicepFormat(parser: BicepParser): SourceFormat {
   return {
@@ -20,17 +23,22 @@ export function bicepFormat(parser: BicepParser): SourceFormat {
       };
       return extractBicepModel(parser, [...documents.values()], request.only, other);
     },
-    edits: { removeFlag: removeFlagInObject },
-    planPin: (site) => planPin(parser, site),
+    edits: { removeFlag: removeFlagInObject, removeListItem: removeObjectItem },
+    words: { howToPin: () => HOW_TO_PIN, howToPinBackends: HOW_TO_PIN },
+    parsesCleanly(path, text) {
+      // Over the parse budget there is no answer, and no answer is not a yes.
+      const tree = parser.parse(text, /\.bicepparam$/i.test(path));
+      if (!tree) return false;
+      try {
+        return !tree.rootNode.hasError;
+      } finally {
+        tree.delete();
+      }
+    },
+    planPin: ({ backend, documents, request }) =>
+      planTemplatePin(backend, documents.get(backend.block.file)?.text, request, {
+        allowLeaf: true,
+        write: (pin) => planBicepPin(parser, backend, documents.get(backend.block.file)!.text, pin),
+      }),
   };
-}
-
-function planPin(parser: BicepParser, { backend, documents, request }: PinSite): PinPlan {
-  const text = documents.get(backend.block.file)?.text;
-  if (text === undefined) return { ok: false, reason: `${backend.block.file} is not a file of the workspace.` };
-  const kind = request.certificate.isCa ? 'issuer' : 'certificate';
-  const name = urlHostOf(backend.url?.val)?.host || HOST_PLACEHOLDER;
-  const plan = planBicepPin(parser, backend, text, { kind, name, thumbprint: request.certificate.sha1 });
-  if (!plan.ok) return plan;
-  return { ok: true, edits: plan.edits, thumbprint: request.certificate.sha1, backend: backend.name, kind };
 }

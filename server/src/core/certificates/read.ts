@@ -133,9 +133,26 @@ function certificateInfo(der: Uint8Array, file: string, index: number): Certific
       sha256: createHash('sha256').update(der).digest('hex').toUpperCase(),
       subjectKeyId: keyId(() => cert.getExtension(x509.SubjectKeyIdentifierExtension)?.keyId),
       authorityKeyId: keyId(() => cert.getExtension(x509.AuthorityKeyIdentifierExtension)?.keyId),
+      names: namesOf(cert),
     };
   } catch {
     return undefined;
+  }
+}
+
+/** subjectAltName's DNS names and IP addresses; the CN when the certificate has no subjectAltName at all. */
+function namesOf(cert: x509.X509Certificate): string[] {
+  let san: x509.SubjectAlternativeNameExtension | null = null;
+  try {
+    san = cert.getExtension(x509.SubjectAlternativeNameExtension);
+  } catch {
+    // A malformed extension names nothing; the CN still may.
+  }
+  if (san) return san.names.items.filter((n) => n.type === 'dns' || n.type === 'ip').map((n) => n.value);
+  try {
+    return cert.subjectName.getField('CN').filter((cn) => /^[\w*.:-]+$/.test(cn));
+  } catch {
+    return [];
   }
 }
 

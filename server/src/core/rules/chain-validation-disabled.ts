@@ -1,4 +1,5 @@
 import { asBool } from '../model';
+import { howToPin } from './pin-words';
 import { consumerInfo, isPrim, type Rule } from './rule';
 
 export const chainValidationDisabled: Rule = {
@@ -16,7 +17,7 @@ export const chainValidationDisabled: Rule = {
         span: bound.val.span,
         message:
           `Certificate chain validation is disabled for ${backend.name}: APIM accepts any certificate the backend presents, ` +
-          'like curl -k. Pin the issuing CA on the backend instead (an azapi TLS overlay setting serverX509Names); ' +
+          `like curl -k. Pin the issuing CA on the backend instead (${howToPin(ctx, backend)}); ` +
           'on v2 tiers that pin is the only way to trust an internal CA.',
         related: consumerInfo(bound, backend.name),
       });

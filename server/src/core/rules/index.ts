@@ -10,6 +10,7 @@ import { overlayNotRetriggered } from './overlay-not-retriggered';
 import { overlayTlsConflict } from './overlay-tls-conflict';
 import { pinApiVersion } from './pin-api-version';
 import { pinNameMismatch } from './pin-name-mismatch';
+import { pinPlaceholder } from './pin-placeholder';
 import { pinThumbprintFormat } from './pin-thumbprint-format';
 import { pinnedCaExpiry } from './pinned-ca-expiry';
 import { redundantValidationFlags } from './redundant-validation-flags';
@@ -34,6 +35,7 @@ export const RULE_LIST: readonly Rule[] = [
   weakCipher,
   orphanOverlay,
   pinnedCaExpiry,
+  pinPlaceholder,
 ];
 export const RULES: readonly RuleMeta[] = RULE_LIST.map((r) => r.meta);
 export const RULE_IDS: readonly string[] = RULES.map((r) => r.id);

@@ -1,6 +1,8 @@
 // Terraform as a format of the workspace: `.tf`/`.tofu` files grouped into modules (a folder each) with their var
 // files, local module calls followed both ways, read into the model by extract.ts; pins written as azapi overlays.
+import { PIN_API_VERSION } from '../api-versions';
 import { removeFlagInObject } from '../fixes/remove-flag';
+import { removeObjectItem } from '../fixes/remove-list-item';
 import { planPinEdit, type PinPlan } from '../fixes/pin';
 import { TERRAFORM } from '../formats';
 import type { Backend } from '../model';
@@ -18,10 +20,33 @@ export function terraformFormat(parser: TerraformParser): SourceFormat {
     ...TERRAFORM,
     createDocument: (path, text, editing) => new TerraformDocument(parser, path, text, editing),
     extract: (documents, request) => cache.extract(documents as ReadonlyMap<string, TerraformDocument>, request),
-    edits: { removeFlag: removeFlagInObject },
+    edits: { removeFlag: removeFlagInObject, removeListItem: removeObjectItem },
+    words: {
+      // A resource written with a full PUT (azurerm) cannot hold a pin: an overlay writes it. azapi writes its own body.
+      howToPin: (backend) => (backend.fullPut ? OVERLAY : AZAPI_BODY),
+      howToPinBackends: 'an azapi_update_resource overlay setting properties.tls.serverX509Names (or the body of an azapi_resource backend)',
+    },
+    parsesCleanly(_path, text) {
+      let tree;
+      try {
+        tree = parser.parse(text);
+      } catch (e) {
+        // Over the parse budget there is no answer, and no answer is not a yes.
+        if (e instanceof ParseBudgetError) return false;
+        throw e;
+      }
+      try {
+        return !tree.rootNode.hasError;
+      } finally {
+        tree.delete();
+      }
+    },
     planPin: (site) => planTerraformPin(parser, site),
   };
 }
+
+const OVERLAY = 'an azapi_update_resource overlay setting properties.tls.serverX509Names (the azurerm provider has no attribute for pins)';
+const AZAPI_BODY = `properties.tls.serverX509Names in its body, at api-version ${PIN_API_VERSION} or later`;
 
 /** The pin of an azurerm backend: an overlay and whatever else of its module the edit touches (fixes/pin.ts). */
 function planTerraformPin(parser: TerraformParser, site: PinSite): PinPlan {
@@ -45,5 +70,5 @@ function planTerraformPin(parser: TerraformParser, site: PinSite): PinPlan {
       tree.delete();
     }
   }
-  return planPinEdit({ backend, instances, dependsOn: model.dependsOn, files }, site.request.certificate);
+  return planPinEdit({ backend, instances, dependsOn: model.dependsOn, files }, site.request);
 }

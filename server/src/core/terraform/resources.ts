@@ -201,6 +201,7 @@ export function azurermService(site: ResourceSite): Service {
     service.caStore.push({
       header: { file: path, start: cert.outer.start, end: cert.outer.typeEnd },
       storeName: store ? evaluate(store.expr, path, cert.scope) : undefined,
+      block: blockSpan(cert.outer, path),
     });
   }
   for (const sec of nestedBlocks(block, 'security', path, scope)) {
