@@ -14,8 +14,6 @@ import { formatText } from './format-text';
 import { loadFormats } from './load-formats';
 import { Fixer } from './fix';
 import { SEVERITY_RANK, compareReported, type Location, type Reported } from './report';
-import { runPin } from './pin';
-import { runProbe } from './probe';
 import { runThumbprint } from './thumbprint';
 
 export interface CliIo {
@@ -27,10 +25,13 @@ export interface CliIo {
   isTTY: boolean;
 }
 
-/** The runner of each subcommand that parses its own arguments. */
+/**
+ * The runner of each subcommand that parses its own arguments, loaded when it runs: probe brings the live check and
+ * its X.509 library, whose start-up a lint run should not pay.
+ */
 const SUBCOMMAND_RUNNERS: Record<Subcommand, (argv: readonly string[], io: CliIo) => Promise<number>> = {
-  probe: runProbe,
-  pin: runPin,
+  probe: async (argv, io) => (await import('./probe')).runProbe(argv, io),
+  pin: async (argv, io) => (await import('./pin')).runPin(argv, io),
 };
 
 export const EXIT_CLEAN = 0;
