@@ -2,7 +2,8 @@
 // so that a slow or busy machine slows both sides alike. Terraform: full lint against a bare parse (5k and 30k lines),
 // keystroke to diagnostics in an open file, a file that cannot matter; ARM (a 3 MB template) and Bicep (8k lines):
 // lint against a bare parse; a workspace of 2,000 files in 500 modules: the CLI and the server's indexing against
-// reading and scanning the same files; the CLI's cold start against `node -e 0`. A report, not a test: it exits 0
+// reading and scanning the same files; the CLI's cold start against `node -e 0`; one live check on loopback against a
+// bare TLS handshake (test/bench/live-check-bench.ts). A report, not a test: it exits 0
 // unless something throws. Run with `npm run bench` (builds and compiles first) or `node out/test/bench/bench.js`;
 // `node out/test/bench/bench.js <section>` runs one section (for --cpu-prof), `... dump DIR` writes the inputs.
 import { execFileSync } from 'node:child_process';
