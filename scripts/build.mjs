@@ -53,6 +53,20 @@ const inlineDocHelp = {
   },
 };
 
+/**
+ * In dist/cli.js, the modules that need the X.509 library come from dist/certificate-reader.js, required where they are
+ * first used (cli/certificates.ts, or the probe subcommand, which the CLI imports when it runs).
+ */
+const X509_MODULES = /[\\/]server[\\/]src[\\/]core[\\/](certificates[\\/]read|live[\\/]chain)$/;
+const x509Apart = {
+  name: 'x509-apart',
+  setup(b) {
+    b.onResolve({ filter: /(^|\/)(read|chain)$/ }, (args) =>
+      X509_MODULES.test(path.resolve(args.resolveDir, args.path)) ? { path: './certificate-reader.js', external: true } : undefined,
+    );
+  },
+};
+
 await Promise.all([
   build({ ...common, entryPoints: [path.join(root, 'client/src/extension.ts')], outfile: path.join(dist, 'client.js'), external: ['vscode'] }),
   build({ ...common, entryPoints: [path.join(root, 'server/src/main.ts')], outfile: path.join(dist, 'server.js'), banner: { js: '#!/usr/bin/env node' } }),
@@ -61,8 +75,9 @@ await Promise.all([
     entryPoints: [path.join(root, 'server/src/cli/main.ts')],
     outfile: path.join(dist, 'cli.js'),
     banner: { js: '#!/usr/bin/env node' },
-    plugins: [inlineDocHelp],
+    plugins: [inlineDocHelp, x509Apart],
   }),
+  build({ ...common, entryPoints: [path.join(root, 'server/src/cli/x509-modules.ts')], outfile: path.join(dist, 'certificate-reader.js') }),
 ]);
 
 for (const [from, to] of [

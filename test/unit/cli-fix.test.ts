@@ -13,7 +13,7 @@ import { fixAll } from '../../server/src/core/fix-all';
 import { parsesCleanly } from '../../server/src/core/syntax-check';
 import type { Workspace } from '../../server/src/core/workspace';
 import { applyEdits, fixtureCertificates, fixtureFiles, isFixedFile, lintTexts, toPosix } from '../support/fixtures';
-import { REPO_ROOT, testBicepParser, testParser } from '../support/parser';
+import { REPO_ROOT } from '../support/parser';
 import { isLintedFile } from '../../server/src/core/formats';
 
 const roots: string[] = [];
@@ -45,8 +45,7 @@ function oneAtATime(workspace: Workspace, texts: Map<string, string>): Map<strin
 }
 
 async function batch(workspace: Workspace, texts: Map<string, string>): Promise<Map<string, string>> {
-  const parsers = { terraform: await testParser(), bicep: await testBicepParser() };
-  const result = fixAll(workspace, { parsesCleanly: (file, text) => parsesCleanly(file, text, parsers) });
+  const result = fixAll(workspace, { parsesCleanly: (file, text) => parsesCleanly(file, text, workspace.formats()) });
   assert.deepEqual(result.refused, []);
   assert.equal(result.settled, true);
   return new Map([...texts].map(([file]) => [file, workspace.textOf(file)!]));
@@ -117,10 +116,9 @@ describe('fixing everything at once equals fixing one at a time', () => {
         [b, backend('b')],
       ]),
     );
-    const parser = await testParser();
     // A stand-in judgement at the seam: b.tf's fixed text counts as broken; otherwise the real parser judges.
     const result = fixAll(workspace, {
-      parsesCleanly: (file, text) => !(file === b && text.includes('= true')) && parsesCleanly(file, text, { terraform: parser }),
+      parsesCleanly: (file, text) => !(file === b && text.includes('= true')) && parsesCleanly(file, text, workspace.formats()),
     });
     assert.deepEqual(result.refused, [{ file: b, reason: 'the fixed text would not parse' }]);
     assert.deepEqual([...result.changed.keys()], [a]);

@@ -1,21 +1,19 @@
 // The command line as a function: arguments and a small I/O surface in, an exit code out. main.ts wires it to
 // the process; the tests call it directly on temporary folders.
-import { readCertificates } from '../core/certificates/read';
-import { loadTerraformParser, type TerraformParser } from '../core/parse/terraform-parser';
-import { loadBicepParser, type BicepParser } from '../core/parse/bicep-parser';
+import type { SourceFormat } from '../core/source-format';
 import { LineIndex } from '../core/text';
 import type { Finding } from '../core/types';
 import { Workspace } from '../core/workspace';
 import { USAGE, UsageError, parseArgs, type FailOn, type Subcommand } from './args';
-import { FileError, cliVersion, collectFiles, findBicepWasm, findWasmFiles, readCertificateFile, type Collected } from './files';
+import { readCertificates } from './certificates';
+import { FileError, cliVersion, collectFiles, readCertificateFile, type Collected } from './files';
 import { formatJson } from './format-json';
 import { detectAdoPipeline } from './ado-pipeline';
 import { formatSarif } from './format-sarif';
 import { formatText } from './format-text';
+import { loadFormats } from './load-formats';
 import { Fixer } from './fix';
 import { SEVERITY_RANK, compareReported, type Location, type Reported } from './report';
-import { runPin } from './pin';
-import { runProbe } from './probe';
 import { runThumbprint } from './thumbprint';
 
 export interface CliIo {
@@ -27,10 +25,13 @@ export interface CliIo {
   isTTY: boolean;
 }
 
-/** The runner of each subcommand that parses its own arguments. */
+/**
+ * The runner of each subcommand that parses its own arguments, loaded when it runs: probe brings the live check and
+ * its X.509 library, whose start-up a lint run should not pay.
+ */
 const SUBCOMMAND_RUNNERS: Record<Subcommand, (argv: readonly string[], io: CliIo) => Promise<number>> = {
-  probe: runProbe,
-  pin: runPin,
+  probe: async (argv, io) => (await import('./probe')).runProbe(argv, io),
+  pin: async (argv, io) => (await import('./pin')).runPin(argv, io),
 };
 
 export const EXIT_CLEAN = 0;
@@ -59,29 +60,14 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   const { options } = parsed;
 
   let collected: Collected;
-  let parser: TerraformParser;
-  let bicepParser: BicepParser | undefined;
+  let formats: SourceFormat[];
   try {
     collected = collectFiles(options.paths, io.cwd, options.config);
     if (collected.configProblems.length) {
       io.stderr(collected.configProblems.map((p) => `${p}\n`).join('') + 'apim-tls-lint: fix the configuration file and run again.\n');
       return EXIT_ERROR;
     }
-    const wasmFiles = findWasmFiles(io.env);
-    try {
-      parser = await loadTerraformParser(wasmFiles);
-    } catch (e) {
-      throw new FileError(`Cannot load the Terraform parser from ${JSON.stringify(wasmFiles)}: ${e instanceof Error ? e.message : String(e)}`);
-    }
-    // Terraform-only runs do not pay for loading the Bicep grammar.
-    if (collected.hasBicep) {
-      const bicepWasm = findBicepWasm(wasmFiles);
-      try {
-        bicepParser = await loadBicepParser(bicepWasm);
-      } catch (e) {
-        throw new FileError(`Cannot load the Bicep parser from ${JSON.stringify(bicepWasm)}: ${e instanceof Error ? e.message : String(e)}`);
-      }
-    }
+    formats = await loadFormats(collected.formats, io.env);
   } catch (e) {
     if (!(e instanceof FileError)) throw e;
     io.stderr(`apim-tls-lint: ${e.message}\n`);
@@ -95,7 +81,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     io.stderr(`apim-tls-lint: note: skipped ${n} ${what} (${shown}).\n`);
   }
   const fixer = options.fix ? new Fixer(options.fix) : undefined;
-  const reported = lint(collected, parser, bicepParser, fixer).sort(compareReported);
+  const reported = lint(collected, formats, fixer).sort(compareReported);
   if (fixer) io.stderr(fixer.summary());
   if (fixer?.mode === 'dry-run') {
     io.stdout(fixer.diff());
@@ -123,11 +109,10 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
  * Lints each configuration's files in a Workspace of their own and keeps the findings that concern a file the
  * user asked about: in it, or written elsewhere (a tfvars value) and consumed in it.
  */
-function lint(collected: Collected, parser: TerraformParser, bicepParser: BicepParser | undefined, fixer?: Fixer): Reported[] {
+function lint(collected: Collected, formats: SourceFormat[], fixer?: Fixer): Reported[] {
   const out: Reported[] = [];
   for (const group of collected.groups) {
-    const workspace = new Workspace(parser, group.config, group.configDir);
-    if (bicepParser) workspace.setBicepParser(bicepParser);
+    const workspace = new Workspace(formats, group.config, group.configDir);
     const byKey = new Map(group.files.map((f) => [f.key, f] as const));
     for (const f of group.files) workspace.setFile(f.key, f.text);
     // Certificate files only feed pinned-ca-expiry; one that is refused (a key, a PFX, garbage) is simply not used.
@@ -137,7 +122,7 @@ function lint(collected: Collected, parser: TerraformParser, bicepParser: BicepP
       if (result && result.ok) workspace.setCertificates(key, result.certificates);
     }
     // --fix changes the workspace's texts (and the group's) before they are linted for the report.
-    fixer?.apply(workspace, group, { terraform: parser, bicep: bicepParser }, (f) => concernsTarget(f, collected.targets));
+    fixer?.apply(workspace, group, (f) => concernsTarget(f, collected.targets));
     const indexes = new Map<string, LineIndex>();
     const indexOf = (file: string): LineIndex => {
       let index = indexes.get(file);

@@ -2,7 +2,7 @@
 // back (byte-order mark kept, never over a file that changed meanwhile) or a unified diff of them, and a summary on
 // stderr. The report that follows lints the fixed texts, so it shows what remains.
 import { fixAll } from '../core/fix-all';
-import { parsesCleanly, type Parsers } from '../core/syntax-check';
+import { parsesCleanly } from '../core/syntax-check';
 import type { Finding } from '../core/types';
 import type { Workspace } from '../core/workspace';
 import type { ConfigGroup } from './files';
@@ -18,10 +18,10 @@ export class Fixer {
   constructor(readonly mode: FixMode) {}
 
   /** Fixes what `concerns` accepts in `group`'s workspace; the group's file texts become the fixed ones (or stay). */
-  apply(workspace: Workspace, group: ConfigGroup, parsers: Parsers, concerns: (f: Finding) => boolean): void {
+  apply(workspace: Workspace, group: ConfigGroup, concerns: (f: Finding) => boolean): void {
     const byKey = new Map(group.files.map((f) => [f.key, f] as const));
     const shown = (key: string) => byKey.get(key)?.display ?? key;
-    const result = fixAll(workspace, { concerns, parsesCleanly: (file, text) => parsesCleanly(file, text, parsers) });
+    const result = fixAll(workspace, { concerns, parsesCleanly: (file, text) => parsesCleanly(file, text, workspace.formats()) });
     for (const r of result.refused) this.notes.push(`left ${shown(r.file)} unchanged: ${r.reason}.`);
     if (!result.settled) this.notes.push('fixes were still appearing after the last pass; run --fix again.');
     for (const [key, { before, after }] of [...result.changed].sort(([a], [b]) => (a < b ? -1 : 1))) {

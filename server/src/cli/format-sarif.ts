@@ -7,7 +7,7 @@ import { pathToFileURL } from 'node:url';
 import { RULES } from '../core/rules';
 import { EXPIRED_SUPPRESSION_CODE, INVALID_SUPPRESSION_CODE, UNUSED_DIRECTIVE_CODE } from '../core/suppress';
 import { DOCS_BASE, SOURCE, docsPageUrl, docsUrl, type Severity } from '../core/types';
-import { BICEP_PARSE_BUDGET_CODE } from '../core/bicep/extract';
+import { PARSE_BUDGET_CODE } from '../core/parse/parse-budget';
 import { FILE_TOO_LARGE_CODE } from '../core/workspace';
 import type { AutomationDetails } from './ado-pipeline';
 import type { Location, Reported } from './report';
@@ -58,11 +58,11 @@ const TOOL_RULES: Record<string, ToolRule> = {
     level: 'warning',
     page: 'suppression',
   },
-  [BICEP_PARSE_BUDGET_CODE]: {
+  [PARSE_BUDGET_CODE]: {
     name: 'ParseBudgetExceeded',
-    summary: 'A Bicep file took too long to parse and was not linted.',
+    summary: 'A file whose parse took longer than its time budget was skipped.',
     level: 'info',
-    help: 'tree-sitter-bicep takes quadratic time on some inputs (many string interpolations), so each Bicep parse runs under a time budget; a file over it is reported with this note instead of linted. Split the file into modules.',
+    help: 'The Terraform and Bicep grammars are slow on some valid inputs (tree-sitter-bicep on many string interpolations, tree-sitter-hcl on long runs of quotes or `${`), so each parse runs under a time budget; a file over it is reported with this note instead of linted. Split the file into smaller files or modules.',
   },
   [FILE_TOO_LARGE_CODE]: {
     name: 'FileTooLarge',

@@ -5,18 +5,17 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { chooseIssuingCa } from '../core/certificates/choose';
-import { readCertificates } from '../core/certificates/read';
 import type { CertificateInfo } from '../core/certificates/types';
 import { certificateNameMatches, urlHostOf } from '../core/hosts';
 import { backendsNamed } from '../core/live/locate';
 import type { Backend, Pin } from '../core/model';
-import { loadBicepParser } from '../core/parse/bicep-parser';
-import { loadTerraformParser } from '../core/parse/terraform-parser';
 import { LineIndex } from '../core/text';
 import { Workspace } from '../core/workspace';
 import { UsageError } from './args';
+import { readCertificates } from './certificates';
 import type { CliIo } from './cli';
-import { FileError, collectFiles, findBicepWasm, findWasmFiles, readCertificateFile, type ConfigGroup } from './files';
+import { FileError, collectFiles, readCertificateFile, type ConfigGroup } from './files';
+import { loadFormats } from './load-formats';
 import { planSelectionPin, type PinSelection } from './pin-plan';
 import { unifiedDiff, writeBack } from './write-back';
 
@@ -252,12 +251,9 @@ function readCaFile(file: string, cwd: string): { ok: true; all: CertificateInfo
 async function loadWorkspaces(args: PinArgs, io: CliIo): Promise<Array<{ workspace: Workspace; group: ConfigGroup }>> {
   const collected = collectFiles(args.paths, io.cwd, args.config);
   if (collected.configProblems.length) throw new FileError(`the configuration has problems:\n${collected.configProblems.join('\n')}`);
-  const wasm = findWasmFiles(io.env);
-  const parser = await loadTerraformParser(wasm);
-  const bicep = collected.hasBicep ? await loadBicepParser(findBicepWasm(wasm)) : undefined;
+  const formats = await loadFormats(collected.formats, io.env);
   return collected.groups.map((group) => {
-    const workspace = new Workspace(parser, group.config, group.configDir);
-    if (bicep) workspace.setBicepParser(bicep);
+    const workspace = new Workspace(formats, group.config, group.configDir);
     for (const f of group.files) workspace.setFile(f.key, f.text);
     return { workspace, group };
   });

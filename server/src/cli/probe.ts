@@ -2,9 +2,6 @@
 // typed on the command line, or one taken from the configuration (`--backend file:line|address [paths]`) with its
 // flags, pins, tier and gateway switches. This is the only command of the CLI that opens a connection.
 import * as path from 'node:path';
-import { readCertificates } from '../core/certificates/read';
-import { loadBicepParser } from '../core/parse/bicep-parser';
-import { loadTerraformParser } from '../core/parse/terraform-parser';
 import { LineIndex } from '../core/text';
 import { Workspace } from '../core/workspace';
 import { liveConfigForUrl, liveConfigOfBackend, parseConnect, type LiveConfigResult } from '../core/live/backend-config';
@@ -14,9 +11,11 @@ import { backendsAt, backendsNamed } from '../core/live/locate';
 import type { Backend } from '../core/model';
 import { DEFAULT_TIMEOUT_MS, probeBackend, publicRoots } from '../live/probe';
 import { UsageError } from './args';
+import { readCertificates } from './certificates';
 import type { CliIo } from './cli';
-import { FileError, collectFiles, findBicepWasm, findWasmFiles, readCertificateFile } from './files';
+import { FileError, collectFiles, readCertificateFile } from './files';
 import { formatProbeJson, formatProbeText } from './format-probe';
+import { loadFormats } from './load-formats';
 
 export const PROBE_USAGE = `Usage: apim-tls-lint probe URL|HOST[:PORT] [options]
        apim-tls-lint probe --backend FILE:LINE|ADDRESS [paths...] [options]
@@ -172,13 +171,10 @@ async function configFromBackend(args: ProbeArgs, io: CliIo): Promise<LiveConfig
   const paths = location && !args.paths.some((p) => p !== '.') ? [location[1]] : args.paths;
   const collected = collectFiles(paths, io.cwd);
   if (collected.configProblems.length) throw new FileError(`fix the configuration file first:\n${collected.configProblems.join('\n')}`);
-  const wasm = findWasmFiles(io.env);
-  const parser = await loadTerraformParser(wasm);
-  const bicep = collected.hasBicep ? await loadBicepParser(findBicepWasm(wasm)) : undefined;
+  const formats = await loadFormats(collected.formats, io.env);
   const found: Array<{ backend: Backend; workspace: Workspace }> = [];
   for (const group of collected.groups) {
-    const workspace = new Workspace(parser, group.config, group.configDir);
-    if (bicep) workspace.setBicepParser(bicep);
+    const workspace = new Workspace(formats, group.config, group.configDir);
     for (const f of group.files) workspace.setFile(f.key, f.text);
     for (const key of group.certificateFiles) {
       const bytes = readCertificateFile(key);

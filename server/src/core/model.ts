@@ -1,4 +1,4 @@
-// The format-neutral model the rules read. Each format (Terraform today; ARM and Bicep later) builds it, and
+// The format-neutral model the rules read. Each format (Terraform, ARM, Bicep) builds its part of it, and
 // every value keeps the span of the text that wrote it, so a finding lands where the user must edit.
 import type { Span } from './types';
 
@@ -55,7 +55,13 @@ export interface Backend {
   address: string;
   /** The `for_each` key of this instance, if any. */
   key?: string;
-  kind: 'azurerm' | 'azapi' | 'arm' | 'bicep';
+  /** The resource kind that declares it, in the words of its format: `azurerm`, `azapi`, `arm`, `bicep`. */
+  kind: string;
+  /**
+   * The resource is written with a full PUT built from its own fields (azurerm), so any change to it drops what an
+   * overlay set on the backend until the overlay is applied again.
+   */
+  fullPut?: boolean;
   header: Span;
   block: BlockSpan;
   /** The backend's own name in APIM (the last segment of its resource ID). */

@@ -3,19 +3,13 @@
 // parameters file) and variables, so that a finding lands on the `false` the user must edit.
 import { parseTree, type Node } from 'jsonc-parser';
 import { armSchemaKind, type SourceText } from '../formats';
-import { gatewaySecuritySwitch, member, type ApiVersion, type Backend, type BlockSpan, type Bound, type Model, type Service, type Val } from '../model';
-import { pinsOf } from '../terraform/resources';
-import type { Finding, Span } from '../types';
+import type { FormatResult } from '../source-format';
+import { member, type ApiVersion, type Backend, type BlockSpan, type Bound, type Model, type Service, type Val } from '../model';
+import { caStoreOf, gatewaySwitchesOf, pinsOf } from '../resource-body';
+import type { Span } from '../types';
 import { evaluateString, isExpression, nodeVal, parseExpression, type ArmScope, type Expr } from './expressions';
 import { parametersFileFor, parameterValues, property } from './parameters';
-
-export interface FormatResult {
-  model: Model;
-  /** Every file the extraction covered (templates and the parameters files read with them). */
-  files: string[];
-  /** Findings that are not rules' (a parse budget exceeded, say). */
-  notices: Finding[];
-}
+import { relevantTemplate } from './template-index';
 
 /**
  * Extracts every template among `files` (JSON files whose $schema is a deployment template), with the parameters
@@ -187,19 +181,11 @@ class TemplateReader {
       ciphers: [],
       caStore: [],
     };
-    const certs = this.read(res, ['properties', 'certificates'], scope).val;
-    if (certs?.kind === 'list') {
-      for (const c of certs.items) if (c.kind !== 'unknown') service.caStore.push({ header: c.span, storeName: member(c, 'storeName') });
-    }
+    service.caStore.push(...caStoreOf(this.read(res, ['properties', 'certificates'], scope).val));
     const custom = this.read(res, ['properties', 'customProperties'], scope).val;
-    if (custom?.kind === 'object') {
-      for (const key of custom.entries.keys()) {
-        const sw = gatewaySecuritySwitch(key);
-        if (!sw) continue;
-        const bound = this.bound(res, ['properties', 'customProperties', key], scope, `customProperties["${key}"]`);
-        if (bound) (sw.kind === 'protocol' ? service.backendProtocols : service.ciphers).push({ setting: key, label: sw.label, bound });
-      }
-    }
+    const switches = gatewaySwitchesOf(custom, (key) => this.bound(res, ['properties', 'customProperties', key], scope, `customProperties["${key}"]`));
+    service.backendProtocols.push(...switches.backendProtocols);
+    service.ciphers.push(...switches.ciphers);
     this.model.services.push(service);
     const key = segments.map((s) => s.key).join('/');
     if (!this.services.has(key)) this.services.set(key, service);
@@ -338,7 +324,8 @@ class TemplateReader {
 }
 
 function extractTemplate(file: SourceText, params: SourceText | undefined, model: Model): void {
-  const root = parseTree(file.text, [], { allowTrailingComma: true, disallowComments: false });
+  // Only the parts that can matter are parsed into trees; a template the outline cannot read is parsed whole.
+  const root = relevantTemplate(file.text) ?? parseTree(file.text, [], { allowTrailingComma: true, disallowComments: false });
   if (root?.type !== 'object') return;
   const reader = new TemplateReader(file.path, file.text, model);
   const supplied = new Map<string, () => Val>();

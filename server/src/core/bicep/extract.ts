@@ -3,18 +3,19 @@
 // them (`parent:` or nesting), one instance per loop element and condition, with params given by a `.bicepparam`
 // file, a parameters JSON file beside the template, or the `params` of a local module call one level up.
 import { parseTree, type Node as JsonNode } from 'jsonc-parser';
-import type { FormatResult } from '../arm/extract';
 import type { SourceText } from '../formats';
-import { gatewaySecuritySwitch, type ApiVersion, type Backend, type BlockSpan, type Bound, type Model, type Service, type Val } from '../model';
+import type { FormatResult } from '../source-format';
+import { type ApiVersion, type Backend, type BlockSpan, type Bound, type Model, type Service, type Val } from '../model';
 import type { BicepParser } from '../parse/bicep-parser';
-import { apiVersionOf, pinsOf } from '../terraform/resources';
+import { PARSE_BUDGET_CODE } from '../parse/parse-budget';
+import { apiVersionOf, caStoreOf, gatewaySwitchesOf, pinsOf } from '../resource-body';
 import type { Finding, Span } from '../types';
 import { parseBicepFile, pruneCache, textOf, type BicepFile, type BNode } from './ast';
 import { evaluate, get, isPartial, loopScopes, unitOf, type Scope, type Unit } from './evaluate';
 
 export type { BicepParser } from '../parse/bicep-parser';
 
-export const BICEP_PARSE_BUDGET_CODE = 'parse-budget-exceeded';
+export const BICEP_PARSE_BUDGET_CODE = PARSE_BUDGET_CODE;
 
 const BACKEND_TYPE = /^Microsoft\.ApiManagement\/service\/(workspaces\/)?backends$/i;
 const SERVICE_TYPE = /^Microsoft\.ApiManagement\/service$/i;
@@ -22,12 +23,19 @@ const SERVICE_TYPE = /^Microsoft\.ApiManagement\/service$/i;
 /**
  * Extracts every .bicep file among `files` with its .bicepparam and parameters JSON files (other files are ignored);
  * with `only`, just the units (a template, its param files and the local modules it calls) touching those paths.
+ * `others` gives the workspace's files of other formats that a template may read (its parameters JSON).
  */
-export function extractBicepModel(parser: BicepParser, files: readonly SourceText[], only?: ReadonlySet<string>): FormatResult {
+export function extractBicepModel(
+  parser: BicepParser,
+  files: readonly SourceText[],
+  only?: ReadonlySet<string>,
+  others: (path: string) => SourceText | undefined = () => undefined,
+): FormatResult {
   const model: Model = { backends: [], services: [], overlays: [], dependsOn: [] };
   const notices: Finding[] = [];
   const covered = new Set<string>();
-  const byPath = new Map(files.map((f) => [f.path, f]));
+  const own = new Map(files.map((f) => [f.path, f]));
+  const byPath = { get: (p: string) => own.get(p) ?? others(p), has: (p: string) => own.has(p) || others(p) !== undefined };
   pruneCache(new Set(files.filter((f) => /\.(bicep|bicepparam)$/i.test(f.path)).map((f) => f.path)));
 
   const parsed = new Map<string, BicepFile | null>();
@@ -132,7 +140,7 @@ function joinPath(dir: string, rel: string): string {
 }
 
 /** `<name>.parameters.json` or `parameters.json` beside the template. */
-function parametersJsonFor(path: string, byPath: Map<string, SourceText>): SourceText[] {
+function parametersJsonFor(path: string, byPath: { get(path: string): SourceText | undefined }): SourceText[] {
   const dir = dirOf(path);
   const base = path.slice(dir ? dir.length + 1 : 0).replace(/\.bicep$/i, '');
   const prefix = dir ? `${dir}/` : '';
@@ -375,20 +383,9 @@ function bicepService(site: Site): Service {
     caStore: [],
   };
   const props = get(body, 'properties');
-  const certs = get(props, 'certificates');
-  if (certs?.kind === 'list') {
-    for (const c of certs.items) if (c.kind !== 'unknown') service.caStore.push({ header: c.span, storeName: get(c, 'storeName') });
-  }
-  const custom = get(props, 'customProperties');
-  if (custom?.kind !== 'object') return service;
-  for (const [key, val] of custom.entries) {
-    const sw = gatewaySecuritySwitch(key);
-    if (!sw) continue;
-    (sw.kind === 'protocol' ? service.backendProtocols : service.ciphers).push({
-      setting: key,
-      label: sw.label,
-      bound: bodyBound(site, val, `properties.customProperties['${key}']`)!,
-    });
-  }
+  service.caStore.push(...caStoreOf(get(props, 'certificates'), get));
+  const switches = gatewaySwitchesOf(get(props, 'customProperties'), (key, val) => bodyBound(site, val, `properties.customProperties['${key}']`));
+  service.backendProtocols.push(...switches.backendProtocols);
+  service.ciphers.push(...switches.ciphers);
   return service;
 }

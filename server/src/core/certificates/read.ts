@@ -9,13 +9,7 @@ import type { CertificateInfo, CertificateReadResult } from './types';
 // The library asks its provider for hashing only; parsing needs none, but a provider must be set for it to load.
 x509.cryptoProvider.set(webcrypto as Parameters<typeof x509.cryptoProvider.set>[1]);
 
-/** The extensions of files that may hold certificates (what workspace scans look for). */
-export const CERTIFICATE_EXTENSIONS: readonly string[] = ['.cer', '.crt', '.pem', '.der', '.p7b'];
-
-export function isCertificateFile(path: string): boolean {
-  const lower = path.toLowerCase();
-  return CERTIFICATE_EXTENSIONS.some((ext) => lower.endsWith(ext));
-}
+export { CERTIFICATE_EXTENSIONS, isCertificateFile } from './files';
 
 /**
  * Every certificate in a file. `fileName` names the file in messages and in the results; only its extension

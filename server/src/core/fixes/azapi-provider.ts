@@ -2,7 +2,7 @@
 // module allows (DESIGN §1a): azapi ≥ 2.0 takes `body` as an HCL object only, azapi 1.x takes `jsonencode({...})`.
 // (An `azapi_resource` backend at a pin api-version needs more: azapi ≥ 2.8.0 validates its body against a schema
 // that knows 2025-03-01-preview. The pin edit writes `azapi_update_resource`, which is not schema-validated.)
-import * as semver from 'semver';
+import type * as Semver from 'semver';
 import type { HclBlock, HclFile } from '../parse/hcl-ast';
 import { lineBreakOf } from '../text';
 import type { TextEdit } from '../types';
@@ -86,7 +86,16 @@ export function admitsMajor(constraint: string, major: number): boolean {
     } else parts.push(`${op}${version}`);
   }
   const range = parts.join(' ') || '*';
+  const semver = loadSemver();
   return semver.validRange(range) === null || semver.intersects(range, `>=${major}.0.0`, { includePrerelease: true });
+}
+
+let semverModule: typeof Semver | undefined;
+
+/** semver, loaded when a pin edit first reads a constraint: its start-up (dozens of regular expressions) is not every run's. */
+function loadSemver(): typeof Semver {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (semverModule ??= require('semver') as typeof Semver);
 }
 
 function span(file: string, block: HclBlock) {

@@ -1,34 +1,25 @@
-// The pin of an ARM template or Bicep backend: the same questions as any pin (pin-flow.ts), then the edit written
-// into the resource's own properties.tls by the format's builder.
+// The pin of a backend declared as a template resource (ARM, Bicep): the same questions as any pin (pin-flow.ts),
+// then the edit written into the resource's own properties.tls by the format's builder, which the format passes in.
 import type { Backend } from '../model';
-import type { BicepParser } from '../parse/bicep-parser';
 import type { TextEdit } from '../types';
 import { HOST_PLACEHOLDER, type PinPlan } from './pin';
-import { planArmPin } from './pin-arm';
-import { planBicepPin } from './pin-bicep';
 import { decidePin, type PinRequest } from './pin-flow';
 
-export interface TemplatePinSite {
-  backend: Backend;
-  /** The text of the file that declares the backend. */
-  text: string;
-  /** Needed for Bicep backends; without it they are refused. */
-  bicepParser?: BicepParser;
+/** What a template format writes and allows. */
+export interface TemplatePinWriter {
+  /** Whether a leaf may be pinned (serverCertificateThumbprints) in this format; `leafRefusal` says why not. */
+  allowLeaf: boolean;
+  leafRefusal?: string;
+  write(pin: { kind: 'issuer' | 'certificate'; name: string; thumbprint: string }): { ok: true; edits: TextEdit[] } | { ok: false; reason: string };
 }
 
-export function planTemplatePin(site: TemplatePinSite, request: PinRequest): PinPlan {
-  const { backend, text } = site;
-  const decided = decidePin(backend, [backend], request, {
-    allowLeaf: backend.kind === 'bicep',
-    leafRefusal: 'Pinning a leaf certificate is not supported for ARM templates yet: pin the issuing CA.',
-  });
+export function planTemplatePin(backend: Backend, text: string | undefined, request: PinRequest, writer: TemplatePinWriter): PinPlan {
+  if (text === undefined) return { ok: false, reason: `${backend.block.file} is not a file of the workspace.` };
+  const decided = decidePin(backend, [backend], request, { allowLeaf: writer.allowLeaf, leafRefusal: writer.leafRefusal });
   if (!decided.ok) return decided;
   const { certificate, kind, targets } = decided.decision;
   const name = targets[0].name ?? HOST_PLACEHOLDER;
-  let plan: { ok: true; edits: TextEdit[] } | { ok: false; reason: string };
-  if (backend.kind === 'arm') plan = planArmPin(backend, text, { name, thumbprint: certificate.sha1 });
-  else if (!site.bicepParser) plan = { ok: false, reason: 'Bicep files cannot be read here (no Bicep parser).' };
-  else plan = planBicepPin(site.bicepParser, backend, text, { kind, name, thumbprint: certificate.sha1 });
+  const plan = writer.write({ kind, name, thumbprint: certificate.sha1 });
   if (!plan.ok) return plan;
   const result: PinPlan = { ok: true, edits: plan.edits, thumbprint: certificate.sha1, backend: backend.name, kind, subject: certificate.subject };
   if (targets[0].name === undefined && kind === 'issuer') {

@@ -17,7 +17,7 @@ export const chainValidationDisabled: Rule = {
         span: bound.val.span,
         message:
           `Certificate chain validation is disabled for ${backend.name}: APIM accepts any certificate the backend presents, ` +
-          `like curl -k. Pin the issuing CA on the backend instead (${howToPin(backend)}); ` +
+          `like curl -k. Pin the issuing CA on the backend instead (${howToPin(ctx, backend)}); ` +
           'on v2 tiers that pin is the only way to trust an internal CA.',
         related: consumerInfo(bound, backend.name),
       });

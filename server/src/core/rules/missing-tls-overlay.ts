@@ -46,7 +46,7 @@ export const missingTlsOverlay: Rule = {
         span: backend.header,
         message:
           `${backend.name} calls ${url} with no CA pin, although ${reason}. Expect 500 BackendConnectionFailure (or ` +
-          `someone turning validation off): pin the issuing CA with ${howToPin(backend)}.`,
+          `someone turning validation off): pin the issuing CA with ${howToPin(ctx, backend)}.`,
         related,
       });
     }

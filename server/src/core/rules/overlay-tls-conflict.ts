@@ -16,7 +16,7 @@ export const overlayTlsConflict: Rule = {
     // Only an overlay that certainly writes `properties.tls` fights the block; one whose body is unknown may not.
     const tlsOverlay = (b: Backend) => b.overlays.find((o) => o.tls?.val.kind === 'object');
     for (const backend of model.backends) {
-      if (backend.kind !== 'azurerm' || backend.tlsBlocks.length === 0) continue;
+      if (!backend.fullPut || backend.tlsBlocks.length === 0) continue;
       const overlay = tlsOverlay(backend);
       if (!overlay) continue;
       // A for_each backend whose instances are pinned one by one shares its block with instances the overlay does not

@@ -21,8 +21,7 @@ export function pinWriters(model: Model): PinWriter[] {
     out.push({ name: o.name, block: o.block, apiVersion: o.apiVersion, pins: o.pins, backend: o.target.kind === 'backend' ? o.target.backend : undefined });
   }
   for (const b of model.backends) {
-    // azurerm backends carry no pins of their own; azapi, ARM and Bicep backends may.
-    if (b.kind === 'azurerm') continue;
+    // A backend pinned only by overlays (azurerm) has no pins of its own; azapi, ARM and Bicep backends may.
     const own = b.pins.filter((p) => p.owner === b.name);
     if (own.length) out.push({ name: b.name, block: b.block, apiVersion: own[0].apiVersion, pins: own, backend: b });
   }

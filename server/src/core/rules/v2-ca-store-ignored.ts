@@ -1,12 +1,9 @@
-import { findNodeAtOffset, parseTree } from 'jsonc-parser';
-import { removePropertyNode } from '../arm/edits';
-import { formatOf } from '../formats';
-import { removeItem, removeLines } from '../fixes/hcl';
+import { removeLines } from '../fixes/hcl';
 import { asString, sameSpan, type CaStoreEntry, type Service } from '../model';
-import type { Fix, RelatedInfo, Span, TextEdit } from '../types';
+import type { Fix, RelatedInfo, Span } from '../types';
 import { caStoreEntries, serviceTier } from './missing-tls-overlay';
 import { howToPinBackendsOf } from './pin-words';
-import type { Rule } from './rule';
+import type { Rule, RuleContext } from './rule';
 
 export const v2CaStoreIgnored: Rule = {
   meta: {
@@ -29,8 +26,8 @@ export const v2CaStoreIgnored: Rule = {
         const next = allPinned
           ? `Every backend of ${service.name} is pinned, so the entry does nothing: remove it, unless the service needs the certificate ` +
             'for something else (validating client certificates, say).'
-          : `Pin the issuing CA on each backend that needs it (${howToPinBackendsOf(service.header.file)}).`;
-        const removal = removeEntry(service, entry, ctx.textOf(entry.header.file));
+          : `Pin the issuing CA on each backend that needs it (${howToPinBackendsOf(ctx, service.header.file)}).`;
+        const removal = removeEntry(service, entry, ctx);
         ctx.report({
           span: entryHeader(entry.header, entry.storeName?.span),
           message:
@@ -55,18 +52,13 @@ function entryHeader(header: Span, storeName: Span | undefined): Span {
 
 /**
  * "Remove this CA certificate entry": the `certificate` block of an azurerm service, or the item of a `certificates`
- * list (azapi, ARM, Bicep) written in the service's own file. Not preferred: the service may still use the
- * certificate for something else, which only its owner knows.
+ * list (azapi, ARM, Bicep) written in the service's own file, removed in that file's syntax. Not preferred: the service
+ * may still use the certificate for something else, which only its owner knows.
  */
-function removeEntry(service: Service, entry: CaStoreEntry, text: string | undefined): Fix | undefined {
+function removeEntry(service: Service, entry: CaStoreEntry, ctx: RuleContext): Fix | undefined {
   const span = entry.block ?? entry.header;
+  const text = ctx.textOf(span.file);
   if (text === undefined || span.file !== service.header.file) return undefined;
-  let edits: TextEdit[] | undefined;
-  if (entry.block) edits = [removeLines(span.file, text, span.start, span.end)];
-  else if (formatOf(span.file) === 'arm') {
-    const root = parseTree(text, [], { allowTrailingComma: true });
-    const node = root && findNodeAtOffset(root, span.start, false);
-    if (node?.type === 'object' && node.offset === span.start && node.parent?.type === 'array') edits = removePropertyNode(span.file, text, node);
-  } else if (/^\{[\s\S]*\}$/.test(text.slice(span.start, span.end))) edits = [removeItem(span.file, text, span.start, span.end)];
+  const edits = entry.block ? [removeLines(span.file, text, span.start, span.end)] : ctx.formatOf(span.file)?.edits.removeListItem?.(span.file, text, span);
   return edits ? { title: 'Remove this CA certificate entry', kind: 'fix', isPreferred: false, edits } : undefined;
 }

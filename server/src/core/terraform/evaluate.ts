@@ -10,6 +10,8 @@ import type { TfModule, TfModuleCall } from './module';
 export interface ModuleInstance {
   module: TfModule;
   call?: { call: TfModuleCall; parent: ModuleInstance };
+  /** Told of each variable and local value when it is first evaluated (model-cache.ts moves their spans with edits). */
+  onValue?: (val: Val) => void;
 }
 
 export interface Scope {
@@ -19,6 +21,22 @@ export interface Scope {
 }
 
 const MAX_DEPTH = 24;
+
+/**
+ * Values of `var.x` and `local.x` per module instance, by the depth they were asked at (a value cut short by
+ * MAX_DEPTH depends on it): a local that every `for_each` of a module reads is evaluated once, not once per resource.
+ */
+const memo = new WeakMap<ModuleInstance, Map<string, Val | undefined>>();
+
+function remembered(instance: ModuleInstance, key: string, compute: () => Val | undefined): Val | undefined {
+  let values = memo.get(instance);
+  if (!values) memo.set(instance, (values = new Map<string, Val | undefined>()));
+  if (values.has(key)) return values.get(key);
+  const val = compute();
+  values.set(key, val);
+  if (val) instance.onValue?.(val);
+  return val;
+}
 
 export function rootScope(instance: ModuleInstance): Scope {
   return { instance, iterators: new Map() };
@@ -78,10 +96,11 @@ function evaluateRef(expr: Extract<Expr, { kind: 'ref' }>, file: string, scope: 
   if (iterator && (first === 'key' || first === 'value')) {
     base = first === 'key' ? iterator.key : iterator.value;
   } else if (expr.root === 'var' && typeof first === 'string') {
-    base = variableValue(scope.instance, first, depth + 1);
+    base = remembered(scope.instance, `var.${first}@${depth + 1}`, () => variableValue(scope.instance, first, depth + 1));
   } else if (expr.root === 'local' && typeof first === 'string') {
     const local = scope.instance.module.locals.get(first);
-    base = local ? evaluate(local.attr.expr, local.path, rootScope(scope.instance), depth + 1) : undefined;
+    base =
+      local && remembered(scope.instance, `local.${first}@${depth + 1}`, () => evaluate(local.attr.expr, local.path, rootScope(scope.instance), depth + 1));
   } else {
     path = [];
   }

@@ -2,7 +2,7 @@
 // overlays (read by resources.ts), then the links between them — overlay to backend through `resource_id`, backend
 // to service through `api_management_name` or `parent_id` — and every `depends_on` reference.
 import type { HclAttribute, HclBlock } from '../parse/hcl-ast';
-import { asString, type Backend, type DependsOnRef, type Model, type Overlay, type Service } from '../model';
+import { asString, type Backend, type DependsOnRef, type Model, type Overlay, type Pin, type Service } from '../model';
 import { evaluate, rootScope, withIterator, type ModuleInstance, type Scope } from './evaluate';
 import type { TfModule } from './module';
 import {
@@ -51,55 +51,112 @@ export function moduleInstances(modules: Map<string, TfModule>): ModuleInstance[
   return instances;
 }
 
-export function extractModel(instances: ModuleInstance[]): Model {
+/** What one resource block contributes to the model in one module instance, before resources are linked. */
+export interface ResourceParts {
+  /** Each backend with the pins of its own body (overlays add theirs when linked). */
+  backends: Array<{ backend: Backend; site: ResourceSite; ownPins: Pin[] }>;
+  services: Service[];
+  overlays: Array<{ overlay: Overlay; site: ResourceSite }>;
+}
+
+export type Resource = TfModule['resources'][number];
+
+/** What linking found for backends whose services have not changed since (kept by a caller that links again often). */
+export interface LinkMemo {
+  services: Service[];
+  serviceOf: WeakMap<Backend, Service | undefined>;
+}
+
+/**
+ * The model of the given module instances. `partsOf` reads one resource block of an instance (extractResource, or a
+ * cache of its earlier results: reading a block depends only on the block and its instance's inputs).
+ */
+export function extractModel(
+  instances: ModuleInstance[],
+  partsOf: (res: Resource, instance: ModuleInstance) => ResourceParts = extractResource,
+  memoOf?: (instance: ModuleInstance) => LinkMemo,
+): Model {
   const model: Model = { backends: [], services: [], overlays: [], dependsOn: [] };
   for (const instance of instances) {
-    const backends: Array<{ backend: Backend; site: ResourceSite }> = [];
-    const services: Service[] = [];
-    const overlays: Array<{ overlay: Overlay; site: ResourceSite }> = [];
+    const parts: ResourceParts[] = [];
     for (const res of instance.module.resources) {
-      const address = `${res.type}.${res.name}`;
-      collectDependsOn(res.block, res.path, address, model.dependsOn);
-      for (const { scope, key } of resourceInstances(res.block, res.path, instance)) {
-        const site: ResourceSite = {
-          block: res.block,
-          path: res.path,
-          scope,
-          address,
-          key,
-          name: `${address}${key === undefined ? '' : `[${JSON.stringify(key)}]`}`,
-        };
-        if (res.type === 'azurerm_api_management_backend') backends.push({ backend: azurermBackend(site), site });
-        else if (res.type === 'azurerm_api_management') services.push(azurermService(site));
-        else if (res.type === 'azapi_resource' || res.type === 'azapi_update_resource') {
-          const typeAttr = attr(res.block, 'type');
-          const type = typeAttr ? bound(typeAttr, res.path, scope, 'type') : undefined;
-          const t = asString(type?.val) ?? '';
-          if (SERVICE_TYPE.test(t)) services.push(azapiService(site));
-          else if (res.type === 'azapi_resource' && BACKEND_TYPE.test(t)) backends.push({ backend: azapiBackend(site, type), site });
-          else if (res.type === 'azapi_update_resource' && (BACKEND_TYPE.test(t) || pointsAtBackend(attr(res.block, 'resource_id')))) {
-            overlays.push({ overlay: azapiOverlay(site, type), site });
-          }
-        }
-      }
+      collectDependsOn(res.block, res.path, `${res.type}.${res.name}`, model.dependsOn);
+      parts.push(partsOf(res, instance));
     }
     for (const call of instance.module.moduleCalls) collectDependsOn(call.block, call.path, `module.${call.name}`, model.dependsOn);
-    for (const { overlay, site } of overlays) {
-      overlay.target = resolveTarget(
-        site,
-        backends.map((b) => b.backend),
-      );
-      if (overlay.target.kind === 'backend' && overlay.isBackendType) {
-        overlay.target.backend.overlays.push(overlay);
-        overlay.target.backend.pins.push(...overlay.pins);
-      }
-    }
-    for (const { backend, site } of backends) backend.service = serviceOf(site, services);
-    model.backends.push(...backends.map((b) => b.backend));
-    model.services.push(...services);
-    model.overlays.push(...overlays.map((o) => o.overlay));
+    link(parts, model, memoOf?.(instance));
   }
   return model;
+}
+
+/** The backends, services and overlays one resource block declares in one module instance (one per `for_each` key). */
+export function extractResource(res: Resource, instance: ModuleInstance): ResourceParts {
+  const parts: ResourceParts = { backends: [], services: [], overlays: [] };
+  const address = `${res.type}.${res.name}`;
+  const backend = (b: Backend, site: ResourceSite) => parts.backends.push({ backend: b, site, ownPins: [...b.pins] });
+  for (const { scope, key } of resourceInstances(res.block, res.path, instance)) {
+    const site: ResourceSite = {
+      block: res.block,
+      path: res.path,
+      scope,
+      address,
+      key,
+      name: `${address}${key === undefined ? '' : `[${JSON.stringify(key)}]`}`,
+    };
+    if (res.type === 'azurerm_api_management_backend') backend(azurermBackend(site), site);
+    else if (res.type === 'azurerm_api_management') parts.services.push(azurermService(site));
+    else if (res.type === 'azapi_resource' || res.type === 'azapi_update_resource') {
+      const typeAttr = attr(res.block, 'type');
+      const type = typeAttr ? bound(typeAttr, res.path, scope, 'type') : undefined;
+      const t = asString(type?.val) ?? '';
+      if (SERVICE_TYPE.test(t)) parts.services.push(azapiService(site));
+      else if (res.type === 'azapi_resource' && BACKEND_TYPE.test(t)) backend(azapiBackend(site, type), site);
+      else if (res.type === 'azapi_update_resource' && (BACKEND_TYPE.test(t) || pointsAtBackend(attr(res.block, 'resource_id')))) {
+        parts.overlays.push({ overlay: azapiOverlay(site, type), site });
+      }
+    }
+  }
+  return parts;
+}
+
+/**
+ * Links the resources of one module instance: each overlay to the backend its `resource_id` names (the backend gets
+ * the overlay's pins), each backend to its service. Links are set afresh, so parts read earlier can be linked again.
+ */
+function link(parts: ResourceParts[], model: Model, memo?: LinkMemo): void {
+  const backends = parts.flatMap((p) => p.backends);
+  const services = parts.flatMap((p) => p.services);
+  const overlays = parts.flatMap((p) => p.overlays);
+  const byAddress = new Map<string, Backend[]>();
+  for (const { backend, ownPins } of backends) {
+    // Linking only appends overlays' pins to a backend's own: a list of the same length is the own one.
+    if (backend.overlays.length) backend.overlays = [];
+    if (backend.pins.length !== ownPins.length) backend.pins = [...ownPins];
+    const same = byAddress.get(backend.address);
+    if (same) same.push(backend);
+    else byAddress.set(backend.address, [backend]);
+  }
+  for (const { overlay, site } of overlays) {
+    overlay.target = resolveTarget(site, backends, byAddress);
+    if (overlay.target.kind === 'backend' && overlay.isBackendType) {
+      overlay.target.backend.overlays.push(overlay);
+      overlay.target.backend.pins.push(...overlay.pins);
+    }
+  }
+  if (memo && (memo.services.length !== services.length || memo.services.some((s, i) => s !== services[i]))) {
+    memo.services = services;
+    memo.serviceOf = new WeakMap();
+  }
+  for (const { backend, site } of backends) {
+    if (memo?.serviceOf.has(backend)) backend.service = memo.serviceOf.get(backend);
+    else {
+      backend.service = serviceOf(site, services);
+      memo?.serviceOf.set(backend, backend.service);
+    }
+  }
+  model.backends.push(...backends.map((b) => b.backend));
+  model.services.push(...services);
+  model.overlays.push(...overlays.map((o) => o.overlay));
 }
 
 function pointsAtBackend(resourceId: HclAttribute | undefined): boolean {
@@ -110,14 +167,14 @@ function pointsAtBackend(resourceId: HclAttribute | undefined): boolean {
 }
 
 /** What an overlay's `resource_id` names among the backends of its module instance. */
-function resolveTarget(site: ResourceSite, backends: Backend[]): Overlay['target'] {
+function resolveTarget(site: ResourceSite, backends: Array<{ backend: Backend }>, byAddress: ReadonlyMap<string, Backend[]>): Overlay['target'] {
   const idAttr = attr(site.block, 'resource_id');
   if (!idAttr) return { kind: 'unknown' };
   const expr = idAttr.expr;
   const span = { file: site.path, start: expr.start, end: expr.end };
   if (expr.kind === 'ref' && (expr.root === 'azurerm_api_management_backend' || expr.root === 'azapi_resource') && typeof expr.path[0] === 'string') {
     const address = `${expr.root}.${expr.path[0]}`;
-    const candidates = backends.filter((b) => b.address === address);
+    const candidates = byAddress.get(address) ?? [];
     if (candidates.length === 0) return expr.root === 'azurerm_api_management_backend' ? { kind: 'none', span } : { kind: 'unknown' };
     const index = expr.path[1];
     if (index === undefined || index === 'id') {
@@ -136,7 +193,7 @@ function resolveTarget(site: ResourceSite, backends: Backend[]): Overlay['target
   const id = asString(evaluate(expr, site.path, site.scope));
   const m = id === undefined ? null : /\/backends\/([^/]+)$/i.exec(id);
   if (!m) return { kind: 'unknown' };
-  const hit = backends.find((b) => asString(b.backendName)?.toLowerCase() === m[1].toLowerCase());
+  const hit = backends.find((b) => asString(b.backend.backendName)?.toLowerCase() === m[1].toLowerCase())?.backend;
   return hit ? { kind: 'backend', backend: hit } : { kind: 'none', span };
 }
 

@@ -104,6 +104,17 @@ export function buildModules(sources: TfSource[], extraVarFiles: ReadonlySet<str
   return modules;
 }
 
+/** Lists a module's resources again from its files as they are now (after edits that touched resources only). */
+export function reindexResources(m: TfModule): void {
+  m.resources = [];
+  for (const src of m.configFiles) {
+    for (const block of src.file.blocks) {
+      const [l0, l1] = block.labels;
+      if (block.type === 'resource' && l0 && l1) m.resources.push({ type: l0.value, name: l1.value, block, path: src.path });
+    }
+  }
+}
+
 function rank(path: string): number {
   return basename(path) === 'terraform.tfvars' ? 0 : 1;
 }

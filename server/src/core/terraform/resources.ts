@@ -1,22 +1,11 @@
 // Readers for the Terraform resources that matter for backend TLS: azurerm backends (with `tls {}` and
 // `dynamic "tls"`), azapi backends, azapi backend overlays, and the service-wide settings of `azurerm_api_management`
-// (`security {}` in its 3.x and 4.x names, `certificate {}`) and of azapi services. Linking them to each other is
-// done by extract.ts.
+// (`security {}` in its 3.x and 4.x names, `certificate {}`) and of azapi services, whose `body` is read by
+// ../resource-body.ts as ARM and Bicep bodies are. Linking them to each other is done by extract.ts.
 import type { Expr, HclAttribute, HclBlock } from '../parse/hcl-ast';
 import type { Span } from '../types';
-import {
-  gatewaySecuritySwitch,
-  member,
-  type ApiVersion,
-  type Backend,
-  type BlockSpan,
-  type Bound,
-  type Overlay,
-  type Pin,
-  type Service,
-  type ServiceSwitch,
-  type Val,
-} from '../model';
+import { member, type Backend, type BlockSpan, type Bound, type Overlay, type Service, type ServiceSwitch, type Val } from '../model';
+import { apiVersionOf, caStoreOf, gatewaySwitchesOf, pinsOf } from '../resource-body';
 import { evaluate, withIterator, type Scope } from './evaluate';
 
 export const BACKEND_TYPE = /^Microsoft\.ApiManagement\/service\/(workspaces\/)?backends@/i;
@@ -102,6 +91,7 @@ function baseBackend(site: ResourceSite, kind: Backend['kind']): Backend {
 export function azurermBackend(site: ResourceSite): Backend {
   const { block, path, scope } = site;
   const backend = baseBackend(site, 'azurerm');
+  backend.fullPut = true;
   const name = attr(block, 'name');
   if (name) backend.backendName = evaluate(name.expr, path, scope);
   const url = attr(block, 'url');
@@ -170,40 +160,6 @@ function bodyOf(site: ResourceSite): Val | undefined {
   return body ? evaluate(body.expr, site.path, site.scope) : undefined;
 }
 
-/** `properties.tls.serverX509Names` and `serverCertificateThumbprints`, each item a pin. */
-export function pinsOf(tls: Val | undefined, apiVersion: ApiVersion | undefined, owner: string): Pin[] {
-  const pins: Pin[] = [];
-  const uncertain = tls?.kind === 'unknown' ? true : undefined;
-  const names = member(tls, 'serverX509Names');
-  if (names?.kind === 'list') {
-    for (const item of names.items) {
-      if (item.kind === 'unknown') continue;
-      pins.push({ kind: 'issuer', span: item.span, name: member(item, 'name'), thumbprint: member(item, 'issuerCertificateThumbprint'), apiVersion, owner });
-    }
-  } else if (names?.kind === 'unknown') {
-    pins.push({ kind: 'issuer', span: names.span ?? { file: '', start: 0, end: 0 }, apiVersion, owner, uncertain });
-  }
-  const thumbs = member(tls, 'serverCertificateThumbprints');
-  if (thumbs?.kind === 'list') {
-    for (const item of thumbs.items) if (item.kind !== 'unknown') pins.push({ kind: 'certificate', span: item.span, thumbprint: item, apiVersion, owner });
-  } else if (thumbs?.kind === 'unknown') {
-    pins.push({ kind: 'certificate', span: thumbs.span ?? { file: '', start: 0, end: 0 }, apiVersion, owner, uncertain });
-  }
-  return pins;
-}
-
-/** The version part of an azapi `type` literal, with its own span inside the string. */
-export function apiVersionOf(type: Val | undefined): ApiVersion | undefined {
-  if (!type || type.kind !== 'prim' || typeof type.value !== 'string') return undefined;
-  const at = type.value.lastIndexOf('@');
-  if (at < 0) return undefined;
-  const value = type.value.slice(at + 1);
-  // Offsets inside the literal are exact only when the source holds the string as written (no escapes).
-  const direct = type.quoted && type.span.end - type.span.start === type.value.length + 2;
-  const start = direct ? type.span.start + 1 + at + 1 : type.span.start;
-  return { value, span: { file: type.span.file, start, end: direct ? start + value.length : type.span.end } };
-}
-
 /** `azurerm_api_management_backend.x` (or `...x[each.key]`) as the address without index, from a reference. */
 export function refAddress(expr: Expr): string | undefined {
   if (expr.kind !== 'ref' || typeof expr.path[0] !== 'string') return undefined;
@@ -268,20 +224,9 @@ export function azapiService(site: ResourceSite): Service {
   if (name) service.serviceName = evaluate(name.expr, site.path, site.scope);
   service.sku = bodyBound(site, member(member(body, 'sku'), 'name'), 'body.sku.name');
   const props = member(body, 'properties');
-  const certs = member(props, 'certificates');
-  if (certs?.kind === 'list') {
-    for (const c of certs.items) if (c.kind !== 'unknown') service.caStore.push({ header: c.span, storeName: member(c, 'storeName') });
-  }
-  const custom = member(props, 'customProperties');
-  if (custom?.kind !== 'object') return service;
-  for (const [key, val] of custom.entries) {
-    const sw = gatewaySecuritySwitch(key);
-    if (!sw) continue;
-    (sw.kind === 'protocol' ? service.backendProtocols : service.ciphers).push({
-      setting: key,
-      label: sw.label,
-      bound: bodyBound(site, val, `customProperties["${key}"]`)!,
-    });
-  }
+  service.caStore.push(...caStoreOf(member(props, 'certificates')));
+  const switches = gatewaySwitchesOf(member(props, 'customProperties'), (key, val) => bodyBound(site, val, `customProperties["${key}"]`));
+  service.backendProtocols.push(...switches.backendProtocols);
+  service.ciphers.push(...switches.ciphers);
   return service;
 }

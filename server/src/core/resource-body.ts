@@ -1,0 +1,76 @@
+// The body of an API Management resource as Azure's REST API defines it: `properties.tls` with its pins, the service's
+// `properties.certificates` and `customProperties` switches, and the api-version written with the type. azapi (an HCL
+// object), ARM (JSON) and Bicep (an object literal) all write this same body, so each format reads its syntax into
+// values and this file reads the values.
+import {
+  gatewaySecuritySwitch,
+  member,
+  type ApiVersion,
+  type Bound,
+  type CaStoreEntry,
+  type Pin,
+  type ServiceSwitch,
+  type UnknownVal,
+  type Val,
+} from './model';
+
+/** How a format reads a member of an object value (Bicep's objects with an unreadable spread answer "unknown"). */
+export type MemberOf = (val: Val | undefined, key: string) => Val | undefined;
+
+/** `properties.tls.serverX509Names` and `serverCertificateThumbprints`, each item a pin. */
+export function pinsOf(tls: Val | undefined, apiVersion: ApiVersion | undefined, owner: string, get: MemberOf = member): Pin[] {
+  const pins: Pin[] = [];
+  const uncertain = tls?.kind === 'unknown' ? true : undefined;
+  const names = get(tls, 'serverX509Names');
+  if (names?.kind === 'list') {
+    for (const item of names.items) {
+      if (item.kind === 'unknown') continue;
+      pins.push({ kind: 'issuer', span: item.span, name: get(item, 'name'), thumbprint: get(item, 'issuerCertificateThumbprint'), apiVersion, owner });
+    }
+  } else if (names?.kind === 'unknown') {
+    pins.push({ kind: 'issuer', span: names.span ?? { file: '', start: 0, end: 0 }, apiVersion, owner, uncertain });
+  }
+  const thumbs = get(tls, 'serverCertificateThumbprints');
+  if (thumbs?.kind === 'list') {
+    for (const item of thumbs.items) if (item.kind !== 'unknown') pins.push({ kind: 'certificate', span: item.span, thumbprint: item, apiVersion, owner });
+  } else if (thumbs?.kind === 'unknown') {
+    pins.push({ kind: 'certificate', span: thumbs.span ?? { file: '', start: 0, end: 0 }, apiVersion, owner, uncertain });
+  }
+  return pins;
+}
+
+/** The version part of a `type@version` string value (azapi's `type`, Bicep's type string), with its own span inside it. */
+export function apiVersionOf(type: Val | undefined): ApiVersion | undefined {
+  if (!type || type.kind !== 'prim' || typeof type.value !== 'string') return undefined;
+  const at = type.value.lastIndexOf('@');
+  if (at < 0) return undefined;
+  const value = type.value.slice(at + 1);
+  // Offsets inside the literal are exact only when the source holds the string as written (no escapes).
+  const direct = type.quoted && type.span.end - type.span.start === type.value.length + 2;
+  const start = direct ? type.span.start + 1 + at + 1 : type.span.start;
+  return { value, span: { file: type.span.file, start, end: direct ? start + value.length : type.span.end } };
+}
+
+/** The service CA store: each known item of `properties.certificates` with its `storeName`. */
+export function caStoreOf(certificates: Val | undefined, get: MemberOf = member): CaStoreEntry[] {
+  if (certificates?.kind !== 'list') return [];
+  return certificates.items.filter((c): c is Exclude<Val, UnknownVal> => c.kind !== 'unknown').map((c) => ({ header: c.span, storeName: get(c, 'storeName') }));
+}
+
+/**
+ * The backend protocol and cipher switches among `customProperties` (any other key is left out); `boundOf` says where
+ * the format's resource reads each key's value.
+ */
+export function gatewaySwitchesOf(
+  customProperties: Val | undefined,
+  boundOf: (key: string, val: Val) => Bound | undefined,
+): { backendProtocols: ServiceSwitch[]; ciphers: ServiceSwitch[] } {
+  const out = { backendProtocols: [] as ServiceSwitch[], ciphers: [] as ServiceSwitch[] };
+  if (customProperties?.kind !== 'object') return out;
+  for (const [key, val] of customProperties.entries) {
+    const sw = gatewaySecuritySwitch(key);
+    const bound = sw && boundOf(key, val);
+    if (sw && bound) (sw.kind === 'protocol' ? out.backendProtocols : out.ciphers).push({ setting: key, label: sw.label, bound });
+  }
+  return out;
+}
