@@ -10,7 +10,7 @@ import type { Backend, Model } from './model';
 import type { TerraformParser } from './parse/terraform-parser';
 import { RULE_LIST } from './rules';
 import type { Report } from './rules/rule';
-import type { FormatDocument, FormatResult, SourceFormat, TextChange } from './source-format';
+import type { EmbeddedText, FormatDocument, FormatResult, SourceFormat, TextChange } from './source-format';
 import { applySuppressions } from './suppress';
 import { builtinFormats } from './builtin-formats';
 import type { Finding } from './types';
@@ -53,6 +53,8 @@ export class Workspace {
   private varFileMatch: (path: string) => boolean = () => false;
   private readonly certificates = new Map<string, CertificateInfo[]>();
   private lastAnalysis: { key: string; result: Analysis } | undefined;
+  /** Files read whole as another file's embedded text (a policy that a module's `file()` reads), by the files reading them. */
+  private readonly embeddedBy = new Map<string, Set<string>>();
   /** Fixed by tests so that certificate expiry does not depend on the day they run. */
   now: () => Date = () => new Date();
 
@@ -285,7 +287,8 @@ export class Workspace {
     return result;
   }
 
-  private analyseNow(only: ReadonlySet<string> | undefined): Analysis {
+  private analyseNow(requested: ReadonlySet<string> | undefined): Analysis {
+    const only = requested && this.withHosts(requested);
     const model: Model = { backends: [], services: [], overlays: [], dependsOn: [] };
     const files = new Set<string>();
     const notices: Finding[] = [];
@@ -303,19 +306,48 @@ export class Workspace {
         return entry?.doc && !this.ignore(p) ? entry.text : undefined;
       },
     };
-    for (const format of this.sourceFormats) {
-      const part: FormatResult = format.extract(this.documentsOf(format), request);
+    const embedded: EmbeddedText[] = [];
+    // Formats that read text embedded in others' files come last, so that every host has handed theirs over.
+    const ordered = [...this.sourceFormats.filter((f) => !f.readsEmbedded), ...this.sourceFormats.filter((f) => f.readsEmbedded)];
+    for (const format of ordered) {
+      const forFormat = format.readsEmbedded ? embedded.filter((e) => e.language === format.id) : undefined;
+      const part: FormatResult = format.extract(this.documentsOf(format), forFormat ? { ...request, embedded: forFormat } : request);
       model.backends.push(...part.model.backends);
       model.services.push(...part.model.services);
       model.overlays.push(...part.model.overlays);
       model.dependsOn.push(...part.model.dependsOn);
+      if (part.model.policies?.length) (model.policies ??= []).push(...part.model.policies);
+      if (part.model.apis?.length) (model.apis ??= []).push(...part.model.apis);
       for (const f of part.files) files.add(f);
       for (const n of part.notices) {
         notices.push(n);
         files.add(n.file);
       }
+      for (const e of part.embedded ?? []) {
+        embedded.push(e);
+        if (e.origin) this.noteEmbedding(e.origin, e.owner.header.file);
+      }
     }
     return { model, files, notices };
+  }
+
+  /** The paths, and the files that read any of them whole as embedded text (a Terraform module that `file()`s a policy). */
+  private withHosts(paths: ReadonlySet<string>): ReadonlySet<string> {
+    let out: Set<string> | undefined;
+    for (const p of paths) {
+      for (const host of this.embeddedBy.get(p) ?? []) {
+        if (paths.has(host) || !this.entries.has(host)) continue;
+        (out ??= new Set(paths)).add(host);
+      }
+    }
+    return out ?? paths;
+  }
+
+  /** Remembers that `host` reads the whole text of `origin`, so that a lint of `origin` alone reads it with its host. */
+  private noteEmbedding(origin: string, host: string): void {
+    const hosts = this.embeddedBy.get(origin) ?? new Set<string>();
+    hosts.add(host);
+    this.embeddedBy.set(origin, hosts);
   }
 }
 
