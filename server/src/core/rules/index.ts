@@ -2,7 +2,9 @@
 import { backendLegacyProtocol } from './backend-legacy-protocol';
 import { chainValidationDisabled } from './chain-validation-disabled';
 import { dependsOnBackend } from './depends-on-backend';
+import { httpApiServiceUrl } from './http-api-service-url';
 import { httpBackendUrl } from './http-backend-url';
+import { httpPolicyBackend } from './http-policy-backend';
 import { missingTlsOverlay } from './missing-tls-overlay';
 import { nameValidationDisabled } from './name-validation-disabled';
 import { orphanOverlay } from './orphan-overlay';
@@ -16,6 +18,7 @@ import { pinnedCaExpiry } from './pinned-ca-expiry';
 import { redundantValidationFlags } from './redundant-validation-flags';
 import { v2CaStoreIgnored } from './v2-ca-store-ignored';
 import { weakCipher } from './weak-cipher';
+import { unknownBackendId } from './unknown-backend-id';
 import type { Rule, RuleMeta } from './rule';
 
 export const RULE_LIST: readonly Rule[] = [
@@ -35,6 +38,9 @@ export const RULE_LIST: readonly Rule[] = [
   weakCipher,
   orphanOverlay,
   pinnedCaExpiry,
+  httpPolicyBackend,
+  unknownBackendId,
+  httpApiServiceUrl,
   pinPlaceholder,
 ];
 export const RULES: readonly RuleMeta[] = RULE_LIST.map((r) => r.meta);

@@ -9,6 +9,7 @@ import { PARSE_BUDGET_CODE } from '../parse/parse-budget';
 import type { ExtractRequest, FormatResult } from '../source-format';
 import type { Finding } from '../types';
 import type { TerraformDocument } from './document';
+import { policyTexts, type PolicyPart } from './policies';
 import type { ModuleInstance } from './evaluate';
 import { extractModel, extractResource, moduleInstances, type LinkMemo, type Resource, type ResourceParts } from './extract';
 import { buildModules, dirname, isVarFile, joinPath, reindexResources, type TfModule, type TfSource } from './module';
@@ -41,13 +42,17 @@ export class TerraformModelCache {
       const budget = documents.get(path)?.overBudget;
       if (budget !== undefined) notices.push(budgetNotice(path, budget));
     }
+    const policies: PolicyPart[] = [];
     const model: Model = extractModel(
       instances,
       (res, instance) => this.partsOf(res, instance, documents),
       (instance) => this.memoOf(instance),
+      policies,
     );
     for (const instance of instances) this.prune(instance);
-    return { model, files: [...files], notices };
+    // Policy texts are read from the files as they are now (a file() target may change without this module changing).
+    const embedded = policies.length ? policyTexts(policies, (path) => documents.get(path)?.text ?? request.textOf(path)) : undefined;
+    return { model, files: [...files], notices, embedded };
   }
 
   /** Whether the modules must be built again: a file came or went, or changed beyond its resource blocks. */
@@ -115,6 +120,8 @@ export class TerraformModelCache {
     for (const b of parts.backends) this.track(b.backend, documents);
     for (const s of parts.services) this.track(s, documents);
     for (const o of parts.overlays) this.track(o.overlay, documents);
+    for (const p of parts.policies) this.track(p.part, documents);
+    for (const a of parts.apis) this.track(a, documents);
     return parts;
   }
 
