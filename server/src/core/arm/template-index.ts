@@ -8,7 +8,7 @@ import { createScanner, parseTree, ScanError, SyntaxKind, type JSONScanner, type
 type Node = { -readonly [K in keyof JsonNode]: K extends 'parent' ? Node | undefined : K extends 'children' ? Node[] | undefined : JsonNode[K] };
 
 /** Resources whose text mentions none of these cannot be, or contain, a service, a backend or a nested deployment. */
-const RELEVANT = /ApiManagement\/service"|backends|deployments/i;
+const RELEVANT = /ApiManagement\/service"|backends|deployments|ApiManagement\/service\/[\w/]*(?:apis|policies)"|"(?:apis|policies)"/i;
 
 /**
  * The template as a tree holding only what the model reads: its `parameters`, `variables` and relevant `resources`,

@@ -4,8 +4,8 @@
 // multi-line strings and comments, so a keyword inside one never cuts the file; when the scan cannot tell, the caller
 // parses everything. This is what keeps a Bicep lint within the cost of a bare parse (DESIGN §7).
 
-/** The top-level resources whose types the model reads (services, their backends and workspaces); the rest are skipped. */
-export const READ_RESOURCE = /^'Microsoft\.ApiManagement\/service(@|\/backends@|\/workspaces)/i;
+/** The top-level resources whose types the model reads (services, backends, workspaces, APIs, policies); the rest are skipped. */
+export const READ_RESOURCE = /^'Microsoft\.ApiManagement\/service(@|\/backends@|\/workspaces|\/apis|\/products\/policies@|\/policies@)/i;
 
 const KEYWORD = /(resource|module|param|var|output|type|func|import|targetScope|metadata|extension|using|provider|assert)\b/y;
 const DECLARED_NAME = /\b(?:var|param)\s+([A-Za-z_]\w*)/;
