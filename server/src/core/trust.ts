@@ -4,6 +4,7 @@ import { hasPins } from './api-versions';
 import type { CertificateInfo } from './certificates/types';
 import { isHostName } from './hosts';
 import { asBool, asString, tierOf, type Backend, type Bound, type Pin, type Val } from './model';
+import type { PolicyRoute } from './policies/routes';
 import { LineIndex } from './text';
 
 export interface TrustSummary {
@@ -13,7 +14,16 @@ export interface TrustSummary {
   hover: string;
 }
 
-export function summarizeTrust(backend: Backend, certificates: readonly CertificateInfo[], textOf: (file: string) => string | undefined): TrustSummary {
+/**
+ * `routes` are the policies whose `backend-id` names the backend (policies/routes.ts): the hover lists them, since
+ * whatever the backend's trust is, those APIs get it.
+ */
+export function summarizeTrust(
+  backend: Backend,
+  certificates: readonly CertificateInfo[],
+  textOf: (file: string) => string | undefined,
+  routes: readonly PolicyRoute[] = [],
+): TrustSummary {
   const chainFlag = effectiveFlag(backend, 'validateChain');
   const nameFlag = effectiveFlag(backend, 'validateName');
   const chain = asBool(chainFlag?.bound.val);
@@ -62,6 +72,10 @@ export function summarizeTrust(backend: Backend, certificates: readonly Certific
       );
   }
   if (working.length > 0) lines.push('', 'Pins take precedence: APIM validates the name and the chain against them whatever the flags say.');
+  if (routes.length > 0) {
+    lines.push('', `**Routed to by ${routes.length === 1 ? 'one policy' : `${routes.length} policies`}**`, '');
+    for (const r of routes) lines.push(`- the policy of ${r.policy.name} — ${where(r.setting.val.span!.file, r.setting.val.span!.start, textOf)}`);
+  }
   return { lens: `TLS: ${lens}`, hover: lines.join('\n') };
 }
 

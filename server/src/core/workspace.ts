@@ -8,6 +8,8 @@ import type { PinPlan, PinRequest } from './fixes/pin';
 import { formatFor } from './formats';
 import type { Backend, Model } from './model';
 import type { TerraformParser } from './parse/terraform-parser';
+import { planRename, renameTargetAt, type RenameAt, type RenamePlan } from './policies/rename';
+import { policyRoutes, type PolicyRoute } from './policies/routes';
 import { RULE_LIST } from './rules';
 import type { Report } from './rules/rule';
 import type { EmbeddedText, FormatDocument, FormatResult, SourceFormat, TextChange } from './source-format';
@@ -235,6 +237,25 @@ export class Workspace {
   /** The backends declared in `path`, with their links, for hovers and code lenses. */
   backendsIn(path: string): Backend[] {
     return this.analyse([path]).model.backends.filter((b) => b.block.file === path);
+  }
+
+  /** The policies of the whole workspace whose `backend-id` names this backend (for its hover). */
+  routesTo(backend: Backend): PolicyRoute[] {
+    return policyRoutes(this.analyse().model, backend);
+  }
+
+  /** The backend whose name is written at `offset` of `file`, for a rename; undefined when there is none. */
+  renameTargetAt(file: string, offset: number): RenameAt | undefined {
+    if (!this.entries.has(file)) return undefined;
+    return renameTargetAt(this.analyse().model, file, offset, (f) => this.textOf(f));
+  }
+
+  /** The edits that rename the backend at `offset` of `file` and every policy reference to it, across the workspace. */
+  planRename(file: string, offset: number, newName: string): RenamePlan {
+    const at = this.renameTargetAt(file, offset);
+    if (!at) return { ok: false, reason: 'There is no backend name here: place the cursor on the name of a backend.' };
+    if (!at.ok) return at;
+    return planRename(this.analyse().model, at.target, newName, (f) => this.textOf(f));
   }
 
   /**

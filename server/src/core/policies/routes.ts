@@ -19,9 +19,14 @@ export function backendsOfService(model: Model, x: { service?: Service; serviceK
   return id === undefined ? [] : model.backends.filter((b) => serviceIdOf(b) === id);
 }
 
+/** A backend's id in APIM: the last segment of its name (ARM and Bicep may write `service/backend`). */
+export function backendIdOf(backend: Backend): string | undefined {
+  return asString(backend.backendName)?.split('/').pop();
+}
+
 /** The policies whose `backend-id` names this backend (APIM compares backend ids without regard to case). */
 export function policyRoutes(model: Model, backend: Backend): PolicyRoute[] {
-  const name = asString(backend.backendName)?.toLowerCase();
+  const name = backendIdOf(backend)?.toLowerCase();
   const id = serviceIdOf(backend);
   if (name === undefined || id === undefined) return [];
   const out: PolicyRoute[] = [];

@@ -1,5 +1,5 @@
 import { asString, type Backend, type Model, type Policy } from '../model';
-import { backendsOfService, renamedTo, serviceIdOf } from '../policies/routes';
+import { backendIdOf, backendsOfService, renamedTo, serviceIdOf } from '../policies/routes';
 import type { Fix, TextEdit } from '../types';
 import type { Rule } from './rule';
 
@@ -15,8 +15,8 @@ export const unknownBackendId: Rule = {
     for (const policy of model.policies ?? []) {
       // Only a configuration that defines its service's backends, every one by a known name, can say one is missing.
       const backends = backendsOfService(model, policy);
-      if (backends.length === 0 || backends.some((b) => asString(b.backendName) === undefined)) continue;
-      const names = backends.map((b) => asString(b.backendName)!);
+      if (backends.length === 0 || backends.some((b) => backendIdOf(b) === undefined)) continue;
+      const names = backends.map((b) => backendIdOf(b)!);
       const known = new Set(names.map((n) => n.toLowerCase()));
       for (const ref of policy.backendIds) {
         const id = asString(ref.val);
@@ -30,7 +30,7 @@ export const unknownBackendId: Rule = {
             (target === undefined
               ? `Its backends are ${names.map((n) => `'${n}'`).join(', ')}.`
               : `It was most likely renamed to '${target}'${fix && fix.edits.length > 1 ? ` (${fix.edits.length} references to '${id}' left)` : ''}.`),
-          related: backends.slice(0, 5).map((b: Backend) => ({ ...b.header, message: `Backend '${asString(b.backendName)}' of the same service` })),
+          related: backends.slice(0, 5).map((b: Backend) => ({ ...b.header, message: `Backend '${backendIdOf(b)}' of the same service` })),
           fixes: fix ? [fix] : [],
         });
       }
