@@ -118,8 +118,8 @@ export function extractResource(res: Resource, instance: ModuleInstance): Resour
       const type = typeAttr ? bound(typeAttr, res.path, scope, 'type') : undefined;
       const t = asString(type?.val) ?? '';
       if (SERVICE_TYPE.test(t)) parts.services.push(azapiService(site));
-      else if (AZAPI_POLICY_TYPE.test(t)) parts.policies.push({ part: azapiPolicy(site, t), site });
-      else if (AZAPI_API_TYPE.test(t)) parts.apis.push(terraformApi(site, true));
+      else if (res.type === 'azapi_resource' && AZAPI_POLICY_TYPE.test(t)) parts.policies.push({ part: azapiPolicy(site, t), site });
+      else if (res.type === 'azapi_resource' && AZAPI_API_TYPE.test(t)) parts.apis.push(terraformApi(site, true));
       else if (res.type === 'azapi_resource' && BACKEND_TYPE.test(t)) backend(azapiBackend(site, type), site);
       else if (res.type === 'azapi_update_resource' && (BACKEND_TYPE.test(t) || pointsAtBackend(attr(res.block, 'resource_id')))) {
         parts.overlays.push({ overlay: azapiOverlay(site, type), site });
