@@ -366,6 +366,7 @@ function extractModuleCall(decl: BNode, scope: Scope, out: Output, load: (path: 
   const target = modulePath(file, decl);
   const child = target ? load(target) : undefined;
   const value = decl.named[decl.named.length - 1];
+  if (!child && value && decl.named[0]) avmModuleApis(decl, scope, out);
   if (!child || !value || !decl.named[0]) return;
   const unit: Unit = unitOf(child);
   const symbol = textOf(file, decl.named[0]);
@@ -483,4 +484,36 @@ function bicepService(site: Site): Service {
   service.backendProtocols.push(...switches.backendProtocols);
   service.ciphers.push(...switches.ciphers);
   return service;
+}
+
+/** The Bicep AVM module for API Management, by its registry path. */
+const AVM_APIM_MODULE = /^'br(?:\/public:|:mcr\.microsoft\.com\/bicep\/)avm\/res\/api-management\/service:/i;
+
+/**
+ * The APIs of a call of the AVM API Management module (DESIGN §3: registry modules whose behaviour is known are read
+ * like resources): `apis: [{ name, serviceUrl }]`, also inside `workspaces: [{ apis }]`. A call is read so when it names
+ * the module's registry path, or when the module it calls is not in the workspace and it passes the module's inputs
+ * (`publisherEmail` and `apis`: the module's own tests call it by a relative path).
+ */
+function avmModuleApis(decl: BNode, scope: Scope, out: Output): void {
+  const file = scope.unit.file;
+  const pathNode = decl.named[1];
+  const registry = !!pathNode && AVM_APIM_MODULE.test(textOf(file, pathNode));
+  for (const inst of resourceInstances(decl.named[decl.named.length - 1], scope)) {
+    const paramsProp = inst.body.named.find((p) => p.type === 'object_property' && p.named[0] && textOf(file, p.named[0]) === 'params');
+    const params = paramsProp?.named[1] ? evaluate(paramsProp.named[1], inst.scope) : undefined;
+    if (!params || (!registry && !get(params, 'publisherEmail'))) continue;
+    const consumer = { file: file.path, start: decl.start, end: decl.end };
+    const read = (apis: Val | undefined, where: string) => {
+      if (apis?.kind !== 'list') return;
+      apis.items.forEach((api, i) => {
+        const url = get(api, 'serviceUrl');
+        const name = asString(get(api, 'name')) ?? String(i);
+        if (url) (out.model.apis ??= []).push({ name: `API '${name}'`, header: url.span ?? consumer, serviceUrl: { val: url, consumer, consumerName: `${where}[${i}].serviceUrl` } });
+      });
+    };
+    read(get(params, 'apis'), 'params.apis');
+    const workspaces = get(params, 'workspaces');
+    if (workspaces?.kind === 'list') workspaces.items.forEach((w, i) => read(get(w, 'apis'), `params.workspaces[${i}].apis`));
+  }
 }

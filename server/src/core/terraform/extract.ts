@@ -3,7 +3,7 @@
 // to service through `api_management_name` or `parent_id` — and every `depends_on` reference.
 import type { HclAttribute, HclBlock } from '../parse/hcl-ast';
 import { asString, type Api, type Backend, type DependsOnRef, type Model, type Overlay, type Pin, type Service } from '../model';
-import { AZAPI_API_TYPE, AZAPI_POLICY_TYPE, POLICY_RESOURCES, azapiPolicy, azurermPolicy, terraformApi, type PolicyPart } from './policies';
+import { AZAPI_API_TYPE, AZAPI_POLICY_TYPE, POLICY_RESOURCES, avmModuleApis, azapiPolicy, azurermPolicy, terraformApi, type PolicyPart } from './policies';
 import { evaluate, rootScope, withIterator, type ModuleInstance, type Scope } from './evaluate';
 import type { TfModule } from './module';
 import {
@@ -88,7 +88,12 @@ export function extractModel(
       collectDependsOn(res.block, res.path, `${res.type}.${res.name}`, model.dependsOn);
       parts.push(partsOf(res, instance));
     }
-    for (const call of instance.module.moduleCalls) collectDependsOn(call.block, call.path, `module.${call.name}`, model.dependsOn);
+    for (const call of instance.module.moduleCalls) {
+      collectDependsOn(call.block, call.path, `module.${call.name}`, model.dependsOn);
+      const avm = avmModuleApis(call, instance, !!call.sourceDir && instances.some((i) => i.module.dir === call.sourceDir));
+      if (avm.apis.length) (model.apis ??= []).push(...avm.apis);
+      policies.push(...avm.policies);
+    }
     link(parts, model, memoOf?.(instance));
     for (const p of parts) for (const { part } of p.policies) policies.push(part);
   }
