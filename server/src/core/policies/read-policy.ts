@@ -71,7 +71,8 @@ export function readPolicy(text: string, unknownRanges: ReadonlyArray<{ start: n
   parser.on('closetag', (tag) => {
     if (!tag.isSelfClosing) stack.pop();
     if (tag.name !== 'set-url' || urlStart < 0) return;
-    const close = masked.lastIndexOf('</', parser.position);
+    // The parser stands just past the closing tag's `>`; its `</` is the last one before that.
+    const close = masked.lastIndexOf('</', parser.position - 1);
     let start = urlStart;
     let end = close;
     urlStart = -1;

@@ -8,9 +8,14 @@ export interface PolicyRoute {
   setting: PolicySetting;
 }
 
-/** Which service something belongs to: the service of the configuration it links to, else its key (model.ts). */
+/**
+ * Which service something belongs to: the name of the service of the configuration it links to (so that a Bicep
+ * policy and a Terraform backend of `apim-contoso` meet), that service itself when its name is unknown, else its key.
+ */
 export function serviceIdOf(x: { service?: Service; serviceKey?: string }): string | undefined {
-  return x.service ? `service:${x.service.address}` : x.serviceKey;
+  if (!x.service) return x.serviceKey;
+  const name = asString(x.service.serviceName);
+  return name === undefined ? `service:${x.service.address}` : `name:${name.split('/').pop()!.toLowerCase()}`;
 }
 
 /** The backends of the same service as `x` (none when its service cannot be told). */
