@@ -175,9 +175,16 @@ resource "azurerm_api_management_api" "orders" {
             type: 'Microsoft.ApiManagement/service/apis/policies',
             apiVersion: '2024-05-01',
             name: 'apim-contoso/shipping/policy',
-            properties: { value: '<policies>\r\n<set-backend-service backend-id="tic-backend-insecure" base-url="http://shipping.contoso.com" />\r\n</policies>' },
+            properties: {
+              value: '<policies>\r\n<set-backend-service backend-id="tic-backend-insecure" base-url="http://shipping.contoso.com" />\r\n</policies>',
+            },
           },
-          { type: 'Microsoft.ApiManagement/service/apis', apiVersion: '2024-05-01', name: 'apim-contoso/shipping', properties: { serviceUrl: 'http://shipping.contoso.com' } },
+          {
+            type: 'Microsoft.ApiManagement/service/apis',
+            apiVersion: '2024-05-01',
+            name: 'apim-contoso/shipping',
+            properties: { serviceUrl: 'http://shipping.contoso.com' },
+          },
         ],
       },
       null,
@@ -258,7 +265,7 @@ describe('the rename done halfway (issue 13, done when)', () => {
     ]);
   });
 
-  test("APIM001 on the backend names the policies that route to it (its blast radius)", async () => {
+  test('APIM001 on the backend names the policies that route to it (its blast radius)', async () => {
     const fixed = new Map(HALFWAY);
     fixed.set('/w/tf/apis.tf', HALFWAY.get('/w/tf/apis.tf')!.replace('tic-backend-insecure', 'tic-backend'));
     const { findings } = await lintTexts(fixed);

@@ -110,7 +110,9 @@ describe('policy XML under random input', () => {
           '/f/arm/t.json',
           JSON.stringify({
             $schema: 'https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#',
-            resources: [{ type: 'Microsoft.ApiManagement/service/apis/policies', apiVersion: '2024-05-01', name: 'apim/a/policy', properties: { value: text } }],
+            resources: [
+              { type: 'Microsoft.ApiManagement/service/apis/policies', apiVersion: '2024-05-01', name: 'apim/a/policy', properties: { value: text } },
+            ],
           }),
         ],
         [
