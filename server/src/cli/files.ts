@@ -206,8 +206,7 @@ class Collector {
         // XML that is not a policy document (a pom.xml) is left out without a word.
         if (!claims(file.path, file.shown, file.format)) {
           if (/\.jsonc?$/i.test(file.path)) this.skippedJson.push(file.shown);
-        }
-        else this.addFile(group, file.path, file.shown, true);
+        } else this.addFile(group, file.path, file.shown, true);
       } else if (file.certificate) {
         group.certificateFiles.add(toKey(file.path));
       }

@@ -509,7 +509,12 @@ function avmModuleApis(decl: BNode, scope: Scope, out: Output): void {
       apis.items.forEach((api, i) => {
         const url = get(api, 'serviceUrl');
         const name = asString(get(api, 'name')) ?? String(i);
-        if (url) (out.model.apis ??= []).push({ name: `API '${name}'`, header: url.span ?? consumer, serviceUrl: { val: url, consumer, consumerName: `${where}[${i}].serviceUrl` } });
+        if (url)
+          (out.model.apis ??= []).push({
+            name: `API '${name}'`,
+            header: url.span ?? consumer,
+            serviceUrl: { val: url, consumer, consumerName: `${where}[${i}].serviceUrl` },
+          });
       });
     };
     read(get(params, 'apis'), 'params.apis');

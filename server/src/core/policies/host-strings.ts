@@ -2,7 +2,7 @@
 // strings and heredocs (`<<-` strips the common indentation), HCL template files (`templatefile`), JSON strings and
 // Bicep strings (`'''` multi-line ones have no escapes). Interpolations the host evaluates at deploy time (`${…}`,
 // `%{…}`) are unknown stretches of the text.
-import { OffsetMap, OffsetMapBuilder } from './offset-map';
+import { OffsetMapBuilder, type OffsetMap } from './offset-map';
 
 export interface MappedText {
   text: string;

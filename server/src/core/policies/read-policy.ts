@@ -206,11 +206,14 @@ function charEnd(text: string, from: number): number {
 /** XML's five named references and character references, decoded. */
 export function decodeReferences(raw: string): string {
   if (!raw.includes('&')) return raw;
-  return raw.replace(/&(?:(amp|lt|gt|quot|apos)|#(\d+)|#x([0-9a-fA-F]+));/g, (_, name: string | undefined, dec: string | undefined, hex: string | undefined) => {
-    if (name) return { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" }[name]!;
-    const code = dec !== undefined ? Number(dec) : parseInt(hex!, 16);
-    return code <= 0x10ffff ? String.fromCodePoint(code) : '';
-  });
+  return raw.replace(
+    /&(?:(amp|lt|gt|quot|apos)|#(\d+)|#x([0-9a-fA-F]+));/g,
+    (_, name: string | undefined, dec: string | undefined, hex: string | undefined) => {
+      if (name) return { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" }[name]!;
+      const code = dec !== undefined ? Number(dec) : parseInt(hex!, 16);
+      return code <= 0x10ffff ? String.fromCodePoint(code) : '';
+    },
+  );
 }
 
 function isSpace(c: number): boolean {

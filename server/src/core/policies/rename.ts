@@ -28,9 +28,14 @@ export function renameTargetAt(model: Model, file: string, offset: number, textO
   if (!backend) return undefined;
   const name = backendIdOf(backend);
   const span = backend.backendName!.span!;
-  if (name === undefined) return { ok: false, reason: `The name of ${backend.name} is built by an expression the linter cannot read, so it cannot be renamed here.` };
+  if (name === undefined)
+    return { ok: false, reason: `The name of ${backend.name} is built by an expression the linter cannot read, so it cannot be renamed here.` };
   const at = nameCharacters(textOf(span.file), span, name);
-  if (!at) return { ok: false, reason: `The name of ${backend.name} is not written as plain text here (escaped, or built by an expression), so it cannot be renamed here.` };
+  if (!at)
+    return {
+      ok: false,
+      reason: `The name of ${backend.name} is not written as plain text here (escaped, or built by an expression), so it cannot be renamed here.`,
+    };
   return { ok: true, target: { backend, span: at, name } };
 }
 
@@ -45,12 +50,16 @@ export function planRename(model: Model, target: RenameTarget, newName: string, 
   const { backend } = target;
   if (newName === target.name) return { ok: true, edits: [] };
   const clash = backendsOfService(model, backend).find((b) => b !== backend && backendIdOf(b)?.toLowerCase() === newName.toLowerCase());
-  if (clash && newName.toLowerCase() !== target.name.toLowerCase()) return { ok: false, reason: `The service already has a backend named '${backendIdOf(clash)}' (${clash.name}).` };
+  if (clash && newName.toLowerCase() !== target.name.toLowerCase())
+    return { ok: false, reason: `The service already has a backend named '${backendIdOf(clash)}' (${clash.name}).` };
   const routes = policyRoutes(model, backend);
   const stuck = routes.filter((r) => !r.setting.editable || !r.setting.val.span);
   if (stuck.length > 0) {
     const places = stuck.map((r) => `the policy of ${r.policy.name} (${where(r.setting.val.span, textOf)})`).join(', ');
-    return { ok: false, reason: `Renaming ${backend.name} would leave references the linter cannot edit as they are written (escaped): ${places}. Edit those first.` };
+    return {
+      ok: false,
+      reason: `Renaming ${backend.name} would leave references the linter cannot edit as they are written (escaped): ${places}. Edit those first.`,
+    };
   }
   const edits: TextEdit[] = [{ ...target.span, newText: newName }];
   for (const r of routes) {

@@ -166,9 +166,9 @@ function link(parts: ResourceParts[], model: Model, memo?: LinkMemo): void {
     if (memo?.serviceOf.has(backend)) backend.service = memo.serviceOf.get(backend);
     else {
       backend.service = serviceOf(site, services);
+      backend.serviceKey = serviceKeyOf(site);
       memo?.serviceOf.set(backend, backend.service);
     }
-    backend.serviceKey = serviceKeyOf(site);
   }
   for (const { part, site } of parts.flatMap((p) => p.policies)) {
     part.owner.service = serviceOf(site, services);

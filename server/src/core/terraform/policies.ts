@@ -108,7 +108,8 @@ function sourceOf(expr: Expr, site: ResourceSite): PolicySource | undefined {
     const path = pathOf(expr.args[0], site);
     return path === undefined ? undefined : { kind: 'file', path, template: expr.name === 'templatefile' };
   }
-  if (expr.kind === 'literal' || expr.kind === 'template' || expr.kind === 'other') return { kind: 'inline', span: { file: site.path, start: expr.start, end: expr.end } };
+  if (expr.kind === 'literal' || expr.kind === 'template' || expr.kind === 'other')
+    return { kind: 'inline', span: { file: site.path, start: expr.start, end: expr.end } };
   const val = evaluate(expr, site.path, site.scope);
   return val.span ? { kind: 'inline', span: val.span } : undefined;
 }
@@ -118,7 +119,8 @@ function pathOf(expr: Expr, site: ResourceSite): string | undefined {
   const dir = dirname(site.path);
   const part = (e: Expr | string): string | undefined => {
     if (typeof e === 'string') return e;
-    if (e.kind === 'ref' && e.root === 'path' && e.path.length === 1) return e.path[0] === 'module' || e.path[0] === 'root' || e.path[0] === 'cwd' ? dir : undefined;
+    if (e.kind === 'ref' && e.root === 'path' && e.path.length === 1)
+      return e.path[0] === 'module' || e.path[0] === 'root' || e.path[0] === 'cwd' ? dir : undefined;
     const v = evaluate(e, site.path, site.scope);
     return v.kind === 'prim' && v.value !== null ? String(v.value) : undefined;
   };
