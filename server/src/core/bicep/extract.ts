@@ -239,7 +239,7 @@ function extractUnit(scope: Scope, prefix: string, out: Output, load: (path: str
   const services = new Map<string, Service[]>();
   const pending: Array<{ backend: Backend; parentSymbol?: string }> = [];
   // Each resource's name, type and parent, so that a policy can say what it applies to and find its service.
-  const resources = new Map<string, { name?: string; parentSymbol?: string }>();
+  const resources = new Map<string, { body: BNode; scope: Scope; parentSymbol?: string }>();
   const policies: Array<{ owner: PolicyOwner; site: Site; type: RegExpExecArray; parent?: Parent; parentSymbol?: string }> = [];
   const visit = (decl: BNode, parent: Parent | undefined) => {
     const [nameNode, typeNode] = decl.named;
@@ -268,7 +268,8 @@ function extractUnit(scope: Scope, prefix: string, out: Output, load: (path: str
         model.backends.push(backend);
       }
       const parentSymbol = parentOf(file, inst.body) ?? parent?.symbol;
-      if (!resources.has(symbol)) resources.set(symbol, { name: resourceName(inst.body, inst.scope), parentSymbol });
+      // Names are evaluated only if a policy asks (evaluating every body twice would double a lint's cost).
+      if (!resources.has(symbol)) resources.set(symbol, { body: inst.body, scope: inst.scope, parentSymbol });
       if (policyType) {
         const nameNode = decl.named[0];
         const owner: PolicyOwner = { name: 'the service', header: { file: file.path, start: nameNode.start, end: nameNode.end }, service };
@@ -302,7 +303,8 @@ function extractUnit(scope: Scope, prefix: string, out: Output, load: (path: str
     const chain: string[] = [];
     let symbol = p.parentSymbol;
     for (let hops = 0; symbol && hops < 4 && !services.has(symbol); hops++) {
-      chain.push(resources.get(symbol)?.name ?? symbol);
+      const r = resources.get(symbol);
+      chain.push((r && resourceName(r.body, r.scope)) ?? symbol);
       symbol = resources.get(symbol)?.parentSymbol;
     }
     if (!p.owner.service && symbol && services.get(symbol)?.length === 1) p.owner.service = services.get(symbol)![0];
