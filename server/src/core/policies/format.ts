@@ -34,6 +34,11 @@ export const policyFormat: SourceFormat = {
   },
   // Policy files hold no backend settings: nothing of theirs is ever removed.
   edits: { removeFlag: () => undefined },
+  /** A fixed policy file (a renamed backend-id) is written only when it still reads as a policy. */
+  parsesCleanly(path, text) {
+    const { text: read, map } = standalone(path, text);
+    return readPolicy(read, map.opaqueRanges()) !== undefined;
+  },
 };
 
 /** A policy file read on its own: what it is attached to comes from where APIOps puts it. */

@@ -7,6 +7,8 @@ export const httpApiServiceUrl: Rule = {
     name: 'http-api-service-url',
     defaultSeverity: 'warning',
     summary: "An API's `service_url` / `serviceUrl` uses plain http://, so calls that no policy reroutes reach the backend unencrypted.",
+    // It reads APIs, which only these formats declare (a format of backends alone has none).
+    formats: ['terraform', 'arm', 'bicep'],
   },
   check(model, ctx) {
     for (const api of model.apis ?? []) {
