@@ -5,7 +5,7 @@ const assert = require('assert');
 const fs = require('fs');
 const path = require('path');
 const vscode = require('vscode');
-const { findings, revertAndClose, waitFor, waitForFindings, workspaceUri } = require('./helpers');
+const { extensionApi, findings, revertAndClose, waitFor, waitForFindings, workspaceUri } = require('./helpers');
 
 const MAIN = `resource "azurerm_api_management_backend" "tic" {
   name                = "tic-backend-insecure"
@@ -49,6 +49,9 @@ suite('Rename a backend', () => {
     fs.mkdirSync(path.dirname(policy), { recursive: true });
     fs.writeFileSync(policy, POLICY);
     fs.writeFileSync(main, MAIN);
+    // The server reads the workspace when it starts: a fresh one knows the policy file without waiting on the file
+    // watcher, which a machine busy with the rest of the suite may deliver late.
+    await (await extensionApi()).restartServer();
     const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(main));
     await vscode.window.showTextDocument(doc, { preview: false });
     // The server knows the policy once APIM001 names it as the backend's blast radius.
