@@ -136,7 +136,8 @@ const HALFWAY = new Map([
   api_management_name = "apim-contoso"
   resource_group_name = "rg"
   xml_content         = <<-XML
-    <policies><inbound><set-backend-service backend-id="tic-backend-insecure" /></inbound></policies>
+    <policies><inbound><set-backend-service backend-id="tic-backend-insecure" /></inbound>
+      <outbound><send-request mode="new"><set-url>http://audit.contoso.com/orders</set-url></send-request></outbound></policies>
   XML
 }
 
@@ -249,7 +250,7 @@ describe('the rename done halfway (issue 13, done when)', () => {
     assert.match(fixed.get('/w/tf/policies/inventory.xml')!, /backend-id="tic-backend"/);
   });
 
-  test('an http base-url or service_url is reported in all four places it can be written', async () => {
+  test('an http policy URL is reported in all four formats it can be written in, an http API service URL in the three that define APIs', async () => {
     const { findings } = await lintTexts(HALFWAY);
     const at = (rule: string) => findings.filter((f) => f.ruleId === rule).map((f) => `${f.file}:${HALFWAY.get(f.file)!.slice(f.start, f.end)}`);
     // An API's URL is reported on its string literal, quotes included (as a backend's url is); a policy's on the URL.
@@ -262,6 +263,7 @@ describe('the rename done halfway (issue 13, done when)', () => {
       '/w/apiops/apis/legacy/policy.xml:http://legacy.contoso.com',
       '/w/arm/template.json:http://shipping.contoso.com',
       '/w/bicep/main.bicep:http://returns.contoso.com',
+      '/w/tf/apis.tf:http://audit.contoso.com/orders',
     ]);
   });
 
