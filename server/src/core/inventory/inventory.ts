@@ -88,14 +88,14 @@ function entryOf(backend: Backend, input: InventoryInput, show: (file: string) =
   const stage = migrationStage({ backend, trust, pins, issuingCa, findings, live, dependsOn: input.model.dependsOn, host });
   return {
     address: backend.name,
-    resource: backend.address,
+    resource: shownAddress(backend.address, backend.header.file, show),
     key: backend.key ?? null,
     keysUnknown: backend.keysUnknown === true,
     name: asString(backend.backendName) ?? null,
     kind: backend.kind,
     file: show(backend.header.file),
     line: lineOf(backend.header.file, backend.header.start),
-    service: service?.address ?? null,
+    service: service ? serviceKey(service, show) : null,
     serviceName: asString(service?.serviceName) ?? null,
     sku: sku ?? null,
     tier: tierOf(service?.sku?.val) ?? null,
@@ -216,7 +216,7 @@ function findingOf(f: Finding, show: (file: string) => string, lineOf: (file: st
 
 function serviceSummary(service: Service | undefined, show: (file: string) => string, lineOf: (file: string, offset: number) => number): ServiceSummary {
   return {
-    address: service?.address ?? null,
+    address: service ? serviceKey(service, show) : null,
     name: asString(service?.serviceName) ?? null,
     sku: asString(service?.sku?.val) ?? null,
     tier: tierOf(service?.sku?.val) ?? null,
@@ -224,6 +224,15 @@ function serviceSummary(service: Service | undefined, show: (file: string) => st
     line: service ? lineOf(service.header.file, service.header.start) : null,
     ...emptyTally(),
   };
+}
+
+/** A service's address as shown: ARM services are named by their file and offset, and the file is shown as files are. */
+function serviceKey(service: Service, show: (file: string) => string): string {
+  return shownAddress(service.address, service.header.file, show);
+}
+
+function shownAddress(address: string, file: string, show: (file: string) => string): string {
+  return address.startsWith(`${file}#`) ? `${show(file)}${address.slice(file.length)}` : address;
 }
 
 /** A tally of no backends, every state and stage at zero. */

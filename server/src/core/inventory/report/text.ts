@@ -43,7 +43,8 @@ export function formatInventoryText(inventory: Inventory, options: TextOptions):
 }
 
 function serviceHeading(s: ServiceSummary): string {
-  const name = s.address === null ? 'Backends whose service is not in these files' : `${s.name ?? s.address}${s.name ? ` (${s.address})` : ''}`;
+  const resource = s.address !== null && !s.address.includes('#') && s.name ? ` (${s.address})` : '';
+  const name = s.address === null ? 'Backends whose service is not in these files' : `${s.name ?? s.address}${resource}`;
   const sku = s.sku ? `, ${s.sku}${s.tier ? ` (${s.tier})` : ''}` : '';
   return `${name}${sku}: ${s.pinned} of ${s.backends} pinned`;
 }
