@@ -34,6 +34,8 @@ export function formatInventoryHtml(inventory: Inventory, options: ReportOptions
         `#show-${s}:not(:checked) ~ table tr.s-${s} { display: none; }\n#show-${s}:not(:checked) ~ .filters label[for="show-${s}"] { opacity: .45; text-decoration: line-through; }`,
     )
     .join('\n');
+  // One service is said in its heading; the column would repeat it on every row.
+  const withService = inventory.services.length > 1;
   const live = options.probed ? '<th>Presented names</th><th>Presented issuing CA</th><th>Live verdict</th><th>Pin would be</th>' : '';
   return `<!DOCTYPE html>
 <html lang="en">
@@ -73,9 +75,9 @@ ${inventory.services.map(serviceSection).join('\n')}
 ${filters}
 <div class="filters">Show: ${labels}</div>
 <table class="backends">
-<thead><tr><th>Backend</th><th>Service</th><th>File</th><th>Host</th><th>Trust</th><th>Stage</th><th>Next step</th><th>Pins</th><th>Issuing CA</th><th>Findings</th>${live}</tr></thead>
+<thead><tr><th>Backend</th>${withService ? '<th>Service</th>' : ''}<th>File</th><th>Host</th><th>Trust</th><th>Stage</th><th>Next step</th><th>Pins</th><th>Issuing CA</th><th>Findings</th>${live}</tr></thead>
 <tbody>
-${inventory.backends.map((e) => row(e, options.probed)).join('\n')}
+${inventory.backends.map((e) => row(e, options.probed, withService)).join('\n')}
 </tbody>
 </table>
 </main>
@@ -106,10 +108,10 @@ function serviceSection(s: ServiceSummary): string {
 </div>`;
 }
 
-function row(e: InventoryEntry, probed: boolean): string {
+function row(e: InventoryEntry, probed: boolean, withService: boolean): string {
   const cells = [
     `<td title="${esc(e.address)}"><code>${esc(shortName(e))}</code></td>`,
-    `<td>${esc(serviceWords(e))}</td>`,
+    withService ? `<td>${esc(serviceWords(e))}</td>` : '',
     `<td><code>${esc(`${e.file}:${e.line}`)}</code></td>`,
     `<td>${esc(e.host ?? '')}</td>`,
     `<td class="trust"><span class="swatch" style="background:${STATE_COLORS[e.state]}"></span>${esc(e.trust)}</td>`,
