@@ -38,6 +38,11 @@ export interface InventoryInput {
 }
 
 export function buildInventory(input: InventoryInput): Inventory {
+  return inventoryWithSources(input).inventory;
+}
+
+/** The inventory, and the backend of the model each entry is about (the server adds editor facts from it). */
+export function inventoryWithSources(input: InventoryInput): { inventory: Inventory; backendOf: Map<InventoryEntry, Backend> } {
   const show = input.displayPath ?? ((file: string) => file);
   const lines = new Map<string, LineIndex>();
   const lineOf = (file: string, offset: number): number => {
@@ -47,9 +52,11 @@ export function buildInventory(input: InventoryInput): Inventory {
   };
   const services = new Map<Service | undefined, ServiceSummary>();
   const backends: InventoryEntry[] = [];
+  const backendOf = new Map<InventoryEntry, Backend>();
   for (const backend of input.model.backends) {
     const entry = entryOf(backend, input, show, lineOf);
     backends.push(entry);
+    backendOf.set(entry, backend);
     let summary = services.get(backend.service);
     if (!summary) services.set(backend.service, (summary = serviceSummary(backend.service, show, lineOf)));
     count(summary, entry);
@@ -59,7 +66,7 @@ export function buildInventory(input: InventoryInput): Inventory {
   backends.sort((a, b) => order.get(a.service)! - order.get(b.service)! || compare(a.file, b.file) || a.line - b.line || compare(a.address, b.address));
   const totals = emptyTally();
   for (const entry of backends) count(totals, entry);
-  return { backends, services: byService, totals };
+  return { inventory: { backends, services: byService, totals }, backendOf };
 }
 
 function entryOf(backend: Backend, input: InventoryInput, show: (file: string) => string, lineOf: (file: string, offset: number) => number): InventoryEntry {
@@ -68,7 +75,7 @@ function entryOf(backend: Backend, input: InventoryInput, show: (file: string) =
   const host = urlHostOf(backend.url?.val)?.host;
   const service = backend.service;
   const sku = asString(service?.sku?.val);
-  const findings = input.findings.filter((f) => concerns(f, backend));
+  const findings = input.findings.filter((f) => findingConcerns(f, backend));
   const live = input.live?.get(backend.name) ?? null;
   const pins: InventoryPin[] = backend.pins
     .filter((p) => !p.uncertain)
@@ -120,7 +127,7 @@ function entryOf(backend: Backend, input: InventoryInput, show: (file: string) =
  * tfvars file or a `locals` map entry), or inside its block or an overlay's, unless it names another instance of
  * the same `for_each`.
  */
-function concerns(f: Finding, backend: Backend): boolean {
+export function findingConcerns(f: Finding, backend: Backend): boolean {
   const values: Array<Span | undefined> = [
     backend.validateChain?.val.span,
     backend.validateName?.val.span,
