@@ -46,13 +46,13 @@ function tallyWords(t: Tally): string {
 
 function stateWords(t: Tally): string {
   return STATE_ORDER.filter((s) => t.byState[s] > 0)
-    .map((s) => `${STATE_LABELS[s]} ${t.byState[s]}`)
-    .join(', ');
+    .map((s) => `${STATE_LABELS[s]}: ${t.byState[s]}`)
+    .join(' · ');
 }
 
 function stageWords(t: Tally): string {
   return t.byStage
-    .map((n, i) => (n > 0 ? `${i}: ${n}` : undefined))
+    .map((n, i) => (n > 0 ? `stage ${i}: ${n}` : undefined))
     .filter(Boolean)
-    .join(', ');
+    .join(' · ');
 }

@@ -36,8 +36,8 @@ export function formatInventoryText(inventory: Inventory, options: TextOptions):
   const t = inventory.totals;
   lines.push('');
   lines.push(`${t.backends} backend${t.backends === 1 ? '' : 's'}, ${t.pinned} of ${t.backends} pinned.`);
-  const states = STATE_ORDER.filter((s) => t.byState[s] > 0).map((s) => `${STATE_LABELS[s]} ${t.byState[s]}`);
-  if (states.length) lines.push(...wrap(`By trust: ${states.join(', ')}.`, width));
+  const states = STATE_ORDER.filter((s) => t.byState[s] > 0).map((s) => `${STATE_LABELS[s]}: ${t.byState[s]}`);
+  if (states.length) lines.push(...wrap(`By trust: ${states.join(' · ')}.`, width));
   lines.push(`By stage: ${t.byStage.map((n, i) => `${i}: ${n}`).join(', ')} (0 insecure, 1 name validation on, 2 issuing CA known, 3 pinned, 4 cleaned up).`);
   return lines.join('\n') + '\n';
 }
