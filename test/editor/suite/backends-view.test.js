@@ -6,6 +6,7 @@ const assert = require('assert');
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
+const tls = require('tls');
 const vscode = require('vscode');
 const { makeChain, sha1 } = require('./certs');
 const { extensionApi, extensionPath, waitFor, workspaceUri } = require('./helpers');
@@ -22,6 +23,9 @@ suite('APIM Backends view', () => {
     await waitFor('the language client running', () => api.client && api.client.isRunning());
     dir = workspaceUri('inventory-examples').fsPath;
     fs.cpSync(path.join(extensionPath(), 'examples'), dir, { recursive: true });
+    // Opened (not shown), so the server has the module whether or not the file watcher reports the new folder in time.
+    for (const name of fs.readdirSync(dir).filter((n) => /\.(tf|tfvars)$/.test(n)))
+      await vscode.workspace.openTextDocument(vscode.Uri.file(path.join(dir, name)));
     certDir = fs.mkdtempSync(path.join(os.tmpdir(), 'apim-inventory-'));
   });
 
@@ -116,6 +120,42 @@ suite('APIM Backends view', () => {
     const totals = api.backendsView.current().totals;
     assert.strictEqual(totals.pinned, pinnedBefore + 1);
     assert.strictEqual(api.backendsView.treeView.description, `${pinnedBefore + 1} of ${totals.backends} pinned`);
+  });
+
+  test('Check Live from the context menu: the view shows the issuing CA the backend presented (stage 2)', async () => {
+    const chain = await makeChain('127.0.0.1', { root: 'View Test Root CA', issuing: 'View Test Issuing CA' });
+    const server = tls.createServer({ key: chain.leaf.keyPem, cert: chain.leaf.pem + chain.issuing.pem }, (socket) => socket.end());
+    server.on('tlsClientError', () => undefined);
+    await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const moduleUri = workspaceUri('inventory-live/main.tf');
+    try {
+      fs.mkdirSync(path.dirname(moduleUri.fsPath), { recursive: true });
+      fs.writeFileSync(
+        moduleUri.fsPath,
+        `resource "azurerm_api_management_backend" "local" {\n  name = "local"\n  api_management_name = "apim-local"\n  url = "https://127.0.0.1:${server.address().port}/api"\n}\n`,
+      );
+      const view = api.backendsView;
+      const find = async () => {
+        await view.refresh();
+        const service = view.getChildren().find((n) => n.service.address === null);
+        return service && view.getChildren(service).find((n) => n.entry.address === 'azurerm_api_management_backend.local');
+      };
+      const before = await waitFor('the local backend in the view', find);
+      assert.deepStrictEqual([before.entry.stage, before.entry.live], [1, null]);
+      assert.match(view.getTreeItem(before).contextValue, /\bhttps\b/);
+      const report = await vscode.commands.executeCommand('apimTls.backends.checkLive', before);
+      assert.ok(report && report.chain.length > 0, `the check saw the chain: ${JSON.stringify(report)}`);
+      const after = await waitFor('the live facts in the view', async () => {
+        const node = await find();
+        return node && node.entry.live && node;
+      });
+      assert.strictEqual(after.entry.live.issuingCa.sha1, sha1(chain.issuing.der));
+      assert.strictEqual(after.entry.stage, 2);
+      assert.match(after.entry.reason, /^stage 2: not pinned — pin View Test Issuing CA \(.+, presented to the live check\)$/);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+      fs.rmSync(path.dirname(moduleUri.fsPath), { recursive: true, force: true });
+    }
   });
 
   test('Show Inventory Report opens the HTML report with a row per backend and a bar per service', async () => {
