@@ -55,6 +55,8 @@ export class BackendsView implements vscode.TreeDataProvider<BackendsNode>, vsco
   private client: LanguageClient | undefined;
   private listener: vscode.Disposable | undefined;
   private timer: NodeJS.Timeout | undefined;
+  /** The server said the inventory changed while the view was hidden: ask when it is shown. */
+  private stale = true;
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor() {
@@ -64,7 +66,7 @@ export class BackendsView implements vscode.TreeDataProvider<BackendsNode>, vsco
       this.treeView,
       this.changed,
       this.refreshed,
-      this.treeView.onDidChangeVisibility((e) => e.visible && this.schedule()),
+      this.treeView.onDidChangeVisibility((e) => e.visible && this.stale && this.schedule()),
       vscode.commands.registerCommand(BACKENDS_COMMANDS.refresh, () => this.refresh()),
       vscode.commands.registerCommand(BACKENDS_COMMANDS.reveal, (node: BackendsNode | InventoryViewEntry) => reveal(entryOf(node))),
       vscode.commands.registerCommand(BACKENDS_COMMANDS.pin, (node: BackendsNode, extra?: PinBackendFromCaFileArgs) => pin(entryOf(node), extra)),
@@ -128,9 +130,17 @@ export class BackendsView implements vscode.TreeDataProvider<BackendsNode>, vsco
     for (const d of this.disposables) d.dispose();
   }
 
-  /** Notifications come after every lint, several a second while typing: one request per quiet moment. */
+  /**
+   * Notifications come after every lint, several a second while typing: one request per quiet moment, and none while
+   * the view is hidden (the whole workspace's inventory is not free on a large one).
+   */
   private schedule(): void {
     clearTimeout(this.timer);
+    if (!this.treeView.visible) {
+      this.stale = true;
+      return;
+    }
+    this.stale = false;
     this.timer = setTimeout(() => void this.refresh(), 150);
   }
 
