@@ -55,6 +55,11 @@ export interface Backend {
   address: string;
   /** The `for_each` key of this instance, if any. */
   key?: string;
+  /**
+   * The resource repeats (`for_each`, a Bicep `for`) over a collection the linter cannot read: this one backend stands
+   * for every instance, whose keys are unknown.
+   */
+  keysUnknown?: boolean;
   /** The resource kind that declares it, in the words of its format: `azurerm`, `azapi`, `arm`, `bicep`. */
   kind: string;
   /**

@@ -14,30 +14,10 @@ export interface TrustSummary {
 }
 
 export function summarizeTrust(backend: Backend, certificates: readonly CertificateInfo[], textOf: (file: string) => string | undefined): TrustSummary {
-  const chainFlag = effectiveFlag(backend, 'validateChain');
-  const nameFlag = effectiveFlag(backend, 'validateName');
-  const chain = asBool(chainFlag?.bound.val);
-  const name = asBool(nameFlag?.bound.val);
-  const url = asString(backend.url?.val);
-  // A pin the API ignores or that can never match is no pin: the lens says so instead of "pinned".
-  const broken = backend.pins.map((p) => ({ pin: p, problem: pinProblem(p) }));
-  const working = broken.filter((b) => !b.problem).map((b) => b.pin);
-  const issuers = working.filter((p) => p.kind === 'issuer');
-  const leaves = working.filter((p) => p.kind === 'certificate');
-  const problems = [...new Set(broken.map((b) => b.problem).filter((p): p is string => !!p))];
+  const trust = trustOf(backend, certificates);
+  const { chainFlag, nameFlag, url } = trust;
   const certOf = (pin: Pin) => matchCertificate(pin.thumbprint, certificates);
-
-  let lens: string;
-  if (url !== undefined && /^\s*http:\/\//i.test(url)) lens = 'no TLS: plain http://';
-  else if (working.length === 0 && problems.length > 0) lens = problems[0];
-  else if (issuers.length === 1) lens = `pinned to ${certOf(issuers[0]) ? commonName(certOf(issuers[0])!.subject) : `issuer ${short(issuers[0].thumbprint)}`}`;
-  else if (issuers.length > 1) lens = `pinned to ${issuers.length} issuing CAs`;
-  else if (leaves.length > 0) lens = `pinned to ${leaves.length === 1 ? 'one certificate' : `${leaves.length} certificates`}`;
-  else if (chain === false) lens = 'trusts any certificate';
-  else if (name === false) lens = 'accepts any host name';
-  else if (backend.validateChain?.val.kind === 'unknown' || backend.validateName?.val.kind === 'unknown') lens = 'trust depends on input values';
-  else lens = 'default trust';
-  if (working.length > 0 && problems.length > 0) lens += ` (${problems.length === 1 ? problems[0] : `${problems.length} pins ignored`})`;
+  const lens = trust.label;
 
   const tier = tierOf(backend.service?.sku?.val);
   const sku = asString(backend.service?.sku?.val);
@@ -61,8 +41,71 @@ export function summarizeTrust(backend: Backend, certificates: readonly Certific
         `  - matches \`${cert.file.split('/').pop()}\`: ${cert.subject}, ${cert.isCa ? 'CA' : 'leaf'}, expires ${cert.notAfter.toISOString().slice(0, 10)}`,
       );
   }
-  if (working.length > 0) lines.push('', 'Pins take precedence: APIM validates the name and the chain against them whatever the flags say.');
+  if (trust.working.length > 0) lines.push('', 'Pins take precedence: APIM validates the name and the chain against them whatever the flags say.');
   return { lens: `TLS: ${lens}`, hover: lines.join('\n') };
+}
+
+/** A backend's trust state, as the lens, the hover and the inventory name it. */
+export type TrustState =
+  'plain-http' | 'pinned' | 'pin-ignored' | 'pin-cannot-match' | 'trusts-any' | 'name-only' | 'chain-only' | 'depends-on-inputs' | 'default';
+
+export interface BackendTrust {
+  state: TrustState;
+  /** The state in words: `pinned to Contoso Issuing CA 01`, `trusts any certificate`, `pin ignored: api-version 2024-05-01`. */
+  label: string;
+  /** The validation flags as the API ends up with them: the overlay's when one sets them, else the backend's own. */
+  chainFlag?: EffectiveFlag;
+  nameFlag?: EffectiveFlag;
+  /** `false` when explicitly off, `true` when on or default, undefined when an input decides. */
+  chain: boolean | undefined;
+  name: boolean | undefined;
+  url?: string;
+  /** Pins that can work (a pin whose list the linter cannot read counts as one it cannot judge). */
+  working: Pin[];
+  /** What the other pins cannot do, each once. */
+  problems: string[];
+}
+
+export interface EffectiveFlag {
+  bound: Bound;
+  /** The overlay that sets it, when one does. */
+  by?: string;
+}
+
+/** The effective trust of a backend: pins first (when they can work), then the validation flags. */
+export function trustOf(backend: Backend, certificates: readonly CertificateInfo[]): BackendTrust {
+  const chainFlag = effectiveFlag(backend, 'validateChain');
+  const nameFlag = effectiveFlag(backend, 'validateName');
+  const chainVal = chainFlag ? asBool(chainFlag.bound.val) : true;
+  const nameVal = nameFlag ? asBool(nameFlag.bound.val) : true;
+  const url = asString(backend.url?.val);
+  // A pin the API ignores or that can never match is no pin: the state says so instead of "pinned".
+  const judged = backend.pins.map((p) => ({ pin: p, problem: pinProblem(p) }));
+  const working = judged.filter((b) => !b.problem).map((b) => b.pin);
+  const known = working.filter((p) => !p.uncertain);
+  const issuers = known.filter((p) => p.kind === 'issuer');
+  const leaves = known.filter((p) => p.kind === 'certificate');
+  const problems = [...new Set(judged.map((b) => b.problem).filter((p): p is string => !!p))];
+  const certOf = (pin: Pin) => matchCertificate(pin.thumbprint, certificates);
+  const base = { chainFlag, nameFlag, chain: chainVal, name: nameVal, url, working, problems };
+  const at = (state: TrustState, label: string): BackendTrust => {
+    const note = known.length > 0 && problems.length > 0 ? ` (${problems.length === 1 ? problems[0] : `${problems.length} pins ignored`})` : '';
+    return { ...base, state, label: label + note };
+  };
+  if (url !== undefined && /^\s*http:\/\//i.test(url)) return at('plain-http', 'no TLS: plain http://');
+  if (issuers.length === 1) {
+    const cert = certOf(issuers[0]);
+    return at('pinned', `pinned to ${cert ? commonName(cert.subject) : `issuer ${short(issuers[0].thumbprint)}`}`);
+  }
+  if (issuers.length > 1) return at('pinned', `pinned to ${issuers.length} issuing CAs`);
+  if (leaves.length > 0) return at('pinned', `pinned to ${leaves.length === 1 ? 'one certificate' : `${leaves.length} certificates`}`);
+  if (working.length > 0) return at('depends-on-inputs', 'trust depends on input values');
+  if (problems.length > 0) return at(problems[0].startsWith('pin ignored') ? 'pin-ignored' : 'pin-cannot-match', problems[0]);
+  if (chainVal === false && nameVal === false) return at('trusts-any', 'trusts any certificate');
+  if (chainVal === false) return at('name-only', nameVal === undefined ? 'chain not checked' : 'name checked, chain not');
+  if (nameVal === false) return at('chain-only', chainVal === undefined ? 'name not checked' : 'chain checked, name not');
+  if (chainVal === undefined || nameVal === undefined) return at('depends-on-inputs', 'trust depends on input values');
+  return at('default', 'default trust');
 }
 
 export function matchCertificate(thumbprint: Val | undefined, certificates: readonly CertificateInfo[]): CertificateInfo | undefined {
@@ -91,14 +134,14 @@ export function pinProblem(pin: Pin): string | undefined {
 }
 
 /** A validation flag as the API ends up with it: the overlay's value when an overlay sets it, else the backend's own. */
-function effectiveFlag(backend: Backend, key: 'validateChain' | 'validateName'): { bound: Bound; by?: string } | undefined {
+function effectiveFlag(backend: Backend, key: 'validateChain' | 'validateName'): EffectiveFlag | undefined {
   const overlay = backend.overlays.find((o) => o[key] !== undefined);
   if (overlay) return { bound: overlay[key]!, by: overlay.name };
   const own = backend[key];
   return own ? { bound: own } : undefined;
 }
 
-function flag(setting: { bound: Bound; by?: string } | undefined, textOf: (file: string) => string | undefined): string {
+function flag(setting: EffectiveFlag | undefined, textOf: (file: string) => string | undefined): string {
   if (!setting) return '`true` (default)';
   const v = setting.bound.val;
   const b = asBool(v);

@@ -230,6 +230,11 @@ export class Workspace {
     return { findings, files: [...files].sort() };
   }
 
+  /** The model of the whole workspace, as the last lint of every file read it (the inventory reads it beside those findings). */
+  model(): Model {
+    return this.analyse().model;
+  }
+
   /** The backends declared in `path`, with their links, for hovers and code lenses. */
   backendsIn(path: string): Backend[] {
     return this.analyse([path]).model.backends.filter((b) => b.block.file === path);

@@ -242,6 +242,7 @@ function extractUnit(scope: Scope, prefix: string, model: Model, load: (path: st
         model.services.push(service);
       } else if (isBackend) {
         const backend = bicepBackend(site, info.apiVersion);
+        if (inst.keysUnknown) backend.keysUnknown = true;
         backend.service = parent?.service;
         const parentProp = inst.body.named.find((p) => p.type === 'object_property' && p.named[0] && textOf(file, p.named[0]) === 'parent');
         const parentRef = parentProp?.named[1];
@@ -311,7 +312,7 @@ interface Site {
 }
 
 /** The object bodies a resource or module declaration stands for: one, none (a false condition), or one per element. */
-function resourceInstances(value: BNode, scope: Scope): Array<{ body: BNode; scope: Scope; key?: string }> {
+function resourceInstances(value: BNode, scope: Scope): Array<{ body: BNode; scope: Scope; key?: string; keysUnknown?: boolean }> {
   const conditioned = (node: BNode | undefined, s: Scope, key?: string): Array<{ body: BNode; scope: Scope; key?: string }> => {
     if (!node) return [];
     if (node.type === 'object') return [{ body: node, scope: s, key }];
@@ -324,7 +325,7 @@ function resourceInstances(value: BNode, scope: Scope): Array<{ body: BNode; sco
   };
   if (value.type === 'for_statement') {
     const { scopes, body, known } = loopScopes(value, scope);
-    return scopes.flatMap((s) => conditioned(body, s.scope, known ? s.key : undefined));
+    return scopes.flatMap((s) => conditioned(body, s.scope, known ? s.key : undefined).map((i) => (known ? i : { ...i, keysUnknown: true })));
   }
   return conditioned(value, scope);
 }

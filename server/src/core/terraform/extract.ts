@@ -93,8 +93,13 @@ export function extractModel(
 export function extractResource(res: Resource, instance: ModuleInstance): ResourceParts {
   const parts: ResourceParts = { backends: [], services: [], overlays: [] };
   const address = `${res.type}.${res.name}`;
-  const backend = (b: Backend, site: ResourceSite) => parts.backends.push({ backend: b, site, ownPins: [...b.pins] });
-  for (const { scope, key } of resourceInstances(res.block, res.path, instance)) {
+  let keysUnknown: boolean | undefined;
+  const backend = (b: Backend, site: ResourceSite) => {
+    if (keysUnknown) b.keysUnknown = true;
+    parts.backends.push({ backend: b, site, ownPins: [...b.pins] });
+  };
+  for (const { scope, key, unknownKeys } of resourceInstances(res.block, res.path, instance)) {
+    keysUnknown = unknownKeys;
     const site: ResourceSite = {
       block: res.block,
       path: res.path,
@@ -224,7 +229,7 @@ function collectDependsOn(block: HclBlock, path: string, owner: string, out: Dep
 }
 
 /** One scope per resource instance: `for_each` over a known map or set gives each.key/each.value. */
-function resourceInstances(block: HclBlock, path: string, instance: ModuleInstance): Array<{ scope: Scope; key?: string }> {
+function resourceInstances(block: HclBlock, path: string, instance: ModuleInstance): Array<{ scope: Scope; key?: string; unknownKeys?: boolean }> {
   const scope = rootScope(instance);
   const count = block.attributes.find((a) => a.name === 'count');
   if (count) {
@@ -247,5 +252,5 @@ function resourceInstances(block: HclBlock, path: string, instance: ModuleInstan
       return { key: k, scope: withIterator(scope, 'each', v, v) };
     });
   }
-  return [{ scope: withIterator(scope, 'each', unknown, unknown) }];
+  return [{ scope: withIterator(scope, 'each', unknown, unknown), unknownKeys: true }];
 }
