@@ -12,7 +12,7 @@
 //   returns one model part per run, named; the workspace lints each run and merges the findings, naming the runs a
 //   finding holds in when it does not hold in all.
 // - The inventory (issue 15) and the live check (issue 14) read the same Model the rules read.
-import type { Backend, Bound, Model, PrimVal } from './model';
+import type { Backend, Bound, Misplaced, Model, PrimVal } from './model';
 import type { PinPlan, PinRequest } from './fixes/pin';
 import type { Finding, Span, TextEdit } from './types';
 
@@ -85,6 +85,16 @@ export interface FormatEdits {
    * Undefined when `span` is not one, or the format cannot say.
    */
   removeListItem?(file: string, text: string, span: Span): TextEdit[] | undefined;
+  /**
+   * Moves a member (`key = value`, `key: value`, `"key": value`) into the object where the API reads it, or renames
+   * its key (APIM017). Undefined when the text does not allow a safe move.
+   */
+  moveMember?(file: string, text: string, move: NonNullable<Misplaced['move']>): TextEdit[] | undefined;
+  /**
+   * Writes a member the user's object literal omits (`tls: { validateCertificateChain: true, … }`), for a value a
+   * registry module implies when it is omitted (Bound.implied). Undefined when the object cannot take it safely.
+   */
+  writeMember?(file: string, text: string, entry: Span, key: string, values: ReadonlyArray<readonly [string, boolean]>): TextEdit[] | undefined;
 }
 
 /** How a finding tells the user to pin, in the words of the file it is about (an ARM finding never asks for azapi). */

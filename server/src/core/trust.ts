@@ -24,11 +24,15 @@ export function summarizeTrust(backend: Backend, certificates: readonly Certific
   const working = broken.filter((b) => !b.problem).map((b) => b.pin);
   const issuers = working.filter((p) => p.kind === 'issuer');
   const leaves = working.filter((p) => p.kind === 'certificate');
-  const problems = [...new Set(broken.map((b) => b.problem).filter((p): p is string => !!p))];
+  // Pins written where the API never reads them are no pins either: the lens says where they went.
+  const misplaced = [...(backend.misplaced ?? []), ...backend.overlays.flatMap((o) => o.misplaced ?? [])];
+  const ignored = misplaced.filter((m) => m.holdsPins).map((m) => `pin ignored: ${m.path} is a path the API never reads`);
+  const problems = [...new Set([...broken.map((b) => b.problem).filter((p): p is string => !!p), ...ignored])];
   const certOf = (pin: Pin) => matchCertificate(pin.thumbprint, certificates);
 
   let lens: string;
-  if (url !== undefined && /^\s*http:\/\//i.test(url)) lens = 'no TLS: plain http://';
+  if (backend.pool) lens = 'backend pool: its members carry TLS';
+  else if (url !== undefined && /^\s*http:\/\//i.test(url)) lens = 'no TLS: plain http://';
   else if (working.length === 0 && problems.length > 0) lens = problems[0];
   else if (issuers.length === 1) lens = `pinned to ${certOf(issuers[0]) ? commonName(certOf(issuers[0])!.subject) : `issuer ${short(issuers[0].thumbprint)}`}`;
   else if (issuers.length > 1) lens = `pinned to ${issuers.length} issuing CAs`;
@@ -46,6 +50,7 @@ export function summarizeTrust(backend: Backend, certificates: readonly Certific
   lines.push(
     `- Service: ${backend.service ? `\`${backend.service.name}\`${sku ? `, ${sku} (${tier === 'v2' ? 'v2 tier: the service CA store is ignored for backends' : 'classic tier'})` : ''}` : 'not found in this workspace'}`,
   );
+  if (backend.pool) lines.push('- Pool: load-balances over member backends, each with its own url and TLS settings');
   lines.push(`- Chain validation: ${flag(chainFlag, textOf)}`);
   lines.push(`- Name validation: ${flag(nameFlag, textOf)}`);
   if (backend.pins.length === 0) lines.push('- Pins: none');
@@ -60,6 +65,11 @@ export function summarizeTrust(backend: Backend, certificates: readonly Certific
       lines.push(
         `  - matches \`${cert.file.split('/').pop()}\`: ${cert.subject}, ${cert.isCa ? 'CA' : 'leaf'}, expires ${cert.notAfter.toISOString().slice(0, 10)}`,
       );
+  }
+  for (const m of misplaced) {
+    lines.push(
+      `- Ignored: \`${m.path}\` (set by \`${m.owner}\` at ${where(m.key.file, m.key.start, textOf)}) — a path the API never reads; it belongs at \`${m.expected}\``,
+    );
   }
   if (working.length > 0) lines.push('', 'Pins take precedence: APIM validates the name and the chain against them whatever the flags say.');
   return { lens: `TLS: ${lens}`, hover: lines.join('\n') };

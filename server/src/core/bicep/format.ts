@@ -3,6 +3,7 @@
 import { PIN_API_VERSION } from '../api-versions';
 import { removeFlagInObject } from '../fixes/remove-flag';
 import { removeObjectItem } from '../fixes/remove-list-item';
+import { memberEdits } from '../fixes/move-member';
 import { planBicepPin } from '../fixes/pin-bicep';
 import { planTemplatePin } from '../fixes/pin-template';
 import { ARM, BICEP } from '../formats';
@@ -23,7 +24,7 @@ export function bicepFormat(parser: BicepParser): SourceFormat {
       };
       return extractBicepModel(parser, [...documents.values()], request.only, other);
     },
-    edits: { removeFlag: removeFlagInObject, removeListItem: removeObjectItem },
+    edits: { removeFlag: removeFlagInObject, removeListItem: removeObjectItem, ...memberEdits(': ') },
     words: { howToPin: () => HOW_TO_PIN, howToPinBackends: HOW_TO_PIN },
     parsesCleanly(path, text) {
       // Over the parse budget there is no answer, and no answer is not a yes.

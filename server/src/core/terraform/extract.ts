@@ -2,7 +2,7 @@
 // overlays (read by resources.ts), then the links between them — overlay to backend through `resource_id`, backend
 // to service through `api_management_name` or `parent_id` — and every `depends_on` reference.
 import type { HclAttribute, HclBlock } from '../parse/hcl-ast';
-import { asString, type Backend, type DependsOnRef, type Model, type Overlay, type Pin, type Service } from '../model';
+import { asString, type Backend, type DependsOnRef, type Deployer, type Model, type Overlay, type Pin, type Service, type Val } from '../model';
 import { evaluate, rootScope, withIterator, type ModuleInstance, type Scope } from './evaluate';
 import type { TfModule } from './module';
 import {
@@ -110,13 +110,30 @@ export function extractResource(res: Resource, instance: ModuleInstance): Resour
       const type = typeAttr ? bound(typeAttr, res.path, scope, 'type') : undefined;
       const t = asString(type?.val) ?? '';
       if (SERVICE_TYPE.test(t)) parts.services.push(azapiService(site));
-      else if (res.type === 'azapi_resource' && BACKEND_TYPE.test(t)) backend(azapiBackend(site, type), site);
-      else if (res.type === 'azapi_update_resource' && (BACKEND_TYPE.test(t) || pointsAtBackend(attr(res.block, 'resource_id')))) {
+      else if (res.type === 'azapi_resource' && BACKEND_TYPE.test(t)) {
+        const b = azapiBackend(site, type);
+        b.deployer = azapiDeployer(instance);
+        backend(b, site);
+      } else if (res.type === 'azapi_update_resource' && (BACKEND_TYPE.test(t) || pointsAtBackend(attr(res.block, 'resource_id')))) {
         parts.overlays.push({ overlay: azapiOverlay(site, type), site });
       }
     }
   }
   return parts;
+}
+
+/**
+ * azapi as an `azapi_resource` backend's deployer: it validates the body against the schema its release embeds, so the
+ * azapi constraints of the module and of every module calling it decide which api-versions plan (APIM018).
+ */
+function azapiDeployer(instance: ModuleInstance): Deployer {
+  const deployer: Deployer = { tool: 'azapi', constraints: [] };
+  for (let at: ModuleInstance | undefined = instance; at; at = at.call?.parent) {
+    const entry = at.module.providers.get('azapi');
+    if (entry?.constraint) deployer.constraints.push(entry.constraint);
+    deployer.declaredAt ??= entry?.entry;
+  }
+  return deployer;
 }
 
 /**
@@ -223,17 +240,27 @@ function collectDependsOn(block: HclBlock, path: string, owner: string, out: Dep
   }
 }
 
-/** One scope per resource instance: `for_each` over a known map or set gives each.key/each.value. */
+/**
+ * One scope per resource instance: `for_each` over a known map or set gives each.key/each.value. A deploy condition
+ * (`count = 0`, a `for_each` conditional that yields nothing) hides the resource only when it holds without variable
+ * defaults (DESIGN §2): `count = var.enabled ? 1 : 0` with `default = false` is an opt-in resource, linted as deployed.
+ */
 function resourceInstances(block: HclBlock, path: string, instance: ModuleInstance): Array<{ scope: Scope; key?: string }> {
   const scope = rootScope(instance);
   const count = block.attributes.find((a) => a.name === 'count');
   if (count) {
     const n = evaluate(count.expr, path, scope);
-    if (n.kind === 'prim' && n.value === 0) return [];
+    if (n.kind === 'prim' && n.value === 0 && isZero(evaluate(count.expr, path, rootScope(instance, true)))) return [];
   }
   const forEach = block.attributes.find((a) => a.name === 'for_each');
   if (!forEach) return [{ scope }];
-  const coll = evaluate(forEach.expr, path, scope);
+  let coll = evaluate(forEach.expr, path, scope);
+  if (isEmpty(coll) && forEach.expr.kind === 'conditional') {
+    if (isEmpty(evaluate(forEach.expr, path, rootScope(instance, true)))) return [];
+    // Deployed after all: the branch that yields instances is the one the deploy condition chooses when it is on.
+    const branches = [forEach.expr.then, forEach.expr.else].map((e) => evaluate(e, path, scope)).filter((v) => !isEmpty(v));
+    coll = branches.length === 1 ? branches[0] : { kind: 'unknown', span: { file: path, start: forEach.expr.start, end: forEach.expr.end } };
+  }
   const unknown = { kind: 'unknown' as const, span: { file: path, start: forEach.expr.start, end: forEach.expr.end } };
   if (coll.kind === 'object') {
     return [...coll.entries].map(([k, v]) => ({
@@ -248,4 +275,13 @@ function resourceInstances(block: HclBlock, path: string, instance: ModuleInstan
     });
   }
   return [{ scope: withIterator(scope, 'each', unknown, unknown) }];
+}
+
+function isZero(v: Val): boolean {
+  return v.kind === 'prim' && (v.value === 0 || v.value === false);
+}
+
+/** A known collection with nothing in it (`{}`, `[]`, `toset([])`). */
+function isEmpty(v: Val): boolean {
+  return (v.kind === 'object' && v.entries.size === 0) || (v.kind === 'list' && v.items.length === 0);
 }

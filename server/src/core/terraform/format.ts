@@ -3,6 +3,7 @@
 import { PIN_API_VERSION } from '../api-versions';
 import { removeFlagInObject } from '../fixes/remove-flag';
 import { removeObjectItem } from '../fixes/remove-list-item';
+import { memberEdits } from '../fixes/move-member';
 import { planPinEdit, type PinPlan } from '../fixes/pin';
 import { TERRAFORM } from '../formats';
 import type { Backend } from '../model';
@@ -20,7 +21,7 @@ export function terraformFormat(parser: TerraformParser): SourceFormat {
     ...TERRAFORM,
     createDocument: (path, text, editing) => new TerraformDocument(parser, path, text, editing),
     extract: (documents, request) => cache.extract(documents as ReadonlyMap<string, TerraformDocument>, request),
-    edits: { removeFlag: removeFlagInObject, removeListItem: removeObjectItem },
+    edits: { removeFlag: removeFlagInObject, removeListItem: removeObjectItem, ...memberEdits(' = ') },
     words: {
       // A resource written with a full PUT (azurerm) cannot hold a pin: an overlay writes it. azapi writes its own body.
       howToPin: (backend) => (backend.fullPut ? OVERLAY : AZAPI_BODY),

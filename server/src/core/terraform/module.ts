@@ -1,6 +1,7 @@
 // A Terraform module is a directory: its .tf/.tofu files, plus the variable files that feed it. This file groups
 // parsed files into modules and indexes what the evaluator looks up (variables, locals, module calls).
 import type { HclAttribute, HclBlock, HclFile } from '../parse/hcl-ast';
+import type { Span } from '../types';
 
 export interface TfSource {
   path: string;
@@ -24,6 +25,8 @@ export interface TfModule {
   locals: Map<string, { attr: HclAttribute; path: string }>;
   resources: Array<{ type: string; name: string; block: HclBlock; path: string }>;
   moduleCalls: TfModuleCall[];
+  /** `terraform { required_providers { name = { version = "..." } } }`: each provider's constraint, where written. */
+  providers: Map<string, { constraint?: { value: string; span: Span }; entry: Span }>;
 }
 
 export function dirname(path: string): string {
@@ -64,7 +67,7 @@ export function buildModules(sources: TfSource[], extraVarFiles: ReadonlySet<str
   const moduleOf = (dir: string): TfModule => {
     let m = modules.get(dir);
     if (!m) {
-      m = { dir, configFiles: [], varFiles: [], variables: new Map(), locals: new Map(), resources: [], moduleCalls: [] };
+      m = { dir, configFiles: [], varFiles: [], variables: new Map(), locals: new Map(), resources: [], moduleCalls: [], providers: new Map() };
       modules.set(dir, m);
     }
     return m;
@@ -132,6 +135,19 @@ function indexConfigFile(m: TfModule, src: TfSource): void {
         break;
       case 'resource':
         if (l0 && l1) m.resources.push({ type: l0.value, name: l1.value, block, path: src.path });
+        break;
+      case 'terraform':
+        for (const providers of block.blocks) {
+          if (providers.type !== 'required_providers') continue;
+          for (const entry of providers.attributes) {
+            const version = entry.expr.kind === 'object' ? entry.expr.items.find((i) => i.key === 'version')?.value : undefined;
+            const constraint =
+              version?.kind === 'literal' && typeof version.value === 'string'
+                ? { value: version.value, span: { file: src.path, start: version.start, end: version.end } }
+                : undefined;
+            m.providers.set(entry.name, { constraint, entry: { file: src.path, start: entry.start, end: entry.end } });
+          }
+        }
         break;
       case 'module':
         if (l0) {
