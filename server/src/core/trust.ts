@@ -75,6 +75,60 @@ export function summarizeTrust(backend: Backend, certificates: readonly Certific
   return { lens: `TLS: ${lens}`, hover: lines.join('\n') };
 }
 
+/**
+ * One backend read once per environment (a Terraform module with alternative var files): one lens and one hover that
+ * show per-environment values where they differ ("Chain validation: `false` in dev; `true` in prod, staging"), and
+ * the plain summary where they agree. `backends` are the instances of one backend, one per environment.
+ */
+export function summarizeAcrossEnvironments(
+  backends: readonly Backend[],
+  certificates: readonly CertificateInfo[],
+  textOf: (file: string) => string | undefined,
+): TrustSummary {
+  const each = backends.map((b) => ({ env: b.environment ?? '', summary: summarizeTrust(b, certificates, textOf) }));
+  if (each.length <= 1 || each.every((e) => e.summary.hover === each[0].summary.hover)) return each[0].summary;
+  const lens = byEnvironment(each.map((e) => ({ env: e.env, value: e.summary.lens.replace(/^TLS: /, '') })));
+  // Lines are matched by their label (`- Chain validation:`), the n-th of a label with the n-th.
+  const keyed = each.map((e) => {
+    const seen = new Map<string, number>();
+    return e.summary.hover.split('\n').map((line) => {
+      const label = /^- [^:`]+:/.exec(line)?.[0] ?? line;
+      const n = (seen.get(label) ?? 0) + 1;
+      seen.set(label, n);
+      return { key: `${label}#${n}`, label, line };
+    });
+  });
+  const order: string[] = [];
+  for (const lines of keyed) for (const l of lines) if (!order.includes(l.key)) order.push(l.key);
+  const hover = order.map((key) => {
+    const values = keyed.map((lines, i) => ({ env: each[i].env, line: lines.find((l) => l.key === key) }));
+    const first = values.find((v) => v.line)!.line!;
+    if (first.label === first.line || values.every((v) => v.line?.line === first.line)) return first.line;
+    const value = (line: string | undefined) => (line === undefined ? 'none' : line.slice(first.label.length).trim());
+    return `${first.label} ${byEnvironment(values.map((v) => ({ env: v.env, value: value(v.line?.line) })))}`;
+  });
+  return { lens: `TLS: ${lens}`, hover: hover.join('\n') };
+}
+
+/**
+ * `a in dev; b in prod, staging`: values grouped by the environments that have them, in the order first met. Where a
+ * value says where it is set ("`false` — set at dev.tfvars:2"), the places follow in parentheses.
+ */
+function byEnvironment(values: ReadonlyArray<{ env: string; value: string }>): string {
+  const groups = new Map<string, { envs: string[]; where: string[] }>();
+  for (const { env, value } of values) {
+    const m = /^(.*?) — (.*)$/.exec(value);
+    const head = m ? m[1] : value;
+    const group = groups.get(head) ?? { envs: [], where: [] };
+    group.envs.push(env);
+    if (m && !group.where.includes(m[2])) group.where.push(m[2]);
+    groups.set(head, group);
+  }
+  if (groups.size === 1 && values.every((v) => v.value === values[0].value)) return values[0].value;
+  const places = (where: string[]) => (where.every((w) => w.startsWith('set at ')) ? `set at ${where.map((w) => w.slice(7)).join(', ')}` : where.join(', '));
+  return [...groups].map(([head, { envs, where }]) => `${head} in ${envs.join(', ')}${where.length ? ` (${places(where)})` : ''}`).join('; ');
+}
+
 export function matchCertificate(thumbprint: Val | undefined, certificates: readonly CertificateInfo[]): CertificateInfo | undefined {
   const t = asString(thumbprint);
   if (!t) return undefined;

@@ -4,7 +4,7 @@
 import type { HclAttribute, HclBlock } from '../parse/hcl-ast';
 import { asString, type Backend, type DependsOnRef, type Deployer, type Model, type Overlay, type Pin, type Service, type Val } from '../model';
 import { evaluate, rootScope, withIterator, type ModuleInstance, type Scope } from './evaluate';
-import type { TfModule } from './module';
+import type { TfEnvironment, TfModule } from './module';
 import {
   attr,
   azapiBackend,
@@ -19,8 +19,11 @@ import {
   type ResourceSite,
 } from './resources';
 
-/** Every instance of every module: roots once, called modules once per local `module` call. */
-export function moduleInstances(modules: Map<string, TfModule>): ModuleInstance[] {
+/**
+ * Every instance of every module: roots once, or once per environment (with that environment's var file applied
+ * last), called modules once per local `module` call of each parent instance.
+ */
+export function moduleInstances(modules: Map<string, TfModule>, environments: ReadonlyMap<string, TfEnvironment[]> = new Map()): ModuleInstance[] {
   const calls = new Map<string, Array<{ call: TfModule['moduleCalls'][number]; parent: TfModule }>>();
   for (const m of modules.values()) {
     for (const call of m.moduleCalls) {
@@ -39,12 +42,14 @@ export function moduleInstances(modules: Map<string, TfModule>): ModuleInstance[
     if (depth > 4) return;
     for (const call of instance.module.moduleCalls) {
       const child = call.sourceDir ? modules.get(call.sourceDir) : undefined;
-      if (child && child !== instance.module) visit({ module: child, call: { call, parent: instance } }, depth + 1);
+      if (child && child !== instance.module) visit({ module: child, call: { call, parent: instance }, environment: instance.environment }, depth + 1);
     }
   };
   for (const r of roots) {
     seen.add(r.dir);
-    visit({ module: r }, 0);
+    const envs = environments.get(r.dir);
+    if (!envs?.length) visit({ module: r }, 0);
+    else for (const env of envs) visit({ module: r, varFiles: [...r.varFiles, env.source], environment: env.name }, 0);
   }
   // Modules only reachable through cycles still get linted on their own.
   for (const m of modules.values()) if (!instances.some((i) => i.module === m)) instances.push({ module: m });
@@ -93,7 +98,10 @@ export function extractModel(
 export function extractResource(res: Resource, instance: ModuleInstance): ResourceParts {
   const parts: ResourceParts = { backends: [], services: [], overlays: [] };
   const address = `${res.type}.${res.name}`;
-  const backend = (b: Backend, site: ResourceSite) => parts.backends.push({ backend: b, site, ownPins: [...b.pins] });
+  const backend = (b: Backend, site: ResourceSite) => {
+    if (instance.environment !== undefined) b.environment = instance.environment;
+    parts.backends.push({ backend: b, site, ownPins: [...b.pins] });
+  };
   for (const { scope, key } of resourceInstances(res.block, res.path, instance)) {
     const site: ResourceSite = {
       block: res.block,

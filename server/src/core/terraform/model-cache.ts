@@ -11,7 +11,18 @@ import type { Finding } from '../types';
 import type { TerraformDocument } from './document';
 import type { ModuleInstance } from './evaluate';
 import { extractModel, extractResource, moduleInstances, type LinkMemo, type Resource, type ResourceParts } from './extract';
-import { buildModules, dirname, isVarFile, joinPath, reindexResources, type TfModule, type TfSource } from './module';
+import {
+  buildModules,
+  dirname,
+  environmentsOf,
+  isAutoLoaded,
+  isVarFile,
+  joinPath,
+  reindexResources,
+  type TfEnvironment,
+  type TfModule,
+  type TfSource,
+} from './module';
 
 export class TerraformModelCache {
   /** The documents (and their generations) the modules were built from. */
@@ -20,6 +31,11 @@ export class TerraformModelCache {
   private skipped = new Map<string, string>();
   private modules = new Map<string, TfModule>();
   private varFiles = new Set<string>();
+  /** The configured environments function the modules were built with (a new configuration builds them again). */
+  private environmentGlobs: ExtractRequest['environments'];
+  /** Each root's environments, and the roots each environment's file belongs to. */
+  private environments = new Map<string, TfEnvironment[]>();
+  private environmentRoots = new Map<string, string[]>();
   private instances: ModuleInstance[] = [];
   private parts = new WeakMap<ModuleInstance, Map<HclBlock, ResourceParts>>();
   private links = new WeakMap<ModuleInstance, LinkMemo>();
@@ -29,25 +45,40 @@ export class TerraformModelCache {
   extract(documents: ReadonlyMap<string, TerraformDocument>, request: ExtractRequest): FormatResult {
     if (this.isStale(documents, request)) this.rebuild(documents, request);
     else this.refresh(documents);
-    const wanted = request.only ? connectedModules(this.modules, [...request.only], this.varFiles) : undefined;
+    const wanted = request.only ? connectedModules(this.modules, [...request.only], this.varFiles, this.environmentRoots) : undefined;
     const instances = this.instances.filter((i) => !wanted || wanted.has(i.module.dir));
     const files = new Set<string>();
     for (const i of instances) {
       for (const s of i.module.configFiles) files.add(s.path);
-      for (const s of i.module.varFiles) files.add(s.path);
+      for (const s of i.varFiles ?? i.module.varFiles) files.add(s.path);
     }
     const notices: Finding[] = [];
     for (const path of files) {
       const budget = documents.get(path)?.overBudget;
       if (budget !== undefined) notices.push(budgetNotice(path, budget));
     }
-    const model: Model = extractModel(
-      instances,
-      (res, instance) => this.partsOf(res, instance, documents),
-      (instance) => this.memoOf(instance),
-    );
+    const read = (list: ModuleInstance[]): Model =>
+      extractModel(
+        list,
+        (res, instance) => this.partsOf(res, instance, documents),
+        (instance) => this.memoOf(instance),
+      );
+    const model = read(instances.filter((i) => i.environment === undefined));
+    const runs = new Map<string, Map<string, ModuleInstance[]>>();
+    for (const i of instances) {
+      if (i.environment === undefined) continue;
+      const unit = rootOf(i).module.dir;
+      const byEnv = runs.get(unit) ?? new Map<string, ModuleInstance[]>();
+      byEnv.set(i.environment, [...(byEnv.get(i.environment) ?? []), i]);
+      runs.set(unit, byEnv);
+    }
     for (const instance of instances) this.prune(instance);
-    return { model, files: [...files], notices };
+    return {
+      model,
+      runs: [...runs].map(([unit, byEnv]) => ({ unit, runs: [...byEnv].map(([name, list]) => ({ name, model: read(list) })) })),
+      files: [...files],
+      notices,
+    };
   }
 
   /** Whether the modules must be built again: a file came or went, or changed beyond its resource blocks. */
@@ -64,7 +95,7 @@ export class TerraformModelCache {
       }
       if (isVarFile(path) && request.isConfiguredVarFile(path) !== this.varFiles.has(path)) return true;
     }
-    return false;
+    return request.environments !== this.environmentGlobs;
   }
 
   private rebuild(documents: ReadonlyMap<string, TerraformDocument>, request: ExtractRequest): void {
@@ -75,17 +106,28 @@ export class TerraformModelCache {
     this.skipped = new Map();
     const contributing = contributingModules(documents);
     const sources: TfSource[] = [];
+    // Environments: the configured ones, or var files below a module that can contribute (their owner is decided
+    // once the modules are built).
+    const environment = (path: string) =>
+      isVarFile(path) && !request.isConfiguredVarFile(path) && (request.environments ? request.environments(path) : underAny(path, contributing));
     for (const [path, doc] of documents) {
       doc.untrack();
       // Configured var files apply wherever they are; other files only matter in a module that can contribute.
-      const read = contributing.has(dirname(path)) || (isVarFile(path) && request.isConfiguredVarFile(path));
+      const read = contributing.has(dirname(path)) || (isVarFile(path) && request.isConfiguredVarFile(path)) || environment(path);
       if (!read) this.skipped.set(path, doc.text);
       sources.push({ path, file: read ? doc.hcl() : EMPTY });
       this.built.set(path, { doc, generation: doc.generation });
     }
     this.varFiles = new Set(sources.filter((s) => isVarFile(s.path) && request.isConfiguredVarFile(s.path)).map((s) => s.path));
     this.modules = buildModules(sources, this.varFiles);
-    this.instances = moduleInstances(this.modules);
+    const candidates = sources.filter((s) => environment(s.path) && !isAutoLoaded(s.path, this.modules));
+    this.environmentGlobs = request.environments;
+    this.environments = environmentsOf(this.modules, candidates, request.environments !== undefined);
+    this.environmentRoots = new Map();
+    for (const [root, envs] of this.environments) {
+      for (const env of envs) this.environmentRoots.set(env.source.path, [...(this.environmentRoots.get(env.source.path) ?? []), root]);
+    }
+    this.instances = moduleInstances(this.modules, this.environments);
     for (const instance of this.instances) instance.onValue = (val) => this.track(val, documents);
   }
 
@@ -212,8 +254,31 @@ function contributingModules(documents: ReadonlyMap<string, TerraformDocument>):
 
 const UNFOLLOWED = new Set(['service', 'overlays', 'target', 'backend']);
 
-/** The modules of `paths` plus every module linked to them by local module calls, in either direction. */
-function connectedModules(modules: Map<string, TfModule>, paths: string[], varFiles: ReadonlySet<string>): Set<string> {
+/** Whether a path lies in one of `dirs` or below it. */
+function underAny(path: string, dirs: ReadonlySet<string>): boolean {
+  for (let dir = dirname(path); ; dir = dirname(dir)) {
+    if (dirs.has(dir)) return true;
+    if (dirname(dir) === dir || dir === '.') return false;
+  }
+}
+
+/** The root instance an instance is called from (itself for a root). */
+function rootOf(instance: ModuleInstance): ModuleInstance {
+  let at = instance;
+  while (at.call) at = at.call.parent;
+  return at;
+}
+
+/**
+ * The modules of `paths` plus every module linked to them by local module calls, in either direction; an
+ * environment's var file stands for the roots it belongs to.
+ */
+function connectedModules(
+  modules: Map<string, TfModule>,
+  paths: string[],
+  varFiles: ReadonlySet<string>,
+  environmentRoots: ReadonlyMap<string, string[]>,
+): Set<string> {
   if (paths.some((p) => varFiles.has(p))) return new Set(modules.keys());
   const links = new Map<string, Set<string>>();
   const link = (a: string, b: string) => {
@@ -229,7 +294,7 @@ function connectedModules(modules: Map<string, TfModule>, paths: string[], varFi
     }
   }
   const out = new Set<string>();
-  const stack = paths.map(dirname);
+  const stack = paths.flatMap((p) => environmentRoots.get(p) ?? [dirname(p)]);
   while (stack.length) {
     const dir = stack.pop()!;
     if (out.has(dir)) continue;

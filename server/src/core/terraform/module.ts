@@ -107,6 +107,57 @@ export function buildModules(sources: TfSource[], extraVarFiles: ReadonlySet<str
   return modules;
 }
 
+/** A var file chosen at plan time (`terraform plan -var-file=env/dev.tfvars`): one evaluation run of its root module. */
+export interface TfEnvironment {
+  /** How findings and hovers name it: the file's name without `.tfvars` (`dev`), or its folder's for a terraform.tfvars. */
+  name: string;
+  source: TfSource;
+}
+
+/** Whether Terraform loads a var file by itself: terraform.tfvars and *.auto.tfvars in a module's own folder. */
+export function isAutoLoaded(path: string, modules: ReadonlyMap<string, TfModule>): boolean {
+  const name = basename(path);
+  return (name === 'terraform.tfvars' || name.endsWith('.auto.tfvars')) && modules.has(dirname(path));
+}
+
+/**
+ * The environments of each root module (DESIGN §2, §5). Without configured globs, a var file belongs to the nearest
+ * module folder above it when that module is a root and the file sets one of its variables (a .tfvars beside a called
+ * module is that module's test input, not an environment). A configured file outside every root's tree belongs, like a
+ * configured var file, to each root that declares one of its variables.
+ */
+export function environmentsOf(modules: ReadonlyMap<string, TfModule>, candidates: readonly TfSource[], configured: boolean): Map<string, TfEnvironment[]> {
+  const called = new Set<string>();
+  for (const m of modules.values()) for (const c of m.moduleCalls) if (c.sourceDir && c.sourceDir !== m.dir) called.add(c.sourceDir);
+  const sets = (m: TfModule, src: TfSource) => src.file.attributes.some((a) => m.variables.has(a.name));
+  const out = new Map<string, TfSource[]>();
+  const add = (m: TfModule, src: TfSource) => out.set(m.dir, [...(out.get(m.dir) ?? []), src]);
+  for (const src of candidates) {
+    let owner: TfModule | undefined;
+    for (let dir = dirname(src.path); ; dir = dirname(dir)) {
+      owner = modules.get(dir);
+      if (owner || dir === '/' || dir === '.' || dirname(dir) === dir) break;
+    }
+    if (owner && !called.has(owner.dir)) {
+      if (configured || sets(owner, src)) add(owner, src);
+    } else if (configured) {
+      for (const m of modules.values()) if (!called.has(m.dir) && sets(m, src)) add(m, src);
+    }
+  }
+  const named = new Map<string, TfEnvironment[]>();
+  for (const [dir, sources] of out) {
+    const short = (p: string) => (basename(p) === 'terraform.tfvars' ? basename(dirname(p)) : basename(p).replace(/\.tfvars$/, ''));
+    const clash = new Set(sources.map((x) => short(x.path)).filter((n, i, all) => all.indexOf(n) !== i));
+    const relative = (p: string) => (p.startsWith(`${dir}/`) ? p.slice(dir.length + 1) : p).replace(/\.tfvars$/, '');
+    const envs = sources.map((source) => ({ name: clash.has(short(source.path)) ? relative(source.path) : short(source.path), source }));
+    named.set(
+      dir,
+      envs.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)),
+    );
+  }
+  return named;
+}
+
 /** Lists a module's resources again from its files as they are now (after edits that touched resources only). */
 export function reindexResources(m: TfModule): void {
   m.resources = [];
