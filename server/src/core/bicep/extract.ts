@@ -8,9 +8,11 @@ import type { FormatResult } from '../source-format';
 import { type ApiVersion, type Backend, type BlockSpan, type Bound, type Model, type Service, type Val } from '../model';
 import type { BicepParser } from '../parse/bicep-parser';
 import { PARSE_BUDGET_CODE } from '../parse/parse-budget';
+import { avmBicepServiceVersion } from '../registry-modules';
 import { apiVersionOf, caStoreOf, gatewaySwitchesOf, isPool, misplacedTls, pinsOf } from '../resource-body';
 import type { Finding, Span } from '../types';
 import { parseBicepFile, pruneCache, textOf, type BicepFile, type BNode } from './ast';
+import { avmServiceCall } from './avm-service';
 import { evaluate, get, isPartial, loopScopes, unitOf, type Scope, type Unit } from './evaluate';
 
 export type { BicepParser } from '../parse/bicep-parser';
@@ -256,12 +258,39 @@ function extractUnit(scope: Scope, prefix: string, model: Model, load: (path: st
   };
   for (const s of file.root.named) {
     if (s.type === 'resource_declaration') visit(s, undefined);
+    else if (s.type === 'module_declaration' && registryVersion(file, s) !== undefined) extractRegistryCall(s, scope, prefix, model);
     else if (s.type === 'module_declaration' && depth === 0) extractModuleCall(s, scope, model, load);
   }
   for (const { backend, parentSymbol } of pending) {
     if (backend.service || !parentSymbol) continue;
     const candidates = services.get(parentSymbol);
     if (candidates?.length === 1) backend.service = candidates[0];
+  }
+}
+
+/** The version of a call of a registry module whose behaviour is known (the AVM service module), else undefined. */
+function registryVersion(file: BicepFile, decl: BNode): string | undefined {
+  const pathNode = decl.named[1];
+  if (!pathNode || pathNode.type !== 'string' || pathNode.named.some((n) => n.type === 'interpolation')) return undefined;
+  return avmBicepServiceVersion(textOf(file, pathNode).slice(1, -1));
+}
+
+/** A call of the AVM service module: the service and backends it deploys, once per instance of the call. */
+function extractRegistryCall(decl: BNode, scope: Scope, prefix: string, model: Model): void {
+  const file = scope.unit.file;
+  const version = registryVersion(file, decl)!;
+  const value = decl.named[decl.named.length - 1];
+  const nameNode = decl.named[0];
+  if (!value || !nameNode) return;
+  const symbol = textOf(file, nameNode);
+  for (const inst of resourceInstances(value, scope)) {
+    const paramsProp = inst.body.named.find((p) => p.type === 'object_property' && p.named[0] && textOf(file, p.named[0]) === 'params');
+    const params = paramsProp?.named[1] ? evaluate(paramsProp.named[1], inst.scope) : undefined;
+    const name = `${prefix}${symbol}${inst.key === undefined ? '' : `[${inst.key}]`}`;
+    const header = { file: file.path, start: nameNode.start, end: nameNode.end };
+    const { service, backends } = avmServiceCall(params, name, `${prefix}${symbol}`, header, version);
+    model.services.push(service);
+    model.backends.push(...backends);
   }
 }
 

@@ -4,7 +4,9 @@
 import type { HclAttribute, HclBlock } from '../parse/hcl-ast';
 import { asString, type Backend, type DependsOnRef, type Deployer, type Model, type Overlay, type Pin, type Service, type Val } from '../model';
 import { evaluate, rootScope, withIterator, type ModuleInstance, type Scope } from './evaluate';
-import type { TfEnvironment, TfModule } from './module';
+import { isAvmTerraformService } from '../registry-modules';
+import { avmServiceCall } from './avm-service';
+import { isDownloaded, type TfEnvironment, type TfModule } from './module';
 import {
   attr,
   azapiBackend,
@@ -34,7 +36,8 @@ export function moduleInstances(modules: Map<string, TfModule>, environments: Re
     }
   }
   const instances: ModuleInstance[] = [];
-  const roots = [...modules.values()].filter((m) => !calls.has(m.dir));
+  // A downloaded module is read only through the calls that lead to it (never as a root of its own).
+  const roots = [...modules.values()].filter((m) => !calls.has(m.dir) && !isDownloaded(`${m.dir}/`));
   const seen = new Set<string>();
   // Walk down from roots so that each called module is instantiated by each call of each parent instance.
   const visit = (instance: ModuleInstance, depth: number) => {
@@ -52,7 +55,7 @@ export function moduleInstances(modules: Map<string, TfModule>, environments: Re
     else for (const env of envs) visit({ module: r, varFiles: [...r.varFiles, env.source], environment: env.name }, 0);
   }
   // Modules only reachable through cycles still get linted on their own.
-  for (const m of modules.values()) if (!instances.some((i) => i.module === m)) instances.push({ module: m });
+  for (const m of modules.values()) if (!isDownloaded(`${m.dir}/`) && !instances.some((i) => i.module === m)) instances.push({ module: m });
   return instances;
 }
 
@@ -88,7 +91,12 @@ export function extractModel(
       collectDependsOn(res.block, res.path, `${res.type}.${res.name}`, model.dependsOn);
       parts.push(partsOf(res, instance));
     }
-    for (const call of instance.module.moduleCalls) collectDependsOn(call.block, call.path, `module.${call.name}`, model.dependsOn);
+    for (const call of instance.module.moduleCalls) {
+      collectDependsOn(call.block, call.path, `module.${call.name}`, model.dependsOn);
+      // A registry module whose behaviour is known is read like the resources it deploys.
+      if (call.source !== undefined && isAvmTerraformService(call.source))
+        parts.push(partsOf({ type: 'module', name: call.name, block: call.block, path: call.path }, instance));
+    }
     link(parts, model, memoOf?.(instance));
   }
   return model;
@@ -111,7 +119,11 @@ export function extractResource(res: Resource, instance: ModuleInstance): Resour
       key,
       name: `${address}${key === undefined ? '' : `[${JSON.stringify(key)}]`}`,
     };
-    if (res.type === 'azurerm_api_management_backend') backend(azurermBackend(site), site);
+    if (res.type === 'module') {
+      const call = avmServiceCall(site);
+      parts.services.push(call.service);
+      for (const b of call.backends) backend(b, site);
+    } else if (res.type === 'azurerm_api_management_backend') backend(azurermBackend(site), site);
     else if (res.type === 'azurerm_api_management') parts.services.push(azurermService(site));
     else if (res.type === 'azapi_resource' || res.type === 'azapi_update_resource') {
       const typeAttr = attr(res.block, 'type');
@@ -173,6 +185,8 @@ function link(parts: ResourceParts[], model: Model, memo?: LinkMemo): void {
     memo.serviceOf = new WeakMap();
   }
   for (const { backend, site } of backends) {
+    // A registry module's backends belong to the service the same call deploys.
+    if (site.block.type === 'module') continue;
     if (memo?.serviceOf.has(backend)) backend.service = memo.serviceOf.get(backend);
     else {
       backend.service = serviceOf(site, services);

@@ -12,8 +12,14 @@ export interface TfModuleCall {
   name: string;
   block: HclBlock;
   path: string;
-  /** The called module's directory when `source` is a local path. */
+  /**
+   * The called module's directory: the local path of `source`, or the folder `terraform init` downloaded a registry
+   * module into (`.terraform/modules/modules.json` says which).
+   */
   sourceDir?: string;
+  /** `source` and `version` as written, when they are literal strings. */
+  source?: string;
+  version?: string;
 }
 
 export interface TfModule {
@@ -48,6 +54,16 @@ export function joinPath(dir: string, rel: string): string {
     else out.push(p);
   }
   return (dir.startsWith('/') || rel.startsWith('/') ? '/' : '') + out.join('/');
+}
+
+/** A file of a module `terraform init` downloaded: read as context, never the user's own to lint or edit. */
+export function isDownloaded(path: string): boolean {
+  return path.includes('/.terraform/modules/');
+}
+
+/** `.terraform/modules/modules.json`: which folder `terraform init` downloaded each module call into. */
+export function isModulesManifest(path: string): boolean {
+  return /(^|\/)\.terraform\/modules\/modules\.json$/.test(path);
 }
 
 export function isConfigFile(path: string): boolean {
@@ -158,6 +174,42 @@ export function environmentsOf(modules: ReadonlyMap<string, TfModule>, candidate
   return named;
 }
 
+/** A module `terraform init` downloaded: the call's key (`apim`, `apim.child`), its source and version, its folder. */
+export interface DownloadedModule {
+  key: string;
+  source?: string;
+  version?: string;
+  dir: string;
+}
+
+/**
+ * The entries of a `.terraform/modules/modules.json` (`{ "Modules": [{ "Key", "Source", "Version", "Dir" }] }`), with
+ * `Dir` made absolute from the root module's folder; entries it cannot read are left out.
+ */
+export function readModulesManifest(path: string, text: string): { root: string; modules: DownloadedModule[] } {
+  const root = path.replace(/\/?\.terraform\/modules\/modules\.json$/, '') || '.';
+  const modules: DownloadedModule[] = [];
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return { root, modules };
+  }
+  const list = (parsed as { Modules?: unknown } | null)?.Modules;
+  if (!Array.isArray(list)) return { root, modules };
+  for (const entry of list as Array<Record<string, unknown>>) {
+    const { Key: key, Dir: dir, Source: source, Version: version } = entry ?? {};
+    if (typeof key !== 'string' || !key || typeof dir !== 'string') continue;
+    modules.push({
+      key,
+      dir: joinPath(root, dir),
+      source: typeof source === 'string' ? source : undefined,
+      version: typeof version === 'string' ? version : undefined,
+    });
+  }
+  return { root, modules };
+}
+
 /** Lists a module's resources again from its files as they are now (after edits that touched resources only). */
 export function reindexResources(m: TfModule): void {
   m.resources = [];
@@ -202,10 +254,20 @@ function indexConfigFile(m: TfModule, src: TfSource): void {
         break;
       case 'module':
         if (l0) {
-          const source = block.attributes.find((a) => a.name === 'source');
-          const value = source?.expr.kind === 'literal' ? source.expr.value : undefined;
-          const local = typeof value === 'string' && (value.startsWith('./') || value.startsWith('../'));
-          m.moduleCalls.push({ name: l0.value, block, path: src.path, sourceDir: local ? joinPath(m.dir, value) : undefined });
+          const literal = (name: string) => {
+            const a = block.attributes.find((x) => x.name === name);
+            return a?.expr.kind === 'literal' && typeof a.expr.value === 'string' ? a.expr.value : undefined;
+          };
+          const value = literal('source');
+          const local = value !== undefined && (value.startsWith('./') || value.startsWith('../'));
+          m.moduleCalls.push({
+            name: l0.value,
+            block,
+            path: src.path,
+            sourceDir: local ? joinPath(m.dir, value) : undefined,
+            source: value,
+            version: literal('version'),
+          });
         }
         break;
     }
