@@ -341,6 +341,23 @@ describe('apim-tls-lint CLI', () => {
     assert.match(findings[0].message, /0\.9\.0 deploys a backend whose entry omits tls/);
   });
 
+  test('environments named in the configuration are read even outside the linted folder, each its own run', async () => {
+    const root = workspace({
+      '.apim-tls-lint.json': '{ "environments": ["env/*.tfvars"] }',
+      'env/dev.tfvars': 'chain = false\n',
+      'env/prod.tfvars': 'chain = true\n',
+      'stack/main.tf':
+        backend('billing', '  tls {\n    validate_certificate_chain = var.chain\n  }\n') + 'variable "chain" {\n  type    = bool\n  default = true\n}\n',
+    });
+    const { stdout } = await run(['stack', '--format', 'json'], root);
+    const findings = JSON.parse(stdout) as JsonFinding[];
+    assert.deepEqual(
+      findings.map((f) => [f.file, f.line, f.column, f.rule]),
+      [['env/dev.tfvars', 1, 9, 'APIM001']],
+    );
+    assert.match(findings[0].message, /\(In environment dev\.\)$/);
+  });
+
   test('varFiles named in the configuration feed the module even outside the linted folder', async () => {
     const root = workspace({
       '.apim-tls-lint.json': '{ "varFiles": ["env/prod.tfvars"] }',

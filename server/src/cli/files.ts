@@ -159,16 +159,17 @@ class Collector {
   }
 
   /**
-   * Var files named by `varFiles` globs (.tfvars, and ARM parameters files) are read wherever they are below their
-   * configuration's folder.
+   * Var files named by `varFiles` or `environments` globs (.tfvars, and ARM parameters files) are read wherever they
+   * are below their configuration's folder.
    */
   addConfiguredVarFiles(): void {
     for (const group of [...this.groups.values()]) {
-      if (!group.config.varFiles.length || group.configDir === undefined || group.byKey.size === 0) continue;
+      const globs = [...group.config.varFiles, ...group.config.environments];
+      if (!globs.length || group.configDir === undefined || group.byKey.size === 0) continue;
       const configDir = fromKey(group.configDir);
-      const matches = picomatch(group.config.varFiles, { dot: true });
+      const matches = picomatch(globs, { dot: true });
       const walked = new Set<string>();
-      for (const glob of group.config.varFiles) {
+      for (const glob of globs) {
         const base = path.resolve(configDir, picomatch.scan(glob).base);
         const take = (p: string) => {
           if (/\.(tfvars|json|jsonc)$/i.test(p) && matches(toKey(path.relative(configDir, p)))) this.addFile(group, p, path.relative(this.cwd, p) || p, false);
