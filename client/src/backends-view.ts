@@ -42,6 +42,7 @@ const ICONS: Readonly<Record<TrustState, [string, string]>> = {
   'name-only': ['warning', 'charts.orange'],
   'trusts-any': ['unlock', 'charts.red'],
   'plain-http': ['globe', 'charts.red'],
+  pool: ['layers', 'disabledForeground'],
 };
 
 export class BackendsView implements vscode.TreeDataProvider<BackendsNode>, vscode.Disposable {
@@ -157,7 +158,7 @@ export class BackendsView implements vscode.TreeDataProvider<BackendsNode>, vsco
 /** The tree item of a backend, as the view draws it (also what the editor tests read). */
 export function backendItem(entry: InventoryViewEntry): vscode.TreeItem {
   const item = new vscode.TreeItem(shortLabel(entry), vscode.TreeItemCollapsibleState.None);
-  item.id = `${entry.uri}#${entry.address}`;
+  item.id = `${entry.uri}#${entry.address}${entry.environment === null ? '' : `#${entry.environment}`}`;
   item.description = `stage ${entry.stage} · ${entry.trust}`;
   const [icon, color] = ICONS[entry.state];
   item.iconPath = new vscode.ThemeIcon(icon, new vscode.ThemeColor(color));
@@ -189,7 +190,8 @@ export function serviceItem(service: ServiceSummary): vscode.TreeItem {
 
 function shortLabel(entry: InventoryViewEntry): string {
   const name = /^[A-Za-z0-9_]+\.(.+)$/.exec(entry.address)?.[1] ?? entry.address;
-  return entry.keysUnknown ? `${name}[*] (keys unknown)` : name;
+  const shown = entry.keysUnknown ? `${name}[*] (keys unknown)` : name;
+  return entry.environment === null ? shown : `${shown} in ${entry.environment}`;
 }
 
 function entryOf(node: BackendsNode | InventoryViewEntry): InventoryViewEntry {

@@ -250,3 +250,29 @@ test('a leaf certificate of the workspace issued to the URL host names the issui
   }).backends;
   assert.deepEqual([seen.stage, seen.issuingCa?.source, seen.issuingCa?.sha1], [2, 'live check', 'A'.repeat(40)]);
 });
+
+test('a backend pool is listed as a pool with nothing to migrate; its members carry TLS', async () => {
+  const inventory = await inventoryOf(path.join(REPO_ROOT, 'test', 'fixtures', 'rules', 'APIM012', 'arm-pool.json'));
+  const pools = inventory.backends.filter((e) => e.state === 'pool');
+  assert.equal(pools.length, 1);
+  assert.equal(pools[0].trust, 'backend pool: its members carry TLS');
+  assert.equal(pools[0].stage, 4);
+  assert.match(pools[0].reason, /^stage 4: nothing to migrate — a pool/);
+  assert.equal(inventory.totals.byState.pool, 1);
+});
+
+test('a module evaluated per environment lists each backend once per environment, with the values of that environment', async () => {
+  const inventory = await inventoryOf(path.join(REPO_ROOT, 'test', 'fixtures', 'rules', 'APIM001', 'environments'));
+  const orders = inventory.backends.filter((e) => e.key === 'orders');
+  assert.deepEqual(
+    orders.map((e) => [e.environment, e.host, e.state]),
+    [
+      ['dev', 'orders.dev.contoso.com', 'name-only'],
+      ['prod', 'orders.contoso.com', 'default'],
+      ['staging', 'orders.staging.contoso.com', 'default'],
+    ],
+  );
+  // One entry per instance and environment: the view's ids and the report's rows never collide.
+  const ids = inventory.backends.map((e) => `${e.address}#${e.environment}`);
+  assert.equal(new Set(ids).size, ids.length);
+});

@@ -8,9 +8,11 @@ import type { FormatResult } from '../source-format';
 import { type ApiVersion, type Backend, type BlockSpan, type Bound, type Model, type Service, type Val } from '../model';
 import type { BicepParser } from '../parse/bicep-parser';
 import { PARSE_BUDGET_CODE } from '../parse/parse-budget';
-import { apiVersionOf, caStoreOf, gatewaySwitchesOf, pinsOf } from '../resource-body';
+import { avmBicepServiceVersion } from '../registry-modules';
+import { apiVersionOf, caStoreOf, gatewaySwitchesOf, isPool, misplacedTls, pinsOf } from '../resource-body';
 import type { Finding, Span } from '../types';
 import { parseBicepFile, pruneCache, textOf, type BicepFile, type BNode } from './ast';
+import { avmServiceCall } from './avm-service';
 import { evaluate, get, isPartial, loopScopes, unitOf, type Scope, type Unit } from './evaluate';
 
 export type { BicepParser } from '../parse/bicep-parser';
@@ -257,12 +259,39 @@ function extractUnit(scope: Scope, prefix: string, model: Model, load: (path: st
   };
   for (const s of file.root.named) {
     if (s.type === 'resource_declaration') visit(s, undefined);
+    else if (s.type === 'module_declaration' && registryVersion(file, s) !== undefined) extractRegistryCall(s, scope, prefix, model);
     else if (s.type === 'module_declaration' && depth === 0) extractModuleCall(s, scope, model, load);
   }
   for (const { backend, parentSymbol } of pending) {
     if (backend.service || !parentSymbol) continue;
     const candidates = services.get(parentSymbol);
     if (candidates?.length === 1) backend.service = candidates[0];
+  }
+}
+
+/** The version of a call of a registry module whose behaviour is known (the AVM service module), else undefined. */
+function registryVersion(file: BicepFile, decl: BNode): string | undefined {
+  const pathNode = decl.named[1];
+  if (!pathNode || pathNode.type !== 'string' || pathNode.named.some((n) => n.type === 'interpolation')) return undefined;
+  return avmBicepServiceVersion(textOf(file, pathNode).slice(1, -1));
+}
+
+/** A call of the AVM service module: the service and backends it deploys, once per instance of the call. */
+function extractRegistryCall(decl: BNode, scope: Scope, prefix: string, model: Model): void {
+  const file = scope.unit.file;
+  const version = registryVersion(file, decl)!;
+  const value = decl.named[decl.named.length - 1];
+  const nameNode = decl.named[0];
+  if (!value || !nameNode) return;
+  const symbol = textOf(file, nameNode);
+  for (const inst of resourceInstances(value, scope)) {
+    const paramsProp = inst.body.named.find((p) => p.type === 'object_property' && p.named[0] && textOf(file, p.named[0]) === 'params');
+    const params = paramsProp?.named[1] ? evaluate(paramsProp.named[1], inst.scope) : undefined;
+    const name = `${prefix}${symbol}${inst.key === undefined ? '' : `[${inst.key}]`}`;
+    const header = { file: file.path, start: nameNode.start, end: nameNode.end };
+    const { service, backends } = avmServiceCall(params, name, `${prefix}${symbol}`, header, version);
+    model.services.push(service);
+    model.backends.push(...backends);
   }
 }
 
@@ -277,12 +306,16 @@ function extractModuleCall(decl: BNode, scope: Scope, model: Model, load: (path:
   const symbol = textOf(file, decl.named[0]);
   for (const inst of resourceInstances(value, scope)) {
     const paramsProp = inst.body.named.find((p) => p.type === 'object_property' && p.named[0] && textOf(file, p.named[0]) === 'params');
-    const params = paramsProp?.named[1] ? evaluate(paramsProp.named[1], inst.scope) : undefined;
-    const given = new Map<string, Val>();
-    if (params?.kind === 'object') for (const [k, v] of params.entries) given.set(k, v);
-    // Params the call cannot be read for are unknown, not their defaults.
-    else if (params) for (const name of unit.params.keys()) given.set(name, { kind: 'unknown', span: params.span });
-    extractUnit({ unit, given, locals: new Map() }, `${symbol}${inst.key === undefined ? '' : `[${inst.key}]`}/`, model, load, 1);
+    const givenBy = (scope: Scope) => {
+      const params = paramsProp?.named[1] ? evaluate(paramsProp.named[1], scope) : undefined;
+      const given = new Map<string, Val>();
+      if (params?.kind === 'object') for (const [k, v] of params.entries) given.set(k, v);
+      // Params the call cannot be read for are unknown, not their defaults.
+      else if (params) for (const name of unit.params.keys()) given.set(name, { kind: 'unknown', span: params.span });
+      return given;
+    };
+    const scope: Scope = { unit, given: givenBy(inst.scope), strictGiven: givenBy({ ...inst.scope, strict: true }), locals: new Map() };
+    extractUnit(scope, `${symbol}${inst.key === undefined ? '' : `[${inst.key}]`}/`, model, load, 1);
   }
 }
 
@@ -317,8 +350,9 @@ function resourceInstances(value: BNode, scope: Scope): Array<{ body: BNode; sco
     if (!node) return [];
     if (node.type === 'object') return [{ body: node, scope: s, key }];
     if (node.type === 'if_statement') {
-      const c = node.named[0] ? evaluate(node.named[0], s) : undefined;
-      if (c?.kind === 'prim' && (c.value === false || c.value === null)) return [];
+      // A condition false only through a param's default is an opt-in resource: linted as deployed (DESIGN §2).
+      const off = (v: Val | undefined) => v?.kind === 'prim' && (v.value === false || v.value === null);
+      if (node.named[0] && off(evaluate(node.named[0], s)) && off(evaluate(node.named[0], { ...s, strict: true }))) return [];
       return conditioned(node.named[1], s, key);
     }
     return [];
@@ -343,6 +377,7 @@ function bicepBackend(site: Site, apiVersion: ApiVersion | undefined): Backend {
   const props = get(body, 'properties');
   const tls = get(props, 'tls');
   const nameNode = site.decl.named[0];
+  const pool = isPool(props, get);
   return {
     name: site.name,
     address: site.address,
@@ -351,12 +386,15 @@ function bicepBackend(site: Site, apiVersion: ApiVersion | undefined): Backend {
     header: { file: site.file.path, start: nameNode.start, end: nameNode.end },
     block: blockOf(site),
     backendName: get(body, 'name'),
-    url: bodyBound(site, get(props, 'url'), 'properties.url'),
-    validateChain: bodyBound(site, get(tls, 'validateCertificateChain'), 'properties.tls.validateCertificateChain'),
-    validateName: bodyBound(site, get(tls, 'validateCertificateName'), 'properties.tls.validateCertificateName'),
+    url: pool ? undefined : bodyBound(site, get(props, 'url'), 'properties.url'),
+    validateChain: pool ? undefined : bodyBound(site, get(tls, 'validateCertificateChain'), 'properties.tls.validateCertificateChain'),
+    validateName: pool ? undefined : bodyBound(site, get(tls, 'validateCertificateName'), 'properties.tls.validateCertificateName'),
     tlsBlocks: [],
-    pins: pinsOfTls(tls, apiVersion, site.name),
+    pins: pool ? [] : pinsOfTls(tls, apiVersion, site.name),
     overlays: [],
+    pool: pool || undefined,
+    apiVersion,
+    misplaced: pool ? [] : misplacedTls(body, site.name),
   };
 }
 

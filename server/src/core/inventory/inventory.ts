@@ -119,6 +119,7 @@ function entryOf(backend: Backend, input: InventoryInput, show: (file: string) =
     stage: stage.stage,
     reason: stage.reason,
     live,
+    environment: backend.environment ?? null,
   };
 }
 

@@ -33,6 +33,7 @@ const LEFT_OVER: Readonly<Record<string, string>> = {
 export function migrationStage(input: StageInput): { stage: MigrationStage; reason: string } {
   const { trust, live, issuingCa } = input;
   const at = (stage: MigrationStage, why: string) => ({ stage, reason: `stage ${stage}: ${why}` });
+  if (trust.state === 'pool') return at(4, 'nothing to migrate — a pool sends traffic to its member backends, each listed with its own stage');
   if (trust.state === 'plain-http') return at(0, 'plain http:// — no TLS at all; give the backend a certificate and switch its URL to https://');
   if (trust.state === 'pinned' && live?.pinMismatch) {
     const would = live.pinWouldBe ? ` — update it to ${live.pinWouldBe.thumbprint}${live.issuingCa ? ` (${commonName(live.issuingCa.subject)})` : ''}` : '';

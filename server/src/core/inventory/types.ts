@@ -75,6 +75,11 @@ export interface InventoryEntry {
   reason: string;
   /** What a live check saw (`inventory --probe`); null when none ran. */
   live: LiveFacts | null;
+  /**
+   * The environment (an alternative var file, DESIGN §2) this instance was read with; null where a module has one run.
+   * A backend of a module evaluated per environment is listed once per environment.
+   */
+  environment: string | null;
 }
 
 /** `default`: not written (the API's default, true); `unknown`: an input the linter cannot read decides. */
@@ -146,6 +151,7 @@ export const STATE_LABELS: Readonly<Record<TrustState, string>> = {
   'pin-ignored': 'pin ignored',
   'pin-cannot-match': 'pin cannot match',
   'plain-http': 'plain http',
+  pool: 'backend pool',
 };
 
 /** The states from worst to best, the order of legends, bars and filters. */
@@ -159,6 +165,7 @@ export const STATE_ORDER: readonly TrustState[] = [
   'depends-on-inputs',
   'default',
   'pinned',
+  'pool',
 ];
 
 /** What reaching each stage means. */

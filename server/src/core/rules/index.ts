@@ -1,8 +1,10 @@
 // The rule registry. Order is the catalogue's; ids are stable and never reused.
+import { azapiVersionTooOld } from './azapi-version-too-old';
 import { backendLegacyProtocol } from './backend-legacy-protocol';
 import { chainValidationDisabled } from './chain-validation-disabled';
 import { dependsOnBackend } from './depends-on-backend';
 import { httpBackendUrl } from './http-backend-url';
+import { misplacedTlsProperties } from './misplaced-tls-properties';
 import { missingTlsOverlay } from './missing-tls-overlay';
 import { nameValidationDisabled } from './name-validation-disabled';
 import { orphanOverlay } from './orphan-overlay';
@@ -35,6 +37,8 @@ export const RULE_LIST: readonly Rule[] = [
   weakCipher,
   orphanOverlay,
   pinnedCaExpiry,
+  misplacedTlsProperties,
+  azapiVersionTooOld,
   pinPlaceholder,
 ];
 export const RULES: readonly RuleMeta[] = RULE_LIST.map((r) => r.meta);

@@ -19,7 +19,8 @@ export interface ReportOptions {
 /** The backend without its resource type: `orders`, `partner["customs"]`, `apim::orders`. */
 export function shortName(entry: InventoryEntry): string {
   const name = /^[A-Za-z0-9_]+\.(.+)$/.exec(entry.address)?.[1] ?? entry.address;
-  return entry.keysUnknown ? `${name}[*] (keys unknown)` : name;
+  const shown = entry.keysUnknown ? `${name}[*] (keys unknown)` : name;
+  return entry.environment === null ? shown : `${shown} in ${entry.environment}`;
 }
 
 export function serviceWords(entry: InventoryEntry): string {

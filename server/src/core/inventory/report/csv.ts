@@ -9,6 +9,7 @@ const COLUMNS: Array<[string, (e: InventoryEntry) => string]> = [
   ['sku', (e) => e.sku ?? ''],
   ['tier', (e) => e.tier ?? ''],
   ['backend', (e) => e.address],
+  ['environment', (e) => e.environment ?? ''],
   ['key', (e) => (e.keysUnknown ? '(keys unknown)' : (e.key ?? ''))],
   ['name in APIM', (e) => e.name ?? ''],
   ['file', (e) => e.file],

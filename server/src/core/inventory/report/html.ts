@@ -5,7 +5,7 @@
 import { STAGE_LABELS, STATE_LABELS, STATE_ORDER, type Inventory, type InventoryEntry, type ServiceSummary, type TrustState } from '../types';
 import { findingWords, issuingCaWords, liveVerdictWords, nextStep, pinWords, pinWouldBeWords, serviceWords, shortName, type ReportOptions } from './columns';
 
-/** Worst to best: reds for no or no real validation, ambers for half of it or a pin that cannot work, blue default, green pinned. */
+/** Worst to best: reds for no or no real validation, ambers for half of it or a pin that cannot work, blue default, green pinned, grey for a pool. */
 export const STATE_COLORS: Readonly<Record<TrustState, string>> = {
   'plain-http': '#8e0b0b',
   'trusts-any': '#d7301f',
@@ -16,6 +16,7 @@ export const STATE_COLORS: Readonly<Record<TrustState, string>> = {
   'depends-on-inputs': '#969696',
   default: '#4a90c2',
   pinned: '#1a9850',
+  pool: '#bdbdbd',
 };
 
 export function formatInventoryHtml(inventory: Inventory, options: ReportOptions): string {
