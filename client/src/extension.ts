@@ -3,6 +3,8 @@
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import { openQuestion, type OpenQuestion } from './ask';
+import { BackendsView } from './backends-view';
+import { lastInventoryReport, showInventory, type InventoryReportView } from './inventory-report';
 import { registerCommands } from './commands';
 import { lastLiveCheckView, liveCheckMiddleware, type LiveCheckView } from './live-check';
 import { ServerStatus } from './status';
@@ -16,6 +18,10 @@ export interface ApimTlsApi {
   readonly liveCheckView: LiveCheckView | undefined;
   /** The question a command shows (a quick pick), as the user sees it; undefined when none is open. */
   openQuestion(): OpenQuestion | undefined;
+  /** The APIM Backends view. */
+  readonly backendsView: BackendsView;
+  /** The inventory report last shown by apimTls.showInventory. */
+  readonly inventoryReport: InventoryReportView | undefined;
 }
 
 /** The client id: VS Code reads `apimTls.trace.server` for a client named so. */
@@ -29,11 +35,12 @@ let queue: Promise<void> = Promise.resolve();
 export async function activate(context: vscode.ExtensionContext): Promise<ApimTlsApi> {
   const output = vscode.window.createOutputChannel(CLIENT_NAME);
   const status = new ServerStatus();
+  const backendsView = new BackendsView();
   // One watcher for the extension's lifetime, shared by every client a restart creates.
   const watcher = vscode.workspace.createFileSystemWatcher(
     '**/{*.tf,*.tofu,*.tfvars,*.bicep,*.bicepparam,*.json,*.jsonc,*.xml,*.tftpl,*.tpl,.apim-tls-lint.json,*.cer,*.crt,*.pem,*.der,*.p7b}',
   );
-  context.subscriptions.push(output, status, watcher);
+  context.subscriptions.push(output, status, backendsView, watcher);
 
   const serverModule = context.asAbsolutePath('dist/server.js');
   const serverOptions: ServerOptions = {
@@ -72,6 +79,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<ApimTl
     const next = new LanguageClient(CLIENT_ID, CLIENT_NAME, serverOptions, clientOptions);
     client = next;
     status.attach(next);
+    backendsView.attach(next);
     try {
       await next.start();
     } catch (e) {
@@ -84,6 +92,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<ApimTl
     const current = client;
     client = undefined;
     status.attach(undefined);
+    backendsView.attach(undefined);
     // A server that crashed for good cannot be stopped cleanly; disposing it is all that is left to do.
     if (current) await current.dispose().catch((e) => output.appendLine(`Stopping the server failed: ${String(e)}`));
   };
@@ -96,6 +105,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<ApimTl
   context.subscriptions.push(
     vscode.commands.registerCommand('apimTls.restartServer', restartServer),
     vscode.commands.registerCommand('apimTls.showOutput', () => output.show(true)),
+    vscode.commands.registerCommand('apimTls.showInventory', () => showInventory(() => client)),
     ...registerCommands(() => client, context.extensionUri),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('apimTls.enable')) void serialize(() => (enabled() ? start() : stop())).catch(() => undefined);
@@ -112,6 +122,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<ApimTl
       return lastLiveCheckView();
     },
     openQuestion,
+    backendsView,
+    get inventoryReport() {
+      return lastInventoryReport();
+    },
   };
 }
 

@@ -3,6 +3,7 @@
 // commands are VS Code commands (palette, quick fixes) that gather input and call a server command. Types only:
 // the client bundle imports this file and must not pull server code in with it (type-only imports leave none).
 import type { PinAnswers, PinCheck } from './core/fixes/pin-flow';
+import type { Inventory, InventoryEntry } from './core/inventory/types';
 import type { LiveReport } from './core/live/report';
 
 /** 0-based line and UTF-16 character, as LSP has it. */
@@ -250,3 +251,43 @@ export interface ExplainRuleArgs {
 export const EXTRACT_THUMBPRINT = 'apimTls.extractThumbprint';
 
 export type ExtractThumbprintArgs = string | { certificatePath: string; index?: number };
+
+/**
+ * Server request (DESIGN §4c), sent by the client's APIM Backends view (or any LSP client that draws one): every
+ * backend instance of the workspace with its trust state and migration stage, and the per-service tallies, the same
+ * data as `apim-tls-lint inventory --format json` (schemas/inventory.schema.json) plus, per backend, where to reveal
+ * it, the hover's words and the safe fix when one applies. It reads the workspace the server holds (no file is read
+ * again) and the findings last published; live facts come from the live checks run on this server. With `html`, the
+ * answer also carries the self-contained HTML report.
+ */
+export const INVENTORY_REQUEST = 'apimTls/inventory';
+
+export interface InventoryParams {
+  /** Also render the HTML report (what `apimTls.showInventory` shows). */
+  html?: boolean;
+}
+
+export interface InventoryResult extends Omit<Inventory, 'backends'> {
+  backends: InventoryViewEntry[];
+  /** The HTML report, when asked for. */
+  html?: string;
+}
+
+export interface InventoryViewEntry extends InventoryEntry {
+  /** The backend's header: where "reveal" puts the cursor. `file` is relative to the workspace folder. */
+  uri: string;
+  range: CommandRange;
+  /** The hover's facts (flags and who sets them, pins and matching certificate files, tier), as Markdown. */
+  hover: string;
+  /** The preferred fix of one of its findings that needs no input, as an edit the client can apply. */
+  safeFix?: { title: string; ruleId: string; edit: { changes: Record<string, Array<{ range: CommandRange; newText: string }>> } };
+}
+
+/**
+ * Server notification, sent after each lint and live check: the inventory may have changed, so a client that shows it
+ * asks again (the server does not push the whole inventory on every keystroke).
+ */
+export const INVENTORY_CHANGED = 'apimTls/inventoryChanged';
+
+/** Client command: opens the HTML inventory report (INVENTORY_REQUEST with `html`) in a webview. */
+export const SHOW_INVENTORY = 'apimTls.showInventory';

@@ -1,6 +1,6 @@
 // What the editor asks for besides diagnostics: quick fixes and Explain (from the findings last published, in the
-// order rule-actions.ts gives them), the trust hover and code lenses of backends (trust-views.ts), and the server's
-// commands (commands.ts, the live check among them).
+// order rule-actions.ts gives them), the trust hover and code lenses of backends (trust-views.ts), the inventory of
+// backends (inventory.ts), and the server's commands (commands.ts, the live check among them).
 import {
   CodeActionKind,
   type CodeAction,
@@ -14,8 +14,9 @@ import { executeCommand } from './commands';
 import { RULE_IDS } from './core/rules';
 import { LineIndex } from './core/text';
 import type { Finding } from './core/types';
-import { PIN_BACKEND_FROM_CA_FILE, type PinBackendFromCaFileArgs } from './custom-messages';
+import { INVENTORY_REQUEST, PIN_BACKEND_FROM_CA_FILE, type InventoryParams, type PinBackendFromCaFileArgs } from './custom-messages';
 import { toPath } from './documents';
+import { inventoryOf } from './inventory';
 import { explainAction, orderActions, type RankedAction } from './rule-actions';
 import { guarded, type ServerState } from './server-state';
 import { trustHover, trustLenses } from './trust-views';
@@ -43,6 +44,11 @@ export function registerFeatures(connection: Connection, state: ServerState): vo
       const text = openText(file);
       return state.workspace && text !== undefined && state.workspace.has(file) ? trustLenses(state.workspace, file, text) : [];
     }),
+  );
+
+  connection.onRequest(
+    INVENTORY_REQUEST,
+    guarded(state, 'inventory', (params: InventoryParams | undefined) => inventoryOf(state, params)),
   );
 
   connection.onExecuteCommand((params) =>

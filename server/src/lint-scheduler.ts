@@ -29,6 +29,8 @@ export class LintScheduler {
     private readonly documents: OpenDocuments,
     private readonly publisher: DiagnosticsPublisher,
     private readonly lensRefresh: () => boolean,
+    /** Called after each lint that published something (the inventory view asks again then). */
+    private readonly afterLint: () => void = () => undefined,
   ) {}
 
   schedule(file: string): void {
@@ -98,5 +100,6 @@ export class LintScheduler {
     for (const p of uncovered) if (!covered.has(p) && (workspace.has(p) || this.publisher.hasPublished(p))) this.publisher.settle(p);
     // A change in one file (an overlay, a tfvars value) can change the lens of a backend in another.
     if (this.lensRefresh()) this.connection.sendRequest(CodeLensRefreshRequest.type).catch(() => undefined);
+    this.afterLint();
   }
 }

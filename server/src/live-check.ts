@@ -15,6 +15,7 @@ import { LineIndex } from './core/text';
 import type { CommandHost } from './commands';
 import {
   CHECK_BACKEND_LIVE,
+  INVENTORY_CHANGED,
   type CheckBackendLiveArgs,
   type CheckBackendLiveResult,
   type CommandFailure,
@@ -28,6 +29,11 @@ import { probeBackend, publicRoots } from './live/probe';
 /** The last verdict per backend instance, for a pin from what it presented (newest last, a few kept). */
 const recent = new Map<string, LiveVerdict>();
 const KEEP = 20;
+
+/** The last verdict of each backend instance checked live on this server (the inventory shows what it saw). */
+export function recentVerdicts(): ReadonlyMap<string, LiveVerdict> {
+  return recent;
+}
 
 export async function checkBackendLive(host: CommandHost, args: CheckBackendLiveArgs | undefined): Promise<CheckBackendLiveResult> {
   if (!args || typeof args.uri !== 'string' || !isPosition(args.position)) {
@@ -115,6 +121,8 @@ async function runLiveCheck(host: CommandHost, backend: Backend, options: { conn
   const verdict = judgeLive(observation, config, publicRoots());
   remember(backend.name, verdict);
   host.connection.console.info(`Live check of ${backend.name}: ${verdict.outcome}`);
+  // The inventory shows what the check saw.
+  void host.connection.sendNotification(INVENTORY_CHANGED).catch(() => undefined);
   return verdict;
 }
 

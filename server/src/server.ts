@@ -7,7 +7,7 @@ import { builtinFormats } from './core/builtin-formats';
 import { loadBicepParser } from './core/parse/bicep-parser';
 import { loadTerraformParser } from './core/parse/terraform-parser';
 import { Workspace } from './core/workspace';
-import { SERVER_COMMANDS } from './custom-messages';
+import { INVENTORY_CHANGED, SERVER_COMMANDS } from './custom-messages';
 import { DiagnosticsPublisher } from './diagnostics';
 import { registerDocumentSync } from './document-sync';
 import { OpenDocuments, toPath } from './documents';
@@ -37,6 +37,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     documents,
     publisher,
     () => state.lensRefresh,
+    () => void connection.sendNotification(INVENTORY_CHANGED).catch(() => undefined),
   );
   const state: ServerState = { connection, documents, publisher, scheduler, progress: false, lensRefresh: false };
   const index = new WorkspaceIndex(state);

@@ -4,7 +4,8 @@ import type { CodeLens, Hover, Position } from 'vscode-languageserver/node';
 import { MarkupKind } from 'vscode-languageserver/node';
 import { URI } from 'vscode-uri';
 import { urlHostOf } from './core/hosts';
-import { summarizeTrust } from './core/trust';
+import type { Backend } from './core/model';
+import { summarizeAcrossEnvironments } from './core/trust';
 import { CHECK_BACKEND_LIVE, type CheckBackendLiveArgs } from './custom-messages';
 import { LineIndex } from './core/text';
 import type { Workspace } from './core/workspace';
@@ -17,9 +18,10 @@ export function trustLenses(workspace: Workspace, file: string, text: string): C
   const index = new LineIndex(text);
   const byBlock = new Map<number, string[]>();
   const live = new Set<number>();
-  for (const backend of workspace.backendsIn(file)) {
-    if (urlHostOf(backend.url?.val)?.scheme === 'https') live.add(backend.block.start);
-    const { lens } = summarizeTrust(backend, workspace.allCertificates(), (f) => workspace.textOf(f));
+  for (const instances of byInstance(workspace.backendsIn(file))) {
+    const backend = instances[0];
+    if (instances.some((b) => urlHostOf(b.url?.val)?.scheme === 'https')) live.add(backend.block.start);
+    const { lens } = summarizeAcrossEnvironments(instances, workspace.allCertificates(), (f) => workspace.textOf(f));
     const label = backend.key === undefined ? lens : `${backend.key}: ${lens.replace(/^TLS: /, '')}`;
     byBlock.set(backend.block.start, [...(byBlock.get(backend.block.start) ?? []), label]);
   }
@@ -46,10 +48,22 @@ export function trustHover(workspace: Workspace, file: string, text: string, pos
   const offset = index.offsetAt(position);
   const backends = workspace.backendsIn(file).filter((b) => b.block.start <= offset && offset <= b.block.bodyStart);
   if (backends.length === 0) return null;
-  const parts = backends.map((b) => summarizeTrust(b, workspace.allCertificates(), (f) => workspace.textOf(f), workspace.routesTo(b)).hover);
+  const parts = byInstance(backends).map(
+    (b) => summarizeAcrossEnvironments(b, workspace.allCertificates(), (f) => workspace.textOf(f), workspace.routesTo(b)).hover,
+  );
   const block = backends[0].block;
   return {
     contents: { kind: MarkupKind.Markdown, value: parts.join('\n\n---\n\n') },
     range: { start: index.positionAt(block.start), end: index.positionAt(block.bodyStart) },
   };
+}
+
+/** The backends of a file by instance (block and key): one entry per environment of a module read once per environment. */
+function byInstance(backends: readonly Backend[]): Backend[][] {
+  const out = new Map<string, Backend[]>();
+  for (const b of backends) {
+    const key = `${b.block.start}\u0000${b.key ?? ''}`;
+    out.set(key, [...(out.get(key) ?? []), b]);
+  }
+  return [...out.values()];
 }

@@ -10,6 +10,12 @@ import type { FormatDescriptor } from './core/source-format';
 /** Folders that never hold the user's own configuration. */
 export const SKIPPED_DIRS = new Set(['.git', 'node_modules', '.terraform', '.vscode-test', '.terragrunt-cache']);
 
+/**
+ * Skipped folders of which one part is read: the modules `terraform init` downloaded into `.terraform/modules` (the
+ * model follows the calls that lead to them, DESIGN §2), never the providers beside them.
+ */
+const READ_IN_PART: Readonly<Record<string, string>> = { '.terraform': 'modules' };
+
 /** Certificate files larger than this hold no certificate worth pinning (a CA bundle is a few hundred kB). */
 const MAX_CERTIFICATE_FILE = 1024 * 1024;
 
@@ -50,7 +56,10 @@ export function* walkFiles(root: string, shown: string, options: WalkOptions): G
     const path = nodePath.join(dir, entry.name);
     const below = nodePath.join(shown, entry.name);
     if (entry.isDirectory()) {
-      if (!SKIPPED_DIRS.has(entry.name) && !options.isIgnored(path, true)) yield* walkFiles(path, below, options);
+      const part = READ_IN_PART[entry.name];
+      const inner = part === undefined ? undefined : nodePath.join(path, part);
+      if (inner && isDir(inner) && !options.isIgnored(inner, true)) yield* walkFiles(inner, nodePath.join(below, part), options);
+      else if (!SKIPPED_DIRS.has(entry.name) && !options.isIgnored(path, true)) yield* walkFiles(path, below, options);
     } else if ((entry.isFile() || (entry.isSymbolicLink() && isFile(path))) && !options.isIgnored(path, false)) {
       yield { path, shown: below, format: formatFor(path, formats), certificate: isCertificateFile(path) };
     }
@@ -109,6 +118,10 @@ export function readTextFile(path: string): string | undefined {
 /** Editors drop a byte-order mark from the document text; so must we, or every column on line 1 is off by one. */
 export function stripBom(text: string): string {
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
+function isDir(path: string): boolean {
+  return fs.statSync(path, { throwIfNoEntry: false })?.isDirectory() ?? false;
 }
 
 function isFile(path: string): boolean {

@@ -117,14 +117,17 @@ function keystrokeSection(parser: TerraformParser, modules: Array<{ label: strin
   const memRows: string[][] = [['module', 'keystrokes', 'wasm heap', 'JS heapUsed', 'external', 'rss']];
   // A keystroke in a module that also holds policies: their XML is read again only when their text changes.
   const policies = { label: `${modules[0].label}+100 policies`, text: withPolicies(modules[0].text, 100) };
-  for (const [m, count] of [
-    [modules[0], 200],
-    [modules[1], 200],
-    [policies, 200],
+  for (const [m, count, environments] of [
+    [modules[0], 200, false],
+    [modules[1], 200, false],
+    [modules[0], 200, true],
+    [modules[1], 200, true],
+    [policies, 200, false],
   ] as const) {
-    const k = keystrokes(parser, `/bench/${m.label}-open/main.tf`, m.text, count);
+    const dir = `/bench/${m.label}-${environments ? 'envs' : 'open'}`;
+    const k = keystrokes(parser, `${dir}/main.tf`, m.text, count, environments ? environmentFiles(dir, m.text) : new Map());
     keyRows.push([
-      m.label,
+      environments ? `${m.label} + 3 environments` : m.label,
       String(count),
       ms(median(k.core)),
       ms(p95(k.core)),
@@ -136,7 +139,8 @@ function keystrokeSection(parser: TerraformParser, modules: Array<{ label: strin
   }
   say('Keystroke to diagnostics: Workspace.openFile once, then per keystroke a one-character edit inside a tls block (editFile)');
   say('+ lint([path]); "+publish" adds what the server does to publish: each finding’s range from the open document’s');
-  say('own line table, updated edit by edit (TextDocument.update / positionAt).');
+  say('own line table, updated edit by edit (TextDocument.update / positionAt). "+ 3 environments": the module has');
+  say('env/dev.tfvars, env/staging.tfvars and env/prod.tfvars, each its own run (every keystroke lints three).');
   table(keyRows).forEach((l) => say(l));
   say();
   say('Memory growth over the keystrokes (after 20 warm-up keystrokes and a GC; the wasm heap never shrinks,');
@@ -414,8 +418,25 @@ function breakdown(parser: TerraformParser, file: string, text: string, warm: nu
   return [ms(median(parse)), ms(median(extract)), ms(median(model)), ms(median(rules)), ms(median(suppress)), String(count)];
 }
 
-function keystrokes(parser: TerraformParser, file: string, text: string, count: number): { core: number[]; publish: number[]; memory: string[] } {
+/** Three environments for a generated module: dev turns every chain validation off, staging on, prod leaves the defaults. */
+function environmentFiles(dir: string, module: string): Map<string, string> {
+  const names = [...module.matchAll(/^variable "(validate_chain_\d+)"/gm)].map((m) => m[1]);
+  return new Map([
+    [`${dir}/env/dev.tfvars`, names.map((n) => `${n} = false\n`).join('')],
+    [`${dir}/env/staging.tfvars`, names.map((n) => `${n} = true\n`).join('')],
+    [`${dir}/env/prod.tfvars`, `${names[0]} = true\n`],
+  ]);
+}
+
+function keystrokes(
+  parser: TerraformParser,
+  file: string,
+  text: string,
+  count: number,
+  closed: ReadonlyMap<string, string>,
+): { core: number[]; publish: number[]; memory: string[] } {
   const ws = new Workspace(builtinFormats(parser));
+  for (const [p, t] of closed) ws.setFile(p, t);
   ws.openFile(file, text);
   ws.lint([file]);
   let doc = TextDocument.create(`file://${file}`, 'terraform', 1, text);

@@ -71,6 +71,16 @@ export const toyFormat: SourceFormat = {
             };
             backend.pins.push(pin);
           }
+          // `properties.properties.tls=...`: pins written where the API never reads them.
+          backend.misplaced = settings
+            .filter((x) => x.key === 'properties.properties.tls')
+            .map((x) => ({
+              key: { file: doc.path, start: x.span.start, end: x.span.start + x.key.length },
+              path: x.key,
+              expected: 'properties.tls',
+              holdsPins: true,
+              owner: backend.name,
+            }));
           const service = values.get('service');
           if (service) links.push({ backend, service: String(service.val.value) });
           backends.push(backend);

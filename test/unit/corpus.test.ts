@@ -67,10 +67,11 @@ const EXPECTED: Record<string, { findings: string[]; why?: string }> = {
   [`${AVM_TF}main.backends.tf`]: { findings: [] },
   [`${AVM_TF}variables.tf`]: { findings: [] },
   [`${AVM_TF}examples__complete__main.tf`]: {
-    findings: ['APIM021@71'],
+    findings: [],
     why:
-      'line 71 is an API service_url over http, not a backend url: APIM021 (issue 13) reports it on the AVM module input, read like a resource; ' +
-      'the manifest said to flag it only if the linter covers API service_url, which it now does',
+      'line 71 is an API service_url over http, not a backend url; the example calls the module by "../../" (its own ' +
+      'source, not in this file set), and the AVM module is read only where it is called by its registry address, so ' +
+      'APIM021 does not see it (test/fixtures/rules/APIM021/avm-terraform.tf has the same input called by its address)',
   },
   [`${AVM_TF}examples__security_and_certs__main.tf`]: { findings: [] },
 };
@@ -118,18 +119,17 @@ const BICEP_EXPECTED: Record<string, { findings: string[]; why?: string }> = {
   [`${AVM_BICEP_DIR}backend__main@34114f7.bicep`]: { findings: ['APIM001@33', 'APIM002@34'] },
   [`${AVM_BICEP_DIR}main.bicep`]: { findings: [] },
   [`${AVM_BICEP_DIR}tests__e2e__max__main.test.bicep`]: {
-    findings: ['APIM021@130', 'APIM021@383'],
+    findings: [],
     why:
-      'the API serviceUrls over http at lines 130 (apis) and 383 (workspaces[].apis) are APIM021 (issue 13): AVM module inputs read like ' +
-      'resources. ' +
-      'the manifest marks lines 172-175 and 449-452, but those objects are params of ../../../main.bicep, which is not beside the ' +
-      'file here, and reach a backend only two module levels down (main.bicep loops them into backend/main.bicep): beyond one level, unknown',
+      'the manifest marks lines 172-175 and 449-452 (and notes http API serviceUrls at 130 and 383), but those objects are params of ' +
+      '../../../main.bicep, called by its path, not by the registry address the AVM module is recognised by, and not beside the file ' +
+      'here; they reach a backend only two module levels down (main.bicep loops them into backend/main.bicep): beyond one level, unknown',
   },
   [`${AVM_BICEP_DIR}tests__e2e__v2max__main.test.bicep`]: {
-    findings: ['APIM021@97'],
+    findings: [],
     why:
-      'line 97 is an API serviceUrl over http (the manifest does not mention it; the file says so plainly): APIM021. ' +
-      'As for max: lines 139-142 are module params of a module outside this file set, so the linter cannot see them reach a backend',
+      'as for max: lines 139-142 (and the http API serviceUrl at 97) are params of a module called by its path, outside this file set, ' +
+      'so the linter cannot see them reach a backend or an API',
   },
   [`${AVM_BICEP_DIR}tests__e2e__waf-aligned__main.test.bicep`]: { findings: [] },
   [`${AVM_BICEP_DIR}workspace__backend__main.bicep`]: { findings: [] },

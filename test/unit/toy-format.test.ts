@@ -33,6 +33,8 @@ backend pinned url=https://pinned.contoso.com chain=false version=2024-05-01 pin
 #                                                                                                  ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ APIM006
 backend expired url=https://orders.internal.contoso.com version=2025-03-01-preview pin=orders.internal.contoso.com,FD1E3F5C2FE3C69C95836FEF7C56BD5E98551B89
 #                                                                                                                  ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ APIM016
+backend misplaced url=https://misplaced.contoso.com properties.properties.tls=pins
+#                                                   ^^^^^^^^^^^^^^^^^^^^^^^^^ APIM017
 backend placeholder url=https://placeholder.contoso.com version=2025-03-01-preview pin=https://placeholder.contoso.com,0123456789ABCDEF0123456789ABCDEF01234567
 #                                                                                      ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ APIM022
 `;

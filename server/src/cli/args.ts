@@ -1,6 +1,6 @@
 // Command-line arguments: `apim-tls-lint [paths...] [--format text|json|sarif] [--config FILE]
 // [--fail-on error|warning|info|never] [--fix|--fix-dry-run]`, `apim-tls-lint thumbprint FILE`, the subcommands that
-// parse their own (pin), plus --help and --version. Pure: no I/O, so every usage error is testable.
+// parse their own (probe, pin, inventory), plus --help and --version. Pure: no I/O, so every usage error is testable.
 
 export type Format = 'text' | 'json' | 'sarif';
 export type FailOn = 'error' | 'warning' | 'info' | 'never';
@@ -22,7 +22,7 @@ export type ParsedArgs =
   | { kind: 'subcommand'; name: Subcommand; argv: string[] };
 
 /** Subcommands that parse their own arguments, each in its own file (cli.ts maps the name to its runner). */
-export const SUBCOMMANDS = ['probe', 'pin'] as const;
+export const SUBCOMMANDS = ['probe', 'pin', 'inventory'] as const;
 export type Subcommand = (typeof SUBCOMMANDS)[number];
 
 /** A mistake in the command line; the CLI prints it with a pointer to --help and exits 2. */
@@ -33,6 +33,7 @@ export const USAGE = `Usage: apim-tls-lint [paths...] [options]
        apim-tls-lint probe URL|HOST[:PORT] | --backend FILE:LINE|ADDRESS [paths...]   (see probe --help)
        apim-tls-lint pin FILE:LINE|ADDRESS... --ca FILE [--index N] [--yes] [--dry-run]   (see pin --help)
        apim-tls-lint pin --all-unpinned --host PATTERN --ca FILE [paths...]
+       apim-tls-lint inventory [paths...] [--format text|markdown|csv|json|html] [--probe] [--output FILE]   (see inventory --help)
 
 Lints Terraform (.tf, .tofu, .tfvars), ARM templates (.json with a deploymentTemplate $schema, and their
 parameters files) and Bicep (.bicep, .bicepparam) for Azure API Management backend TLS trust problems.
@@ -58,6 +59,9 @@ connection (linting never does). To lint a folder named probe, write ./probe.
 
 pin writes the same pin edit as the editor's "Pin issuing CA from certificate file…", from the shell. To lint
 a folder named pin, write ./pin.
+
+inventory lists every backend with its trust state and migration stage, as a table, Markdown, CSV, JSON or one
+HTML file. To lint a folder named inventory, write ./inventory.
 
 --fix rewrites files only where every fixed file still parses; suppressions and the pin (which needs a
 certificate file) are never applied. With --fix-dry-run stdout is the diff (patch -p1 applies it), and the exit

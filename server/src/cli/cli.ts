@@ -32,6 +32,7 @@ export interface CliIo {
 const SUBCOMMAND_RUNNERS: Record<Subcommand, (argv: readonly string[], io: CliIo) => Promise<number>> = {
   probe: async (argv, io) => (await import('./probe')).runProbe(argv, io),
   pin: async (argv, io) => (await import('./pin')).runPin(argv, io),
+  inventory: async (argv, io) => (await import('./inventory')).runInventory(argv, io),
 };
 
 export const EXIT_CLEAN = 0;

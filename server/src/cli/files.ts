@@ -10,6 +10,7 @@ import { BICEP_GRAMMAR_WASM } from '../core/parse/bicep-parser';
 import { CONFIG_FILE_NAME, defaultConfig, parseConfig, type Config } from '../core/config';
 import { RULE_IDS } from '../core/rules';
 import { LineIndex } from '../core/text';
+import { isDownloaded } from '../core/terraform/module';
 import { BUILTIN_FORMATS, formatFor } from '../core/formats';
 import type { FormatDescriptor } from '../core/source-format';
 import { packageRoot, packageVersion } from '../package-info';
@@ -165,16 +166,17 @@ class Collector {
   }
 
   /**
-   * Var files named by `varFiles` globs (.tfvars, and ARM parameters files) are read wherever they are below their
-   * configuration's folder.
+   * Var files named by `varFiles` or `environments` globs (.tfvars, and ARM parameters files) are read wherever they
+   * are below their configuration's folder.
    */
   addConfiguredVarFiles(): void {
     for (const group of [...this.groups.values()]) {
-      if (!group.config.varFiles.length || group.configDir === undefined || group.byKey.size === 0) continue;
+      const globs = [...group.config.varFiles, ...group.config.environments];
+      if (!globs.length || group.configDir === undefined || group.byKey.size === 0) continue;
       const configDir = fromKey(group.configDir);
-      const matches = picomatch(group.config.varFiles, { dot: true });
+      const matches = picomatch(globs, { dot: true });
       const walked = new Set<string>();
-      for (const glob of group.config.varFiles) {
+      for (const glob of globs) {
         const base = path.resolve(configDir, picomatch.scan(glob).base);
         const take = (p: string) => {
           if (/\.(tfvars|json|jsonc)$/i.test(p) && matches(toKey(path.relative(configDir, p)))) this.addFile(group, p, path.relative(this.cwd, p) || p, false);
@@ -206,7 +208,9 @@ class Collector {
         // XML that is not a policy document (a pom.xml) is left out without a word.
         if (!claims(file.path, file.shown, file.format)) {
           if (/\.jsonc?$/i.test(file.path)) this.skippedJson.push(file.shown);
-        } else this.addFile(group, file.path, file.shown, true);
+        }
+        // A module terraform init downloaded is context for the calls that lead to it, not a file the user lints.
+        else this.addFile(group, file.path, file.shown, !isDownloaded(toKey(file.path)));
       } else if (file.certificate) {
         group.certificateFiles.add(toKey(file.path));
       }

@@ -4,7 +4,7 @@
 // answers them. The command never decides a pin itself.
 import { ROLE_LABELS } from '../core/certificates/choose';
 import type { CertificateInfo } from '../core/certificates/types';
-import type { PinAnswers, PinQuestion } from '../core/fixes/pin-flow';
+import type { PinAnswers, PinQuestion, PinRequest } from '../core/fixes/pin-flow';
 import type { Backend } from '../core/model';
 import type { TextEdit } from '../core/types';
 import type { Workspace } from '../core/workspace';
@@ -33,9 +33,23 @@ export function planSelectionPin(workspace: Workspace, selection: PinSelection, 
   const answers: PinAnswers = {
     ...(choices.index !== undefined ? { certificateIndex: choices.index } : {}),
     ...(selection.instances.length > 1 ? { instances: selection.selected.map((b) => b.key!) } : {}),
-    accept: choices.yes ? ['root', 'leaf', 'name'] : [],
+    accept: acceptedBy(choices),
   };
-  const plan = workspace.planPin({ file: backend.block.file, offset: backend.block.start, certificates, answers });
+  return planRequestPin(workspace, backend, { file: backend.block.file, offset: backend.block.start, certificates, answers });
+}
+
+/** The confirmations --yes gives. */
+export function acceptedBy(choices: Pick<PinChoices, 'yes'>): NonNullable<PinAnswers['accept']> {
+  return choices.yes ? ['root', 'leaf', 'name'] : [];
+}
+
+/**
+ * Plans one pin request (from a file's certificates, or from what a backend presented to a live check) and turns the
+ * flow's answer into an outcome: the edits, a reason, or the question the command line did not answer.
+ */
+export function planRequestPin(workspace: Workspace, backend: Backend, request: PinRequest): PinOutcome {
+  const certificates = request.certificates;
+  const plan = workspace.planPin(request);
   if (plan.ok) {
     if (plan.placeholder) {
       return {

@@ -16,11 +16,17 @@ import { readCertificates } from './certificates';
 import type { CliIo } from './cli';
 import { FileError, collectFiles, readCertificateFile, type ConfigGroup } from './files';
 import { loadFormats } from './load-formats';
-import { planSelectionPin, type PinSelection } from './pin-plan';
+import { acceptedBy, planRequestPin, planSelectionPin, type PinOutcome, type PinSelection } from './pin-plan';
+import { liveConfigOfBackend, parseConnect } from '../core/live/backend-config';
+import { gatewayOffer } from '../core/live/gateway';
+import { judgeLive } from '../core/live/judge';
+import { livePinRequest } from '../core/live/pin-from-live';
+import { probeBackend, publicRoots } from '../live/probe';
 import { unifiedDiff, writeBack } from './write-back';
 
 export const PIN_USAGE = `Usage: apim-tls-lint pin FILE:LINE|ADDRESS... --ca FILE [options]
-       apim-tls-lint pin --all-unpinned --host PATTERN --ca FILE [paths...] [options]
+       apim-tls-lint pin FILE:LINE|ADDRESS... --from-live [--connect HOST:PORT] [options]
+       apim-tls-lint pin --all-unpinned --host PATTERN --ca FILE|--from-live [paths...] [options]
 
 Pins backends to the CA that issues their certificates, with the same edit as the editor's "Pin issuing CA from
 certificate file…" (Terraform: an azapi_update_resource overlay; ARM and Bicep: properties.tls.serverX509Names).
@@ -29,9 +35,16 @@ address (azurerm_api_management_backend.orders; ["key"] for one instance of a fo
 APIM.
 --all-unpinned pins every backend below [paths] (default: .) that has no pin and whose URL host matches a
 --host pattern (*.contoso.com matches one label, as certificates do).
+--from-live pins what each backend really presents instead of a file: it connects to the backend's URL (a TLS
+handshake, as \`apim-tls-lint probe --backend\` does; nothing is sent after it), and pins the issuing CA of the
+chain it presents with the name its certificate really carries. Each instance of a for_each backend is checked
+and pinned on its own. It is the only form of pin that opens a connection.
 
 Options:
   --ca FILE           the issuing CA's certificate (PEM, DER, bundle or PKCS#7)
+  --from-live         pin what the backend presents (connects to it) instead of --ca
+  --connect HOST:PORT with --from-live: connect there (a tunnel, a jump host), keeping the URL's name
+  --timeout MS        with --from-live: the deadline of each handshake (default 5000)
   --index N           which certificate of the file to pin, when the file does not say (see thumbprint FILE)
   --yes               accept what a pin would otherwise stop at: a root, a leaf, a leaf naming another host
   --dry-run           print the edit as a unified diff and write nothing
@@ -48,7 +61,11 @@ be), 1 nothing to pin (every backend named or matched is pinned to this CA alrea
 export interface PinArgs {
   targets: string[];
   paths: string[];
+  /** The certificate file; empty with --from-live. */
   ca: string;
+  fromLive: boolean;
+  connect?: { host: string; port: number | undefined };
+  timeoutMs?: number;
   index?: number;
   yes: boolean;
   dryRun: boolean;
@@ -75,10 +92,10 @@ export async function runPin(argv: readonly string[], io: CliIo): Promise<number
     return 2;
   };
 
-  const certificates = readCaFile(args.ca, io.cwd);
+  const certificates = args.fromLive ? { ok: true as const, all: [] } : readCaFile(args.ca, io.cwd);
   if (!certificates.ok) return fail(certificates.reason);
   // The certificate the pin would write, when the file or --index says which (else planning asks for --index).
-  const choice = args.index === undefined ? chooseIssuingCa(certificates.all) : undefined;
+  const choice = args.index === undefined && !args.fromLive ? chooseIssuingCa(certificates.all) : undefined;
   const expected = args.index !== undefined ? certificates.all[args.index] : choice?.kind === 'chosen' ? certificates.all[choice.index] : undefined;
 
   let workspaces: Array<{ workspace: Workspace; group: ConfigGroup }>;
@@ -89,8 +106,10 @@ export async function runPin(argv: readonly string[], io: CliIo): Promise<number
     return fail(e.message);
   }
 
-  const selections = select(args, workspaces, io.cwd);
-  if (!selections.ok) return fail(selections.reason);
+  const selected = select(args, workspaces, io.cwd);
+  if (!selected.ok) return fail(selected.reason);
+  // Each instance presents its own certificate: a live pin checks and pins them one by one.
+  const selections = args.fromLive ? { ok: true as const, found: selected.found.flatMap(perInstance) } : selected;
   if (selections.found.length === 0) {
     io.stderr(`apim-tls-lint pin: nothing to pin: no backend without a pin has a host that matches ${args.hosts.join(', ')}.\n`);
     return 1;
@@ -108,12 +127,18 @@ export async function runPin(argv: readonly string[], io: CliIo): Promise<number
       continue;
     }
     if (expected && selection.selected.every((b) => b.pins.some((p) => pinnedThumbprint(p) === expected.sha1))) {
-      already.push(found.name);
+      already.push(`${found.name} is pinned to ${expected.sha1} already`);
       continue;
     }
-    const outcome = planSelectionPin(found.workspace, selection, certificates.all, { index: args.index, yes: args.yes });
+    const outcome = args.fromLive
+      ? await planLivePin(found.workspace, selection.selected[0], args, io)
+      : planSelectionPin(found.workspace, selection, certificates.all, { index: args.index, yes: args.yes });
     if (!outcome.ok) {
       refused.push(`${found.name}: ${outcome.reason}${outcome.hint ? ` (${outcome.hint})` : ''}.`);
+      continue;
+    }
+    if (outcome.edits.length === 0) {
+      already.push(`${found.name} is pinned to ${outcome.thumbprint} already`);
       continue;
     }
     for (const file of new Set(outcome.edits.map((e) => e.file))) {
@@ -134,7 +159,7 @@ export async function runPin(argv: readonly string[], io: CliIo): Promise<number
     io.stderr(refused.map((r) => `apim-tls-lint pin: refused: ${r}\n`).join('') + 'apim-tls-lint pin: nothing was written.\n');
     return 2;
   }
-  for (const name of already) io.stderr(`apim-tls-lint pin: ${name} is pinned to ${expected!.sha1} already.\n`);
+  for (const line of already) io.stderr(`apim-tls-lint pin: ${line}.\n`);
   if (pinned.length === 0) {
     io.stderr('apim-tls-lint pin: nothing to pin.\n');
     return 1;
@@ -156,7 +181,7 @@ export async function runPin(argv: readonly string[], io: CliIo): Promise<number
 }
 
 export function parsePinArgs(argv: readonly string[]): PinArgs | 'help' {
-  const args: PinArgs = { targets: [], paths: [], ca: '', yes: false, dryRun: false, allUnpinned: false, hosts: [] };
+  const args: PinArgs = { targets: [], paths: [], ca: '', fromLive: false, yes: false, dryRun: false, allUnpinned: false, hosts: [] };
   const positional: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
@@ -195,6 +220,22 @@ export function parsePinArgs(argv: readonly string[]): PinArgs | 'help' {
       case '--yes':
         args.yes = flag();
         break;
+      case '--from-live':
+        args.fromLive = flag();
+        break;
+      case '--connect': {
+        const text = value();
+        const connect = parseConnect(text);
+        if (!connect) throw new UsageError(`--connect takes HOST[:PORT]; got "${text}".`);
+        args.connect = connect;
+        break;
+      }
+      case '--timeout': {
+        const text = value();
+        if (!/^[1-9]\d*$/.test(text)) throw new UsageError(`--timeout takes milliseconds (a whole number above 0); got "${text}".`);
+        args.timeoutMs = Number(text);
+        break;
+      }
       case '--dry-run':
         args.dryRun = flag();
         break;
@@ -211,7 +252,11 @@ export function parsePinArgs(argv: readonly string[]): PinArgs | 'help' {
         throw new UsageError(`Unknown option ${name}.`);
     }
   }
-  if (!args.ca) throw new UsageError('pin needs --ca FILE, the certificate of the CA to pin.');
+  if (args.fromLive && args.ca) throw new UsageError('--from-live pins what the backend presents: it takes no --ca FILE.');
+  if (args.fromLive && args.index !== undefined)
+    throw new UsageError('--index picks a certificate of a --ca file; --from-live pins the one the backend presents.');
+  if (!args.fromLive && (args.connect || args.timeoutMs !== undefined)) throw new UsageError('--connect and --timeout go with --from-live.');
+  if (!args.ca && !args.fromLive) throw new UsageError('pin needs --ca FILE, the certificate of the CA to pin (or --from-live).');
   if (args.allUnpinned) {
     if (args.hosts.length === 0) throw new UsageError('--all-unpinned needs --host PATTERN (which backends to pin).');
     args.paths = positional.length ? positional : ['.'];
@@ -305,6 +350,32 @@ function select(
     for (const h of hits) add(h.workspace, h.group, h.backends);
   }
   return { ok: true, found };
+}
+
+/** A selection of several instances of a for_each backend, as one selection per instance. */
+function perInstance(found: Found): Found[] {
+  const selection = currentSelection(found);
+  if (!selection || selection.selected.length < 2) return [found];
+  return selection.selected.map((b) => ({ ...found, name: b.name, keys: [b.key!] }));
+}
+
+/**
+ * Checks one backend instance live, as \`probe --backend\` does, and plans the pin of what it presented: its issuing
+ * CA (or, when it presents no CA, its own certificate, which --yes must accept) and the name its certificate carries.
+ */
+async function planLivePin(workspace: Workspace, backend: Backend, args: PinArgs, io: CliIo): Promise<PinOutcome> {
+  const made = liveConfigOfBackend(backend, workspace.getConfig(), workspace.allCertificates());
+  if (!made.ok) return { ok: false, reason: made.reason.replace(/\.$/, '') };
+  const config = made.config;
+  const connect = args.connect ? { host: args.connect.host, port: args.connect.port ?? config.port } : undefined;
+  io.stderr(
+    `apim-tls-lint pin: checking ${backend.name} live: connecting to ${connect ? `${connect.host}:${connect.port}` : `${config.host}:${config.port}`}.\n`,
+  );
+  const observation = await probeBackend({ host: config.host, port: config.port, connect }, { offer: gatewayOffer(config.gateway), timeoutMs: args.timeoutMs });
+  const verdict = judgeLive(observation, config, publicRoots());
+  const request = livePinRequest(verdict, { file: backend.block.file, offset: backend.block.start, backend }, { accept: acceptedBy(args) });
+  if (!request.ok) return { ok: false, reason: request.reason.replace(/\.$/, '') };
+  return planRequestPin(workspace, backend, request.request);
 }
 
 /** Instances of one resource found one by one (--all-unpinned) become one selection of their keys. */

@@ -11,6 +11,8 @@ export interface Config {
   internalHosts: string[];
   ignore: string[];
   varFiles: string[];
+  /** Globs of the alternative var files (environments); empty: every .tfvars Terraform does not load by itself. */
+  environments: string[];
   assumeTier: 'auto' | 'v2' | 'classic';
   expiryWarningDays: number;
 }
@@ -22,7 +24,7 @@ export interface ConfigProblem {
 }
 
 export function defaultConfig(): Config {
-  return { rules: {}, internalHosts: [], ignore: [], varFiles: [], assumeTier: 'auto', expiryWarningDays: 30 };
+  return { rules: {}, internalHosts: [], ignore: [], varFiles: [], environments: [], assumeTier: 'auto', expiryWarningDays: 30 };
 }
 
 const SEVERITIES: readonly string[] = ['off', 'hint', 'info', 'warning', 'error'];
@@ -63,7 +65,8 @@ export function parseConfig(text: string, knownRuleIds: readonly string[]): { co
         break;
       case 'internalHosts':
       case 'ignore':
-      case 'varFiles': {
+      case 'varFiles':
+      case 'environments': {
         const list = readStringArray(valueNode, key, problems);
         if (list) config[key] = list;
         break;
@@ -80,7 +83,7 @@ export function parseConfig(text: string, knownRuleIds: readonly string[]): { co
       case '$schema':
         break;
       default:
-        problems.push(at(keyNode, `Unknown setting "${key}". Known: rules, internalHosts, ignore, varFiles, assumeTier, expiryWarningDays.`));
+        problems.push(at(keyNode, `Unknown setting "${key}". Known: rules, internalHosts, ignore, varFiles, environments, assumeTier, expiryWarningDays.`));
     }
   }
   return { config, problems };

@@ -3,13 +3,14 @@
 // each format's own business (terraform/format.ts, arm/format.ts, bicep/format.ts); this file stays light, so that a
 // walk of the disk or a cold start of the CLI does not pay for a grammar.
 import type { FormatDescriptor } from './source-format';
-import { isConfigFile, isVarFile } from './terraform/module';
+import { isConfigFile, isModulesManifest, isVarFile } from './terraform/module';
 
 /** A format's id; the built-in ones are `terraform`, `arm` and `bicep`. */
 export type Format = string;
 
+/** Terraform's files, and the manifest of the modules `terraform init` downloaded (which says where each one is). */
 export function isTerraformFile(path: string): boolean {
-  return isConfigFile(path) || isVarFile(path);
+  return isConfigFile(path) || isVarFile(path) || isModulesManifest(path);
 }
 
 export function isBicepFile(path: string): boolean {

@@ -8,11 +8,14 @@ import {
   type ApiVersion,
   type Bound,
   type CaStoreEntry,
+  type Misplaced,
+  type ObjectVal,
   type Pin,
   type ServiceSwitch,
   type UnknownVal,
   type Val,
 } from './model';
+import type { Span } from './types';
 
 /** How a format reads a member of an object value (Bicep's objects with an unreadable spread answer "unknown"). */
 export type MemberOf = (val: Val | undefined, key: string) => Val | undefined;
@@ -73,4 +76,78 @@ export function gatewaySwitchesOf(
     if (sw && bound) (sw.kind === 'protocol' ? out.backendProtocols : out.ciphers).push({ setting: key, label: sw.label, bound });
   }
   return out;
+}
+
+/** A backend pool (`properties.type` is `Pool`): its members carry TLS, the pool has no url of its own. */
+export function isPool(properties: Val | undefined, get: MemberOf = member): boolean {
+  const type = get(properties, 'type');
+  return type?.kind === 'prim' && typeof type.value === 'string' && type.value.trim().toLowerCase() === 'pool';
+}
+
+/** The keys of `properties.tls` the API reads. */
+const TLS_KEYS = ['validateCertificateChain', 'validateCertificateName', 'serverX509Names', 'serverCertificateThumbprints'];
+const PIN_KEYS = new Set(['serverX509Names', 'serverCertificateThumbprints']);
+
+/**
+ * TLS settings written where the API never reads them (DESIGN §1a): `properties.properties.tls` (an old Microsoft
+ * example), `tls` at the body's root, and a key of `properties.tls` misspelt by a letter `s` (`serverX509Name`). Case
+ * alone is not a misspelling: the resource provider reads keys without regard to case.
+ */
+export function misplacedTls(body: Val | undefined, owner: string): Misplaced[] {
+  if (body?.kind !== 'object') return [];
+  const out: Misplaced[] = [];
+  const props = body.entries.get('properties');
+  const inner = props?.kind === 'object' ? props.entries.get('properties') : undefined;
+  const innerTls = inner?.kind === 'object' ? inner.entries.get('tls') : undefined;
+  if (props?.kind === 'object' && inner?.kind === 'object' && innerTls) {
+    const parentKey = props.keys?.get('properties');
+    out.push(
+      misplaced(owner, inner, 'tls', innerTls, 'properties.properties.tls', 'properties.tls', props, 'tls', {
+        emptiesParent: inner.entries.size === 1 && parentKey ? { file: parentKey.file, start: parentKey.start, end: inner.span.end } : undefined,
+      }),
+    );
+  }
+  const rootTls = body.entries.get('tls');
+  if (rootTls) out.push(misplaced(owner, body, 'tls', rootTls, 'tls', 'properties.tls', props?.kind === 'object' ? props : undefined, 'tls'));
+  const tls = props?.kind === 'object' ? props.entries.get('tls') : undefined;
+  if (tls?.kind === 'object') {
+    for (const [key, val] of tls.entries) {
+      const canonical = TLS_KEYS.find((k) => k !== key && k.toLowerCase() !== key.toLowerCase() && plural(k) === plural(key));
+      if (!canonical) continue;
+      const found = misplaced(owner, tls, key, val, `properties.tls.${key}`, `properties.tls.${canonical}`, tls, canonical, { rename: canonical });
+      found.holdsPins = PIN_KEYS.has(canonical);
+      out.push(found);
+    }
+  }
+  return out.filter((m) => m.key.file !== '');
+}
+
+/** A key without a trailing `s`, lowercased: `serverX509Name` and `serverX509Names` are one key misspelt. */
+function plural(key: string): string {
+  return key.toLowerCase().replace(/s$/, '');
+}
+
+function misplaced(
+  owner: string,
+  parent: ObjectVal,
+  key: string,
+  val: Val,
+  path: string,
+  expected: string,
+  into: ObjectVal | undefined,
+  intoKey: string,
+  extra: { emptiesParent?: Span; rename?: string } = {},
+): Misplaced {
+  const keySpan = parent.keys?.get(key) ?? val.span ?? { file: '', start: 0, end: 0 };
+  const holdsPins = val.kind === 'object' ? [...PIN_KEYS].some((k) => val.entries.has(k)) : val.kind === 'unknown';
+  const valSpan = val.span;
+  const movable = !!parent.keys?.get(key) && valSpan?.file === keySpan.file && into && (extra.rename !== undefined || !into.entries.has(intoKey));
+  return {
+    key: keySpan,
+    path,
+    expected,
+    holdsPins,
+    owner,
+    move: movable ? { key: keySpan, member: { file: keySpan.file, start: keySpan.start, end: valSpan.end }, into, intoKey, ...extra } : undefined,
+  };
 }

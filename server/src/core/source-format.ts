@@ -8,11 +8,11 @@
 //   `loadTextContent`) is found by the host format's `extract`, which returns it beside its model as text plus a map
 //   from that text's offsets back to the host's characters (Volar's virtual code and mappings); the workspace hands it
 //   to the format claiming it, and spans come back through the map.
-// - Environments (issue 12) are alternative evaluations of one unit (a Terraform module once per var file): `extract`
-//   returns one model part per run, named; the workspace lints each run and merges the findings, naming the runs a
-//   finding holds in when it does not hold in all.
+// - Environments are alternative evaluations of one unit (a Terraform module once per var file): `extract` returns
+//   them as `runs`, named; the workspace lints each run and merges the findings, naming the runs a finding holds in
+//   when it does not hold in all of its unit's runs.
 // - The inventory (issue 15) and the live check (issue 14) read the same Model the rules read.
-import type { Backend, Bound, Model, PolicyOwner, PrimVal } from './model';
+import type { Backend, Bound, Misplaced, Model, PolicyOwner, PrimVal } from './model';
 import type { OffsetMap } from './policies/offset-map';
 import type { PinPlan, PinRequest } from './fixes/pin';
 import type { Finding, Span, TextEdit } from './types';
@@ -79,6 +79,12 @@ export interface ExtractRequest {
   only?: ReadonlySet<string>;
   /** Files named by the configuration's `varFiles`: applied in every run, wherever they sit. */
   isConfiguredVarFile(path: string): boolean;
+  /**
+   * The configuration's `environments`: the alternative var files, each evaluated as its own run. Undefined when the
+   * configuration names none (each format then finds its own: for Terraform, every `.tfvars` of a module's folder
+   * tree that Terraform does not load by itself). The same function until the configuration changes.
+   */
+  environments?: (path: string) => boolean;
   /** The text of any file of the workspace, whatever its format (a Bicep template reads its parameters JSON). */
   textOf(path: string): string | undefined;
   /** For a format that reads embedded text: what the other formats found for it in their files. */
@@ -87,13 +93,31 @@ export interface ExtractRequest {
 
 /** One format's part of the model. */
 export interface FormatResult {
+  /** The units evaluated once. */
   model: Model;
+  /**
+   * Units evaluated once per environment (DESIGN §2: a Terraform module once per alternative var file). Each run is
+   * linted on its own; a finding that holds in some runs of its unit only names them.
+   */
+  runs?: RunGroup[];
   /** Every file the extraction covered (so that stale diagnostics of those files are cleared). */
   files: string[];
   /** Findings that are no rule's: a parse over its time budget, a file nested too deep. */
   notices: Finding[];
   /** Text of other formats found in these files, for the format whose id each names. */
   embedded?: EmbeddedText[];
+  /**
+   * Files read as context that are not the user's own (a registry module's source that `terraform init` downloaded):
+   * a finding there is reported at `at`, in the user's file that leads to it, with `note` saying where it came from.
+   */
+  borrowed?: ReadonlyMap<string, { at: Span; note: string }>;
+}
+
+/** The runs of one unit: alternatives, never layered on each other. */
+export interface RunGroup {
+  /** The unit, e.g. the root module's folder. */
+  unit: string;
+  runs: Array<{ name: string; model: Model }>;
 }
 
 /** Edits whose text depends on the format's syntax; rules and commands reach them through the file's format. */
@@ -108,6 +132,16 @@ export interface FormatEdits {
    * Undefined when `span` is not one, or the format cannot say.
    */
   removeListItem?(file: string, text: string, span: Span): TextEdit[] | undefined;
+  /**
+   * Moves a member (`key = value`, `key: value`, `"key": value`) into the object where the API reads it, or renames
+   * its key (APIM017). Undefined when the text does not allow a safe move.
+   */
+  moveMember?(file: string, text: string, move: NonNullable<Misplaced['move']>): TextEdit[] | undefined;
+  /**
+   * Writes a member the user's object literal omits (`tls: { validateCertificateChain: true, … }`), for a value a
+   * registry module implies when it is omitted (Bound.implied). Undefined when the object cannot take it safely.
+   */
+  writeMember?(file: string, text: string, entry: Span, key: string, values: ReadonlyArray<readonly [string, boolean]>): TextEdit[] | undefined;
 }
 
 /** How a finding tells the user to pin, in the words of the file it is about (an ARM finding never asks for azapi). */

@@ -24,30 +24,11 @@ export function summarizeTrust(
   textOf: (file: string) => string | undefined,
   routes: readonly PolicyRoute[] = [],
 ): TrustSummary {
-  const chainFlag = effectiveFlag(backend, 'validateChain');
-  const nameFlag = effectiveFlag(backend, 'validateName');
-  const chain = asBool(chainFlag?.bound.val);
-  const name = asBool(nameFlag?.bound.val);
-  const url = asString(backend.url?.val);
-  // A pin the API ignores or that can never match is no pin: the lens says so instead of "pinned".
-  const broken = backend.pins.map((p) => ({ pin: p, problem: pinProblem(p) }));
-  const working = broken.filter((b) => !b.problem).map((b) => b.pin);
-  const issuers = working.filter((p) => p.kind === 'issuer');
-  const leaves = working.filter((p) => p.kind === 'certificate');
-  const problems = [...new Set(broken.map((b) => b.problem).filter((p): p is string => !!p))];
+  const trust = trustOf(backend, certificates);
+  const { chainFlag, nameFlag, url } = trust;
   const certOf = (pin: Pin) => matchCertificate(pin.thumbprint, certificates);
-
-  let lens: string;
-  if (url !== undefined && /^\s*http:\/\//i.test(url)) lens = 'no TLS: plain http://';
-  else if (working.length === 0 && problems.length > 0) lens = problems[0];
-  else if (issuers.length === 1) lens = `pinned to ${certOf(issuers[0]) ? commonName(certOf(issuers[0])!.subject) : `issuer ${short(issuers[0].thumbprint)}`}`;
-  else if (issuers.length > 1) lens = `pinned to ${issuers.length} issuing CAs`;
-  else if (leaves.length > 0) lens = `pinned to ${leaves.length === 1 ? 'one certificate' : `${leaves.length} certificates`}`;
-  else if (chain === false) lens = 'trusts any certificate';
-  else if (name === false) lens = 'accepts any host name';
-  else if (backend.validateChain?.val.kind === 'unknown' || backend.validateName?.val.kind === 'unknown') lens = 'trust depends on input values';
-  else lens = 'default trust';
-  if (working.length > 0 && problems.length > 0) lens += ` (${problems.length === 1 ? problems[0] : `${problems.length} pins ignored`})`;
+  const lens = trust.label;
+  const misplaced = misplacedOf(backend);
 
   const tier = tierOf(backend.service?.sku?.val);
   const sku = asString(backend.service?.sku?.val);
@@ -56,6 +37,7 @@ export function summarizeTrust(
   lines.push(
     `- Service: ${backend.service ? `\`${backend.service.name}\`${sku ? `, ${sku} (${tier === 'v2' ? 'v2 tier: the service CA store is ignored for backends' : 'classic tier'})` : ''}` : 'not found in this workspace'}`,
   );
+  if (backend.pool) lines.push('- Pool: load-balances over member backends, each with its own url and TLS settings');
   lines.push(`- Chain validation: ${flag(chainFlag, textOf)}`);
   lines.push(`- Name validation: ${flag(nameFlag, textOf)}`);
   if (backend.pins.length === 0) lines.push('- Pins: none');
@@ -71,12 +53,145 @@ export function summarizeTrust(
         `  - matches \`${cert.file.split('/').pop()}\`: ${cert.subject}, ${cert.isCa ? 'CA' : 'leaf'}, expires ${cert.notAfter.toISOString().slice(0, 10)}`,
       );
   }
-  if (working.length > 0) lines.push('', 'Pins take precedence: APIM validates the name and the chain against them whatever the flags say.');
+  for (const m of misplaced) {
+    lines.push(
+      `- Ignored: \`${m.path}\` (set by \`${m.owner}\` at ${where(m.key.file, m.key.start, textOf)}) — a path the API never reads; it belongs at \`${m.expected}\``,
+    );
+  }
+  if (trust.working.length > 0) lines.push('', 'Pins take precedence: APIM validates the name and the chain against them whatever the flags say.');
   if (routes.length > 0) {
     lines.push('', `**Routed to by ${routes.length === 1 ? 'one policy' : `${routes.length} policies`}**`, '');
     for (const r of routes) lines.push(`- the policy of ${r.policy.name} — ${where(r.setting.val.span!.file, r.setting.val.span!.start, textOf)}`);
   }
   return { lens: `TLS: ${lens}`, hover: lines.join('\n') };
+}
+
+/** A backend's trust state, as the lens, the hover and the inventory name it. */
+export type TrustState =
+  'pool' | 'plain-http' | 'pinned' | 'pin-ignored' | 'pin-cannot-match' | 'trusts-any' | 'name-only' | 'chain-only' | 'depends-on-inputs' | 'default';
+
+export interface BackendTrust {
+  state: TrustState;
+  /** The state in words: `pinned to Contoso Issuing CA 01`, `trusts any certificate`, `pin ignored: api-version 2024-05-01`. */
+  label: string;
+  /** The validation flags as the API ends up with them: the overlay's when one sets them, else the backend's own. */
+  chainFlag?: EffectiveFlag;
+  nameFlag?: EffectiveFlag;
+  /** `false` when explicitly off, `true` when on or default, undefined when an input decides. */
+  chain: boolean | undefined;
+  name: boolean | undefined;
+  url?: string;
+  /** Pins that can work (a pin whose list the linter cannot read counts as one it cannot judge). */
+  working: Pin[];
+  /** What the other pins cannot do, each once. */
+  problems: string[];
+}
+
+export interface EffectiveFlag {
+  bound: Bound;
+  /** The overlay that sets it, when one does. */
+  by?: string;
+}
+
+/** What the backend and its overlays wrote where the API never reads it. */
+function misplacedOf(backend: Backend) {
+  return [...(backend.misplaced ?? []), ...backend.overlays.flatMap((o) => o.misplaced ?? [])];
+}
+
+/** The effective trust of a backend: pins first (when they can work), then the validation flags. */
+export function trustOf(backend: Backend, certificates: readonly CertificateInfo[]): BackendTrust {
+  const chainFlag = effectiveFlag(backend, 'validateChain');
+  const nameFlag = effectiveFlag(backend, 'validateName');
+  const chainVal = chainFlag ? asBool(chainFlag.bound.val) : true;
+  const nameVal = nameFlag ? asBool(nameFlag.bound.val) : true;
+  const url = asString(backend.url?.val);
+  // A pin the API ignores or that can never match is no pin: the state says so instead of "pinned".
+  const judged = backend.pins.map((p) => ({ pin: p, problem: pinProblem(p) }));
+  const working = judged.filter((b) => !b.problem).map((b) => b.pin);
+  const known = working.filter((p) => !p.uncertain);
+  const issuers = known.filter((p) => p.kind === 'issuer');
+  const leaves = known.filter((p) => p.kind === 'certificate');
+  // Pins written where the API never reads them are no pins either: the state says where they went.
+  const ignored = misplacedOf(backend)
+    .filter((m) => m.holdsPins)
+    .map((m) => `pin ignored: ${m.path} is a path the API never reads`);
+  const problems = [...new Set([...judged.map((b) => b.problem).filter((p): p is string => !!p), ...ignored])];
+  const certOf = (pin: Pin) => matchCertificate(pin.thumbprint, certificates);
+  const base = { chainFlag, nameFlag, chain: chainVal, name: nameVal, url, working, problems };
+  const at = (state: TrustState, label: string): BackendTrust => {
+    const note = known.length > 0 && problems.length > 0 ? ` (${problems.length === 1 ? problems[0] : `${problems.length} pins ignored`})` : '';
+    return { ...base, state, label: label + note };
+  };
+  if (backend.pool) return at('pool', 'backend pool: its members carry TLS');
+  if (url !== undefined && /^\s*http:\/\//i.test(url)) return at('plain-http', 'no TLS: plain http://');
+  if (issuers.length === 1) {
+    const cert = certOf(issuers[0]);
+    return at('pinned', `pinned to ${cert ? commonName(cert.subject) : `issuer ${short(issuers[0].thumbprint)}`}`);
+  }
+  if (issuers.length > 1) return at('pinned', `pinned to ${issuers.length} issuing CAs`);
+  if (leaves.length > 0) return at('pinned', `pinned to ${leaves.length === 1 ? 'one certificate' : `${leaves.length} certificates`}`);
+  if (working.length > 0) return at('depends-on-inputs', 'trust depends on input values');
+  if (problems.length > 0) return at(problems[0].startsWith('pin ignored') ? 'pin-ignored' : 'pin-cannot-match', problems[0]);
+  if (chainVal === false && nameVal === false) return at('trusts-any', 'trusts any certificate');
+  if (chainVal === false) return at('name-only', nameVal === undefined ? 'chain not checked' : 'name checked, chain not');
+  if (nameVal === false) return at('chain-only', chainVal === undefined ? 'name not checked' : 'chain checked, name not');
+  if (chainVal === undefined || nameVal === undefined) return at('depends-on-inputs', 'trust depends on input values');
+  return at('default', 'default trust');
+}
+
+/**
+ * One backend read once per environment (a Terraform module with alternative var files): one lens and one hover that
+ * show per-environment values where they differ ("Chain validation: `false` in dev; `true` in prod, staging"), and
+ * the plain summary where they agree. `backends` are the instances of one backend, one per environment.
+ */
+export function summarizeAcrossEnvironments(
+  backends: readonly Backend[],
+  certificates: readonly CertificateInfo[],
+  textOf: (file: string) => string | undefined,
+  routes: readonly PolicyRoute[] = [],
+): TrustSummary {
+  const each = backends.map((b) => ({ env: b.environment ?? '', summary: summarizeTrust(b, certificates, textOf, routes) }));
+  if (each.length <= 1 || each.every((e) => e.summary.hover === each[0].summary.hover)) return each[0].summary;
+  const lens = byEnvironment(each.map((e) => ({ env: e.env, value: e.summary.lens.replace(/^TLS: /, '') })));
+  // Lines are matched by their label (`- Chain validation:`), the n-th of a label with the n-th.
+  const keyed = each.map((e) => {
+    const seen = new Map<string, number>();
+    return e.summary.hover.split('\n').map((line) => {
+      const label = /^- [^:`]+:/.exec(line)?.[0] ?? line;
+      const n = (seen.get(label) ?? 0) + 1;
+      seen.set(label, n);
+      return { key: `${label}#${n}`, label, line };
+    });
+  });
+  const order: string[] = [];
+  for (const lines of keyed) for (const l of lines) if (!order.includes(l.key)) order.push(l.key);
+  const hover = order.map((key) => {
+    const values = keyed.map((lines, i) => ({ env: each[i].env, line: lines.find((l) => l.key === key) }));
+    const first = values.find((v) => v.line)!.line!;
+    if (first.label === first.line || values.every((v) => v.line?.line === first.line)) return first.line;
+    const value = (line: string | undefined) => (line === undefined ? 'none' : line.slice(first.label.length).trim());
+    return `${first.label} ${byEnvironment(values.map((v) => ({ env: v.env, value: value(v.line?.line) })))}`;
+  });
+  return { lens: `TLS: ${lens}`, hover: hover.join('\n') };
+}
+
+/**
+ * `a in dev; b in prod, staging`: values grouped by the environments that have them, in the order first met. Where a
+ * value says where it is set ("`false` — set at dev.tfvars:2"), the places follow in parentheses.
+ */
+function byEnvironment(values: ReadonlyArray<{ env: string; value: string }>): string {
+  const groups = new Map<string, { envs: string[]; where: string[] }>();
+  for (const { env, value } of values) {
+    const m = /^(.*?) — (.*)$/.exec(value);
+    const head = m ? m[1] : value;
+    const group = groups.get(head) ?? { envs: [], where: [] };
+    group.envs.push(env);
+    if (m && !group.where.includes(m[2])) group.where.push(m[2]);
+    groups.set(head, group);
+  }
+  if (groups.size === 1 && values.every((v) => v.value === values[0].value)) return values[0].value;
+  const places = (where: string[]) => (where.every((w) => w.startsWith('set at ')) ? `set at ${where.map((w) => w.slice(7)).join(', ')}` : where.join(', '));
+  return [...groups].map(([head, { envs, where }]) => `${head} in ${envs.join(', ')}${where.length ? ` (${places(where)})` : ''}`).join('; ');
 }
 
 export function matchCertificate(thumbprint: Val | undefined, certificates: readonly CertificateInfo[]): CertificateInfo | undefined {
@@ -105,14 +220,14 @@ export function pinProblem(pin: Pin): string | undefined {
 }
 
 /** A validation flag as the API ends up with it: the overlay's value when an overlay sets it, else the backend's own. */
-function effectiveFlag(backend: Backend, key: 'validateChain' | 'validateName'): { bound: Bound; by?: string } | undefined {
+function effectiveFlag(backend: Backend, key: 'validateChain' | 'validateName'): EffectiveFlag | undefined {
   const overlay = backend.overlays.find((o) => o[key] !== undefined);
   if (overlay) return { bound: overlay[key]!, by: overlay.name };
   const own = backend[key];
   return own ? { bound: own } : undefined;
 }
 
-function flag(setting: { bound: Bound; by?: string } | undefined, textOf: (file: string) => string | undefined): string {
+function flag(setting: EffectiveFlag | undefined, textOf: (file: string) => string | undefined): string {
   if (!setting) return '`true` (default)';
   const v = setting.bound.val;
   const b = asBool(v);

@@ -12,10 +12,10 @@ import { planRename, renameTargetAt, type RenameAt, type RenamePlan } from './po
 import { policyRoutes, type PolicyRoute } from './policies/routes';
 import { RULE_LIST } from './rules';
 import type { Report } from './rules/rule';
-import type { EmbeddedText, FormatDocument, FormatResult, SourceFormat, TextChange } from './source-format';
+import type { EmbeddedText, ExtractRequest, FormatDocument, FormatResult, RunGroup, SourceFormat, TextChange } from './source-format';
 import { applySuppressions } from './suppress';
 import { builtinFormats } from './builtin-formats';
-import type { Finding } from './types';
+import type { Finding, Span } from './types';
 
 export type { TextChange } from './source-format';
 export { isTerraformFile } from './formats';
@@ -36,9 +36,15 @@ interface Entry {
 }
 
 interface Analysis {
+  /** Everything read: the units evaluated once and every run of the others (for hovers, lenses and the pin). */
   model: Model;
+  /** The units evaluated once. */
+  base: Model;
+  /** The units evaluated once per environment. */
+  groups: RunGroup[];
   files: Set<string>;
   notices: Finding[];
+  borrowed: Map<string, { at: Span; note: string }>;
 }
 
 export interface LintResult {
@@ -53,6 +59,7 @@ export class Workspace {
   private config: Config = defaultConfig();
   private ignore: (path: string) => boolean = () => false;
   private varFileMatch: (path: string) => boolean = () => false;
+  private environmentMatch: ((path: string) => boolean) | undefined;
   private readonly certificates = new Map<string, CertificateInfo[]>();
   private lastAnalysis: { key: string; result: Analysis } | undefined;
   /** Files read whole as another file's embedded text (a policy that a module's `file()` reads), by the files reading them. */
@@ -85,8 +92,10 @@ export class Workspace {
     const relative = (path: string) => (base && path.startsWith(base) ? path.slice(base.length) : path);
     const ignore = config.ignore.length ? picomatch(config.ignore, { dot: true }) : undefined;
     const varFiles = config.varFiles.length ? picomatch(config.varFiles, { dot: true }) : undefined;
+    const environments = config.environments.length ? picomatch(config.environments, { dot: true }) : undefined;
     this.ignore = ignore ? (p) => ignore(relative(p)) : () => false;
     this.varFileMatch = varFiles ? (p) => varFiles(relative(p)) : () => false;
+    this.environmentMatch = environments ? (p) => environments(relative(p)) : undefined;
   }
 
   getConfig(): Config {
@@ -174,20 +183,44 @@ export class Workspace {
 
   /** Lints every file; with `paths`, only the units those files belong to (a module with its callers and callees). */
   lint(paths?: Iterable<string>): LintResult {
-    const { model, files, notices } = this.analyse(paths);
-    const certificates = this.allCertificates();
+    const analysis = this.analyse(paths);
+    const { files, notices } = analysis;
     const now = this.now();
+    const enabled = new Set(RULE_LIST.filter((r) => (this.config.rules[r.meta.id] ?? r.meta.defaultSeverity) !== 'off').map((r) => r.meta.id));
     const byFile = new Map<string, Finding[]>();
-    const enabled = new Set<string>();
+    for (const finding of mergeRuns(
+      this.check(analysis.base, now),
+      analysis.groups.map((g) => g.runs.map((r) => ({ name: r.name, findings: this.check(r.model, now) }))),
+    )) {
+      const f = relocate(finding, analysis.borrowed);
+      const list = byFile.get(f.file);
+      if (list) list.push(f);
+      else {
+        byFile.set(f.file, [f]);
+        files.add(f.file);
+      }
+    }
+    const findings: Finding[] = notices.filter((f) => files.has(f.file) && !analysis.borrowed.has(f.file));
+    for (const file of files) {
+      const entry = this.entries.get(file);
+      if (entry === undefined || entry.tooLarge !== undefined || analysis.borrowed.has(file)) continue;
+      findings.push(...applySuppressions(file, entry.text, dedupe(byFile.get(file) ?? []), enabled, now));
+    }
+    findings.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.start - b.start || a.end - b.end));
+    return { findings, files: [...files].filter((f) => !analysis.borrowed.has(f)).sort() };
+  }
+
+  /** Every enabled rule over one model: one finding per rule and span (a value several backends read is reported once). */
+  private check(model: Model, now: Date): Finding[] {
+    const certificates = this.allCertificates();
+    const out: Finding[] = [];
     const textOf = (file: string) => this.entries.get(file)?.text;
     const formatOf = (file: string) => this.formatOf(file);
     for (const rule of RULE_LIST) {
       const setting = this.config.rules[rule.meta.id] ?? rule.meta.defaultSeverity;
       if (setting === 'off') continue;
-      enabled.add(rule.meta.id);
       const ruleId = rule.meta.id;
       const configured = this.config.rules[ruleId] !== undefined;
-      // One finding per rule and span: a value that several backends read is reported once.
       const seen = new Map<string, Set<number>>();
       rule.check(model, {
         config: this.config,
@@ -203,45 +236,52 @@ export class Workspace {
           const key = start * 0x800000 + end;
           if (spans.has(key)) return;
           spans.add(key);
-          const severity = configured ? setting : (r.severity ?? setting);
-          const finding: Finding = {
+          out.push({
             file,
             start,
             end,
             ruleId,
-            severity,
+            severity: configured ? setting : (r.severity ?? setting),
             message: r.message,
             related: r.related ?? [],
             fixes: r.fixes ?? [],
             unnecessary: r.unnecessary,
-          };
-          const list = byFile.get(file);
-          if (list) list.push(finding);
-          else {
-            byFile.set(file, [finding]);
-            files.add(file);
-          }
+          });
         },
       });
     }
-    const findings: Finding[] = notices.filter((f) => files.has(f.file));
-    for (const file of files) {
-      const entry = this.entries.get(file);
-      if (entry === undefined || entry.tooLarge !== undefined) continue;
-      findings.push(...applySuppressions(file, entry.text, byFile.get(file) ?? [], enabled, now));
-    }
-    findings.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.start - b.start || a.end - b.end));
-    return { findings, files: [...files].sort() };
+    return out;
   }
 
-  /** The backends declared in `path`, with their links, for hovers and code lenses. */
+  /** The model of the whole workspace, as the last lint of every file read it (the inventory reads it beside those findings). */
+  model(): Model {
+    return this.analyse().model;
+  }
+
+  /**
+   * The backends declared in `path`, with their links, for hovers and code lenses. A module evaluated per environment
+   * gives each backend once per environment (`Backend.environment`), in the order of its runs.
+   */
   backendsIn(path: string): Backend[] {
     return this.analyse([path]).model.backends.filter((b) => b.block.file === path);
   }
 
-  /** The policies of the whole workspace whose `backend-id` names this backend (for its hover). */
-  routesTo(backend: Backend): PolicyRoute[] {
-    return policyRoutes(this.analyse().model, backend);
+  /**
+   * The policies of the whole workspace whose `backend-id` names this backend (for its hover): `instances` are one
+   * backend read once per environment, each policy reference listed once.
+   */
+  routesTo(instances: readonly Backend[]): PolicyRoute[] {
+    const model = this.analyse().model;
+    const seen = new Set<string>();
+    return instances.flatMap((b) =>
+      policyRoutes(model, b).filter((r) => {
+        const at = r.setting.val.span!;
+        const key = `${at.file}\u0000${at.start}`;
+        if (seen.has(key)) return false;
+        seen.add(key);
+        return true;
+      }),
+    );
   }
 
   /** The backend whose name is written at `offset` of `file`, for a rename; undefined when there is none. */
@@ -310,7 +350,10 @@ export class Workspace {
 
   private analyseNow(requested: ReadonlySet<string> | undefined): Analysis {
     const only = requested && this.withHosts(requested);
-    const model: Model = { backends: [], services: [], overlays: [], dependsOn: [] };
+    const model = emptyModel();
+    const base = emptyModel();
+    const groups: RunGroup[] = [];
+    const borrowed = new Map<string, { at: Span; note: string }>();
     const files = new Set<string>();
     const notices: Finding[] = [];
     const onlyDirs = only ? new Set([...only].map(dirname)) : undefined;
@@ -319,9 +362,10 @@ export class Workspace {
       notices.push(tooLargeFinding(path, entry.tooLarge));
       if (!only || only.has(path) || onlyDirs!.has(dirname(path))) files.add(path);
     }
-    const request = {
+    const request: ExtractRequest = {
       only,
       isConfiguredVarFile: (p: string) => this.varFileMatch(p),
+      environments: this.environmentMatch,
       textOf: (p: string) => {
         const entry = this.entries.get(p);
         return entry?.doc && !this.ignore(p) ? entry.text : undefined;
@@ -333,12 +377,13 @@ export class Workspace {
     for (const format of ordered) {
       const forFormat = format.readsEmbedded ? embedded.filter((e) => e.language === format.id) : undefined;
       const part: FormatResult = format.extract(this.documentsOf(format), forFormat ? { ...request, embedded: forFormat } : request);
-      model.backends.push(...part.model.backends);
-      model.services.push(...part.model.services);
-      model.overlays.push(...part.model.overlays);
-      model.dependsOn.push(...part.model.dependsOn);
-      if (part.model.policies?.length) (model.policies ??= []).push(...part.model.policies);
-      if (part.model.apis?.length) (model.apis ??= []).push(...part.model.apis);
+      join(base, part.model);
+      join(model, part.model);
+      for (const group of part.runs ?? []) {
+        groups.push(group);
+        for (const run of group.runs) join(model, run.model);
+      }
+      for (const [file, at] of part.borrowed ?? []) borrowed.set(file, at);
       for (const f of part.files) files.add(f);
       for (const n of part.notices) {
         notices.push(n);
@@ -349,7 +394,10 @@ export class Workspace {
         if (e.origin) this.noteEmbedding(e.origin, e.owner.header.file);
       }
     }
-    return { model, files, notices };
+    // A policy is read once, whatever the runs (policy files and policy texts are not evaluated per environment); every
+    // run routes through the same policies, so that its backends meet them (APIM020, APIM001's blast radius).
+    if (base.policies?.length) for (const group of groups) for (const run of group.runs) run.model.policies = [...(run.model.policies ?? []), ...base.policies];
+    return { model, base, groups, files, notices, borrowed };
   }
 
   /** The paths, and the files that read any of them whole as embedded text (a Terraform module that `file()`s a policy). */
@@ -370,6 +418,88 @@ export class Workspace {
     hosts.add(host);
     this.embeddedBy.set(origin, hosts);
   }
+}
+
+function emptyModel(): Model {
+  return { backends: [], services: [], overlays: [], dependsOn: [] };
+}
+
+function join(into: Model, part: Model): void {
+  into.backends.push(...part.backends);
+  into.services.push(...part.services);
+  into.overlays.push(...part.overlays);
+  into.dependsOn.push(...part.dependsOn);
+  if (part.policies?.length) (into.policies ??= []).push(...part.policies);
+  if (part.apis?.length) (into.apis ??= []).push(...part.apis);
+}
+
+/**
+ * The findings of the units evaluated once, and of each run of the others. A finding (rule and span) that holds in
+ * every run of its unit is reported once as it is; one that holds in some only names them (DESIGN §5).
+ */
+function mergeRuns(base: Finding[], groups: Array<Array<{ name: string; findings: Finding[] }>>): Finding[] {
+  const out = [...base];
+  const key = (f: Finding) => `${f.ruleId}\u0000${f.file}\u0000${f.start}\u0000${f.end}`;
+  const reported = new Set(base.map(key));
+  const seen = new Map<string, { finding: Finding; runs: Set<string>; partial: boolean }>();
+  for (const runs of groups) {
+    const inGroup = new Map<string, { finding: Finding; runs: string[] }>();
+    for (const run of runs) {
+      for (const f of run.findings) {
+        const k = key(f);
+        const hit = inGroup.get(k);
+        if (hit) hit.runs.push(run.name);
+        else inGroup.set(k, { finding: f, runs: [run.name] });
+      }
+    }
+    for (const [k, { finding, runs: holds }] of inGroup) {
+      if (reported.has(k)) continue;
+      const entry = seen.get(k) ?? { finding, runs: new Set<string>(), partial: false };
+      for (const r of holds) entry.runs.add(r);
+      entry.partial ||= holds.length < runs.length;
+      seen.set(k, entry);
+    }
+  }
+  for (const { finding, runs, partial } of seen.values()) {
+    if (!partial) out.push(finding);
+    else {
+      const names = [...runs].sort();
+      out.push({ ...finding, message: `${finding.message} (In ${names.length === 1 ? 'environment' : 'environments'} ${names.join(', ')}.)` });
+    }
+  }
+  return out;
+}
+
+/** One finding per rule and span across runs and units (a value read by a module in two units is one finding). */
+function dedupe(findings: Finding[]): Finding[] {
+  const seen = new Set<string>();
+  return findings.filter((f) => {
+    const k = `${f.ruleId}\u0000${f.start}\u0000${f.end}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}
+
+/**
+ * A finding in a file that is not the user's own (a downloaded module) moves to where the user's configuration leads
+ * to it, saying where it came from; its fixes would edit the downloaded copy, so they go.
+ */
+function relocate(f: Finding, borrowed: ReadonlyMap<string, { at: Span; note: string }>): Finding {
+  const to = borrowed.get(f.file);
+  if (!to) return f;
+  return {
+    ...f,
+    file: to.at.file,
+    start: to.at.start,
+    end: to.at.end,
+    message: `${f.message} ${to.note}`,
+    related: [
+      { file: f.file, start: f.start, end: f.end, message: 'Written here, in the module as downloaded' },
+      ...f.related.filter((r) => !borrowed.has(r.file)),
+    ],
+    fixes: f.fixes.filter((x) => x.edits.every((e) => !borrowed.has(e.file))),
+  };
 }
 
 /** The backend whose block holds `offset` (the innermost), else one whose URL or flag value is written there. */

@@ -8,6 +8,7 @@ import { planArmPin } from '../fixes/pin-arm';
 import { planTemplatePin } from '../fixes/pin-template';
 import { ARM } from '../formats';
 import type { FormatDocument, SourceFormat } from '../source-format';
+import { moveJsonMember } from './edits';
 import { extractArmModel } from './extract';
 
 const HOW_TO_PIN = `properties.tls.serverX509Names in the backend resource, with apiVersion ${PIN_API_VERSION} or later`;
@@ -21,7 +22,7 @@ export const armFormat: SourceFormat = {
     const configured = new Set(files.filter((f) => request.isConfiguredVarFile(f.path)).map((f) => f.path));
     return extractArmModel(files, request.only, configured);
   },
-  edits: { removeFlag: removeFlagInJson, removeListItem: removeJsonArrayElement },
+  edits: { removeFlag: removeFlagInJson, removeListItem: removeJsonArrayElement, moveMember: moveJsonMember },
   words: { howToPin: () => HOW_TO_PIN, howToPinBackends: HOW_TO_PIN },
   parsesCleanly(_path, text) {
     // As the ARM reader parses templates: comments and trailing commas are allowed.

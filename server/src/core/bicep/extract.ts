@@ -10,9 +10,11 @@ import { bicepStringText, type MappedText } from '../policies/host-strings';
 import { OffsetMap } from '../policies/offset-map';
 import type { BicepParser } from '../parse/bicep-parser';
 import { PARSE_BUDGET_CODE } from '../parse/parse-budget';
-import { apiVersionOf, caStoreOf, gatewaySwitchesOf, pinsOf } from '../resource-body';
+import { avmBicepServiceVersion } from '../registry-modules';
+import { apiVersionOf, caStoreOf, gatewaySwitchesOf, isPool, misplacedTls, pinsOf } from '../resource-body';
 import type { Finding, Span } from '../types';
 import { parseBicepFile, pruneCache, textOf, type BicepFile, type BNode } from './ast';
+import { avmServiceCall } from './avm-service';
 import { evaluate, get, isPartial, loopScopes, unitOf, type Scope, type Unit } from './evaluate';
 
 export type { BicepParser } from '../parse/bicep-parser';
@@ -261,6 +263,7 @@ function extractUnit(scope: Scope, prefix: string, out: Output, load: (path: str
         model.services.push(service);
       } else if (isBackend) {
         const backend = bicepBackend(site, info.apiVersion);
+        if (inst.keysUnknown) backend.keysUnknown = true;
         backend.service = parent?.service;
         const parentProp = inst.body.named.find((p) => p.type === 'object_property' && p.named[0] && textOf(file, p.named[0]) === 'parent');
         const parentRef = parentProp?.named[1];
@@ -291,6 +294,7 @@ function extractUnit(scope: Scope, prefix: string, out: Output, load: (path: str
   };
   for (const s of file.root.named) {
     if (s.type === 'resource_declaration') visit(s, undefined);
+    else if (s.type === 'module_declaration' && registryVersion(file, s) !== undefined) extractRegistryCall(s, scope, prefix, out.model);
     else if (s.type === 'module_declaration' && depth === 0) extractModuleCall(s, scope, out, load);
   }
   for (const { backend, parentSymbol } of pending) {
@@ -362,24 +366,54 @@ function policyValue(site: Site, loadText: (path: string) => string | undefined)
   return undefined;
 }
 
+/** The version of a call of a registry module whose behaviour is known (the AVM service module), else undefined. */
+function registryVersion(file: BicepFile, decl: BNode): string | undefined {
+  const pathNode = decl.named[1];
+  if (!pathNode || pathNode.type !== 'string' || pathNode.named.some((n) => n.type === 'interpolation')) return undefined;
+  return avmBicepServiceVersion(textOf(file, pathNode).slice(1, -1));
+}
+
+/** A call of the AVM service module: the service and backends it deploys, once per instance of the call. */
+function extractRegistryCall(decl: BNode, scope: Scope, prefix: string, model: Model): void {
+  const file = scope.unit.file;
+  const version = registryVersion(file, decl)!;
+  const value = decl.named[decl.named.length - 1];
+  const nameNode = decl.named[0];
+  if (!value || !nameNode) return;
+  const symbol = textOf(file, nameNode);
+  for (const inst of resourceInstances(value, scope)) {
+    const paramsProp = inst.body.named.find((p) => p.type === 'object_property' && p.named[0] && textOf(file, p.named[0]) === 'params');
+    const params = paramsProp?.named[1] ? evaluate(paramsProp.named[1], inst.scope) : undefined;
+    const name = `${prefix}${symbol}${inst.key === undefined ? '' : `[${inst.key}]`}`;
+    const header = { file: file.path, start: nameNode.start, end: nameNode.end };
+    const { service, backends, apis } = avmServiceCall(params, name, `${prefix}${symbol}`, header, version);
+    model.services.push(service);
+    model.backends.push(...backends);
+    if (apis.length) (model.apis ??= []).push(...apis);
+  }
+}
+
 /** A local module called with `params`: its resources, one level down, once per instance of the call. */
 function extractModuleCall(decl: BNode, scope: Scope, out: Output, load: (path: string) => BicepFile | undefined): void {
   const file = scope.unit.file;
   const target = modulePath(file, decl);
   const child = target ? load(target) : undefined;
   const value = decl.named[decl.named.length - 1];
-  if (!child && value && decl.named[0]) avmModuleApis(decl, scope, out);
   if (!child || !value || !decl.named[0]) return;
   const unit: Unit = unitOf(child);
   const symbol = textOf(file, decl.named[0]);
   for (const inst of resourceInstances(value, scope)) {
     const paramsProp = inst.body.named.find((p) => p.type === 'object_property' && p.named[0] && textOf(file, p.named[0]) === 'params');
-    const params = paramsProp?.named[1] ? evaluate(paramsProp.named[1], inst.scope) : undefined;
-    const given = new Map<string, Val>();
-    if (params?.kind === 'object') for (const [k, v] of params.entries) given.set(k, v);
-    // Params the call cannot be read for are unknown, not their defaults.
-    else if (params) for (const name of unit.params.keys()) given.set(name, { kind: 'unknown', span: params.span });
-    extractUnit({ unit, given, locals: new Map() }, `${symbol}${inst.key === undefined ? '' : `[${inst.key}]`}/`, out, load, 1);
+    const givenBy = (scope: Scope) => {
+      const params = paramsProp?.named[1] ? evaluate(paramsProp.named[1], scope) : undefined;
+      const given = new Map<string, Val>();
+      if (params?.kind === 'object') for (const [k, v] of params.entries) given.set(k, v);
+      // Params the call cannot be read for are unknown, not their defaults.
+      else if (params) for (const name of unit.params.keys()) given.set(name, { kind: 'unknown', span: params.span });
+      return given;
+    };
+    const scope: Scope = { unit, given: givenBy(inst.scope), strictGiven: givenBy({ ...inst.scope, strict: true }), locals: new Map() };
+    extractUnit(scope, `${symbol}${inst.key === undefined ? '' : `[${inst.key}]`}/`, out, load, 1);
   }
 }
 
@@ -409,20 +443,21 @@ interface Site {
 }
 
 /** The object bodies a resource or module declaration stands for: one, none (a false condition), or one per element. */
-function resourceInstances(value: BNode, scope: Scope): Array<{ body: BNode; scope: Scope; key?: string }> {
+function resourceInstances(value: BNode, scope: Scope): Array<{ body: BNode; scope: Scope; key?: string; keysUnknown?: boolean }> {
   const conditioned = (node: BNode | undefined, s: Scope, key?: string): Array<{ body: BNode; scope: Scope; key?: string }> => {
     if (!node) return [];
     if (node.type === 'object') return [{ body: node, scope: s, key }];
     if (node.type === 'if_statement') {
-      const c = node.named[0] ? evaluate(node.named[0], s) : undefined;
-      if (c?.kind === 'prim' && (c.value === false || c.value === null)) return [];
+      // A condition false only through a param's default is an opt-in resource: linted as deployed (DESIGN §2).
+      const off = (v: Val | undefined) => v?.kind === 'prim' && (v.value === false || v.value === null);
+      if (node.named[0] && off(evaluate(node.named[0], s)) && off(evaluate(node.named[0], { ...s, strict: true }))) return [];
       return conditioned(node.named[1], s, key);
     }
     return [];
   };
   if (value.type === 'for_statement') {
     const { scopes, body, known } = loopScopes(value, scope);
-    return scopes.flatMap((s) => conditioned(body, s.scope, known ? s.key : undefined));
+    return scopes.flatMap((s) => conditioned(body, s.scope, known ? s.key : undefined).map((i) => (known ? i : { ...i, keysUnknown: true })));
   }
   return conditioned(value, scope);
 }
@@ -440,6 +475,7 @@ function bicepBackend(site: Site, apiVersion: ApiVersion | undefined): Backend {
   const props = get(body, 'properties');
   const tls = get(props, 'tls');
   const nameNode = site.decl.named[0];
+  const pool = isPool(props, get);
   return {
     name: site.name,
     address: site.address,
@@ -448,12 +484,15 @@ function bicepBackend(site: Site, apiVersion: ApiVersion | undefined): Backend {
     header: { file: site.file.path, start: nameNode.start, end: nameNode.end },
     block: blockOf(site),
     backendName: get(body, 'name'),
-    url: bodyBound(site, get(props, 'url'), 'properties.url'),
-    validateChain: bodyBound(site, get(tls, 'validateCertificateChain'), 'properties.tls.validateCertificateChain'),
-    validateName: bodyBound(site, get(tls, 'validateCertificateName'), 'properties.tls.validateCertificateName'),
+    url: pool ? undefined : bodyBound(site, get(props, 'url'), 'properties.url'),
+    validateChain: pool ? undefined : bodyBound(site, get(tls, 'validateCertificateChain'), 'properties.tls.validateCertificateChain'),
+    validateName: pool ? undefined : bodyBound(site, get(tls, 'validateCertificateName'), 'properties.tls.validateCertificateName'),
     tlsBlocks: [],
-    pins: pinsOfTls(tls, apiVersion, site.name),
+    pins: pool ? [] : pinsOfTls(tls, apiVersion, site.name),
     overlays: [],
+    pool: pool || undefined,
+    apiVersion,
+    misplaced: pool ? [] : misplacedTls(body, site.name),
   };
 }
 
@@ -486,41 +525,4 @@ function bicepService(site: Site): Service {
   service.backendProtocols.push(...switches.backendProtocols);
   service.ciphers.push(...switches.ciphers);
   return service;
-}
-
-/** The Bicep AVM module for API Management, by its registry path. */
-const AVM_APIM_MODULE = /^'br(?:\/public:|:mcr\.microsoft\.com\/bicep\/)avm\/res\/api-management\/service:/i;
-
-/**
- * The APIs of a call of the AVM API Management module (DESIGN §3: registry modules whose behaviour is known are read
- * like resources): `apis: [{ name, serviceUrl }]`, also inside `workspaces: [{ apis }]`. A call is read so when it names
- * the module's registry path, or when the module it calls is not in the workspace and it passes the module's inputs
- * (`publisherEmail` and `apis`: the module's own tests call it by a relative path).
- */
-function avmModuleApis(decl: BNode, scope: Scope, out: Output): void {
-  const file = scope.unit.file;
-  const pathNode = decl.named[1];
-  const registry = !!pathNode && AVM_APIM_MODULE.test(textOf(file, pathNode));
-  for (const inst of resourceInstances(decl.named[decl.named.length - 1], scope)) {
-    const paramsProp = inst.body.named.find((p) => p.type === 'object_property' && p.named[0] && textOf(file, p.named[0]) === 'params');
-    const params = paramsProp?.named[1] ? evaluate(paramsProp.named[1], inst.scope) : undefined;
-    if (!params || (!registry && !get(params, 'publisherEmail'))) continue;
-    const consumer = { file: file.path, start: decl.start, end: decl.end };
-    const read = (apis: Val | undefined, where: string) => {
-      if (apis?.kind !== 'list') return;
-      apis.items.forEach((api, i) => {
-        const url = get(api, 'serviceUrl');
-        const name = asString(get(api, 'name')) ?? String(i);
-        if (url)
-          (out.model.apis ??= []).push({
-            name: `API '${name}'`,
-            header: url.span ?? consumer,
-            serviceUrl: { val: url, consumer, consumerName: `${where}[${i}].serviceUrl` },
-          });
-      });
-    };
-    read(get(params, 'apis'), 'params.apis');
-    const workspaces = get(params, 'workspaces');
-    if (workspaces?.kind === 'list') workspaces.items.forEach((w, i) => read(get(w, 'apis'), `params.workspaces[${i}].apis`));
-  }
 }

@@ -3,6 +3,7 @@
 import { PIN_API_VERSION } from '../api-versions';
 import { removeFlagInObject } from '../fixes/remove-flag';
 import { removeObjectItem } from '../fixes/remove-list-item';
+import { memberEdits } from '../fixes/move-member';
 import { planBicepPin } from '../fixes/pin-bicep';
 import { planTemplatePin } from '../fixes/pin-template';
 import { ARM, BICEP } from '../formats';
@@ -11,6 +12,8 @@ import type { FormatDocument, SourceFormat } from '../source-format';
 import { extractBicepModel } from './extract';
 
 const HOW_TO_PIN = `properties.tls.serverX509Names in the backend resource, with the type's @${PIN_API_VERSION} or later`;
+/** The AVM module writes its backends at 2024-05-01, which has no pins: a pinned backend is a resource of its own. */
+const MODULE_PIN = `a backend resource of its own with properties.tls.serverX509Names at @${PIN_API_VERSION}, since the module writes backends at an api-version without pins`;
 
 export function bicepFormat(parser: BicepParser): SourceFormat {
   return {
@@ -23,8 +26,8 @@ export function bicepFormat(parser: BicepParser): SourceFormat {
       };
       return extractBicepModel(parser, [...documents.values()], request.only, other, (path) => request.textOf(path));
     },
-    edits: { removeFlag: removeFlagInObject, removeListItem: removeObjectItem },
-    words: { howToPin: () => HOW_TO_PIN, howToPinBackends: HOW_TO_PIN },
+    edits: { removeFlag: removeFlagInObject, removeListItem: removeObjectItem, ...memberEdits(': ') },
+    words: { howToPin: (backend) => (backend.kind === 'module' ? MODULE_PIN : HOW_TO_PIN), howToPinBackends: HOW_TO_PIN },
     parsesCleanly(path, text) {
       // Over the parse budget there is no answer, and no answer is not a yes.
       const tree = parser.parse(text, /\.bicepparam$/i.test(path));
@@ -36,9 +39,14 @@ export function bicepFormat(parser: BicepParser): SourceFormat {
       }
     },
     planPin: ({ backend, documents, request }) =>
-      planTemplatePin(backend, documents.get(backend.block.file)?.text, request, {
-        allowLeaf: true,
-        write: (pin) => planBicepPin(parser, backend, documents.get(backend.block.file)!.text, pin),
-      }),
+      backend.kind === 'module'
+        ? {
+            ok: false,
+            reason: `${backend.name} is an entry of a registry module's params, which cannot hold a pin: declare the backend as a resource of its own (${MODULE_PIN.replace(/^a /, '')}).`,
+          }
+        : planTemplatePin(backend, documents.get(backend.block.file)?.text, request, {
+            allowLeaf: true,
+            write: (pin) => planBicepPin(parser, backend, documents.get(backend.block.file)!.text, pin),
+          }),
   };
 }

@@ -2,10 +2,10 @@
 // module allows (DESIGN §1a): azapi ≥ 2.0 takes `body` as an HCL object only, azapi 1.x takes `jsonencode({...})`.
 // (An `azapi_resource` backend at a pin api-version needs more: azapi ≥ 2.8.0 validates its body against a schema
 // that knows 2025-03-01-preview. The pin edit writes `azapi_update_resource`, which is not schema-validated.)
-import type * as Semver from 'semver';
 import type { HclBlock, HclFile } from '../parse/hcl-ast';
 import { lineBreakOf } from '../text';
 import type { TextEdit } from '../types';
+import { admitsSome } from '../version-constraints';
 import { appendToBody, indentUnit } from './hcl';
 
 /** The constraint written when the pin edit adds azapi: the first major version with HCL object bodies. */
@@ -69,33 +69,7 @@ export function azapiRequirement(files: readonly ModuleFile[], fallback: ModuleF
  * later. A constraint that cannot be read is taken to admit it: the newest form is the default.
  */
 export function admitsMajor(constraint: string, major: number): boolean {
-  const parts: string[] = [];
-  for (const raw of constraint.split(',')) {
-    const part = raw.trim();
-    if (!part) continue;
-    const m = /^(~>|>=|<=|!=|=|>|<)?\s*v?(\d+)(?:\.(\d+))?(?:\.(\d+))?(-[0-9A-Za-z.-]+)?$/.exec(part);
-    if (!m) return true;
-    const [, op = '=', a, b, c, pre = ''] = m;
-    const version = `${a}.${b ?? 0}.${c ?? 0}${pre}`;
-    if (op === '!=') continue;
-    if (op === '~>') {
-      // Pessimistic: only the rightmost written component may grow.
-      if (b === undefined) parts.push(`>=${version}`);
-      else if (c === undefined) parts.push(`>=${version} <${Number(a) + 1}.0.0-0`);
-      else parts.push(`>=${version} <${a}.${Number(b) + 1}.0-0`);
-    } else parts.push(`${op}${version}`);
-  }
-  const range = parts.join(' ') || '*';
-  const semver = loadSemver();
-  return semver.validRange(range) === null || semver.intersects(range, `>=${major}.0.0`, { includePrerelease: true });
-}
-
-let semverModule: typeof Semver | undefined;
-
-/** semver, loaded when a pin edit first reads a constraint: its start-up (dozens of regular expressions) is not every run's. */
-function loadSemver(): typeof Semver {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return (semverModule ??= require('semver') as typeof Semver);
+  return admitsSome([constraint], `>=${major}.0.0`);
 }
 
 function span(file: string, block: HclBlock) {

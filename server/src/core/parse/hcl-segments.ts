@@ -10,8 +10,11 @@ import type { TerraformParser } from './terraform-parser';
 /** How many following segments a damaged one is joined with, at most, to find the block it heads. */
 const MAX_JOINS = 3;
 
-/** Top-level blocks that other blocks read values from: an edit inside one can change any resource of the module. */
-const SHARED_BLOCKS = new Set(['variable', 'locals', 'module']);
+/**
+ * Top-level blocks that other blocks read values from: an edit inside one can change any resource of the module
+ * (`terraform` too: its required_providers decide what an azapi_resource backend needs, APIM018).
+ */
+const SHARED_BLOCKS = new Set(['variable', 'locals', 'module', 'terraform']);
 
 interface Segment {
   start: number;

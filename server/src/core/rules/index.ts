@@ -1,9 +1,11 @@
 // The rule registry. Order is the catalogue's; ids are stable and never reused.
+import { azapiVersionTooOld } from './azapi-version-too-old';
 import { backendLegacyProtocol } from './backend-legacy-protocol';
 import { chainValidationDisabled } from './chain-validation-disabled';
 import { dependsOnBackend } from './depends-on-backend';
 import { httpApiServiceUrl } from './http-api-service-url';
 import { httpBackendUrl } from './http-backend-url';
+import { misplacedTlsProperties } from './misplaced-tls-properties';
 import { httpPolicyBackend } from './http-policy-backend';
 import { missingTlsOverlay } from './missing-tls-overlay';
 import { nameValidationDisabled } from './name-validation-disabled';
@@ -38,6 +40,8 @@ export const RULE_LIST: readonly Rule[] = [
   weakCipher,
   orphanOverlay,
   pinnedCaExpiry,
+  misplacedTlsProperties,
+  azapiVersionTooOld,
   httpPolicyBackend,
   unknownBackendId,
   httpApiServiceUrl,

@@ -8,7 +8,7 @@ import { ParseBudgetError } from '../parse/parse-budget';
 import { parseForExtraction } from '../parse/parse-relevant';
 import type { TerraformParser } from '../parse/terraform-parser';
 import type { FormatDocument, TextChange } from '../source-format';
-import { isConfigFile, isVarFile } from './module';
+import { isConfigFile, isModulesManifest, isVarFile } from './module';
 
 /** A file that mentions none of these cannot hold a backend, a service or a value a backend reads. */
 const RELEVANT = /api_management|ApiManagement|azapi|variable|locals|module/;
@@ -49,7 +49,8 @@ export class TerraformDocument implements FormatDocument {
 
   private read(): HclFile {
     const { path, text, parser } = this;
-    if (isConfigFile(path) && !RELEVANT.test(text)) {
+    // The modules manifest is JSON, read by the model cache from the text.
+    if (isModulesManifest(path) || (isConfigFile(path) && !RELEVANT.test(text))) {
       this.segments = undefined;
       this.hclFile = { blocks: [], attributes: [], hasErrors: false };
     } else if (this.segments) {

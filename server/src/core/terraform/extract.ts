@@ -2,10 +2,12 @@
 // overlays (read by resources.ts), then the links between them — overlay to backend through `resource_id`, backend
 // to service through `api_management_name` or `parent_id` — and every `depends_on` reference.
 import type { HclAttribute, HclBlock } from '../parse/hcl-ast';
-import { asString, type Api, type Backend, type DependsOnRef, type Model, type Overlay, type Pin, type Service } from '../model';
-import { AZAPI_API_TYPE, AZAPI_POLICY_TYPE, POLICY_RESOURCES, avmModuleApis, azapiPolicy, azurermPolicy, terraformApi, type PolicyPart } from './policies';
+import { asString, type Api, type Backend, type DependsOnRef, type Deployer, type Model, type Overlay, type Pin, type Service, type Val } from '../model';
+import { AZAPI_API_TYPE, AZAPI_POLICY_TYPE, POLICY_RESOURCES, azapiPolicy, azurermPolicy, terraformApi, type PolicyPart } from './policies';
 import { evaluate, rootScope, withIterator, type ModuleInstance, type Scope } from './evaluate';
-import type { TfModule } from './module';
+import { isAvmTerraformService } from '../registry-modules';
+import { avmServiceCall } from './avm-service';
+import { isDownloaded, type TfEnvironment, type TfModule } from './module';
 import {
   attr,
   azapiBackend,
@@ -20,8 +22,11 @@ import {
   type ResourceSite,
 } from './resources';
 
-/** Every instance of every module: roots once, called modules once per local `module` call. */
-export function moduleInstances(modules: Map<string, TfModule>): ModuleInstance[] {
+/**
+ * Every instance of every module: roots once, or once per environment (with that environment's var file applied
+ * last), called modules once per local `module` call of each parent instance.
+ */
+export function moduleInstances(modules: Map<string, TfModule>, environments: ReadonlyMap<string, TfEnvironment[]> = new Map()): ModuleInstance[] {
   const calls = new Map<string, Array<{ call: TfModule['moduleCalls'][number]; parent: TfModule }>>();
   for (const m of modules.values()) {
     for (const call of m.moduleCalls) {
@@ -32,7 +37,8 @@ export function moduleInstances(modules: Map<string, TfModule>): ModuleInstance[
     }
   }
   const instances: ModuleInstance[] = [];
-  const roots = [...modules.values()].filter((m) => !calls.has(m.dir));
+  // A downloaded module is read only through the calls that lead to it (never as a root of its own).
+  const roots = [...modules.values()].filter((m) => !calls.has(m.dir) && !isDownloaded(`${m.dir}/`));
   const seen = new Set<string>();
   // Walk down from roots so that each called module is instantiated by each call of each parent instance.
   const visit = (instance: ModuleInstance, depth: number) => {
@@ -40,15 +46,17 @@ export function moduleInstances(modules: Map<string, TfModule>): ModuleInstance[
     if (depth > 4) return;
     for (const call of instance.module.moduleCalls) {
       const child = call.sourceDir ? modules.get(call.sourceDir) : undefined;
-      if (child && child !== instance.module) visit({ module: child, call: { call, parent: instance } }, depth + 1);
+      if (child && child !== instance.module) visit({ module: child, call: { call, parent: instance }, environment: instance.environment }, depth + 1);
     }
   };
   for (const r of roots) {
     seen.add(r.dir);
-    visit({ module: r }, 0);
+    const envs = environments.get(r.dir);
+    if (!envs?.length) visit({ module: r }, 0);
+    else for (const env of envs) visit({ module: r, varFiles: [...r.varFiles, env.source], environment: env.name }, 0);
   }
   // Modules only reachable through cycles still get linted on their own.
-  for (const m of modules.values()) if (!instances.some((i) => i.module === m)) instances.push({ module: m });
+  for (const m of modules.values()) if (!isDownloaded(`${m.dir}/`) && !instances.some((i) => i.module === m)) instances.push({ module: m });
   return instances;
 }
 
@@ -90,9 +98,9 @@ export function extractModel(
     }
     for (const call of instance.module.moduleCalls) {
       collectDependsOn(call.block, call.path, `module.${call.name}`, model.dependsOn);
-      const avm = avmModuleApis(call, instance, !!call.sourceDir && instances.some((i) => i.module.dir === call.sourceDir));
-      if (avm.apis.length) (model.apis ??= []).push(...avm.apis);
-      policies.push(...avm.policies);
+      // A registry module whose behaviour is known is read like the resources it deploys.
+      if (call.source !== undefined && isAvmTerraformService(call.source))
+        parts.push(partsOf({ type: 'module', name: call.name, block: call.block, path: call.path }, instance));
     }
     link(parts, model, memoOf?.(instance));
     for (const p of parts) for (const { part } of p.policies) policies.push(part);
@@ -104,8 +112,14 @@ export function extractModel(
 export function extractResource(res: Resource, instance: ModuleInstance): ResourceParts {
   const parts: ResourceParts = { backends: [], services: [], overlays: [], policies: [], apis: [] };
   const address = `${res.type}.${res.name}`;
-  const backend = (b: Backend, site: ResourceSite) => parts.backends.push({ backend: b, site, ownPins: [...b.pins] });
-  for (const { scope, key } of resourceInstances(res.block, res.path, instance)) {
+  let keysUnknown: boolean | undefined;
+  const backend = (b: Backend, site: ResourceSite) => {
+    if (keysUnknown) b.keysUnknown = true;
+    if (instance.environment !== undefined) b.environment = instance.environment;
+    parts.backends.push({ backend: b, site, ownPins: [...b.pins] });
+  };
+  for (const { scope, key, unknownKeys } of resourceInstances(res.block, res.path, instance)) {
+    keysUnknown = unknownKeys;
     const site: ResourceSite = {
       block: res.block,
       path: res.path,
@@ -114,7 +128,13 @@ export function extractResource(res: Resource, instance: ModuleInstance): Resour
       key,
       name: `${address}${key === undefined ? '' : `[${JSON.stringify(key)}]`}`,
     };
-    if (res.type === 'azurerm_api_management_backend') backend(azurermBackend(site), site);
+    if (res.type === 'module') {
+      const call = avmServiceCall(site);
+      parts.services.push(call.service);
+      for (const b of call.backends) backend(b, site);
+      parts.apis.push(...call.apis);
+      for (const part of call.policies) parts.policies.push({ part, site });
+    } else if (res.type === 'azurerm_api_management_backend') backend(azurermBackend(site), site);
     else if (res.type === 'azurerm_api_management') parts.services.push(azurermService(site));
     else if (POLICY_RESOURCES.has(res.type)) parts.policies.push({ part: azurermPolicy(site, res.type), site });
     else if (res.type === 'azurerm_api_management_api') parts.apis.push(terraformApi(site, false));
@@ -125,13 +145,30 @@ export function extractResource(res: Resource, instance: ModuleInstance): Resour
       if (SERVICE_TYPE.test(t)) parts.services.push(azapiService(site));
       else if (res.type === 'azapi_resource' && AZAPI_POLICY_TYPE.test(t)) parts.policies.push({ part: azapiPolicy(site, t), site });
       else if (res.type === 'azapi_resource' && AZAPI_API_TYPE.test(t)) parts.apis.push(terraformApi(site, true));
-      else if (res.type === 'azapi_resource' && BACKEND_TYPE.test(t)) backend(azapiBackend(site, type), site);
-      else if (res.type === 'azapi_update_resource' && (BACKEND_TYPE.test(t) || pointsAtBackend(attr(res.block, 'resource_id')))) {
+      else if (res.type === 'azapi_resource' && BACKEND_TYPE.test(t)) {
+        const b = azapiBackend(site, type);
+        b.deployer = azapiDeployer(instance);
+        backend(b, site);
+      } else if (res.type === 'azapi_update_resource' && (BACKEND_TYPE.test(t) || pointsAtBackend(attr(res.block, 'resource_id')))) {
         parts.overlays.push({ overlay: azapiOverlay(site, type), site });
       }
     }
   }
   return parts;
+}
+
+/**
+ * azapi as an `azapi_resource` backend's deployer: it validates the body against the schema its release embeds, so the
+ * azapi constraints of the module and of every module calling it decide which api-versions plan (APIM018).
+ */
+function azapiDeployer(instance: ModuleInstance): Deployer {
+  const deployer: Deployer = { tool: 'azapi', constraints: [] };
+  for (let at: ModuleInstance | undefined = instance; at; at = at.call?.parent) {
+    const entry = at.module.providers.get('azapi');
+    if (entry?.constraint) deployer.constraints.push(entry.constraint);
+    deployer.declaredAt ??= entry?.entry;
+  }
+  return deployer;
 }
 
 /**
@@ -163,6 +200,8 @@ function link(parts: ResourceParts[], model: Model, memo?: LinkMemo): void {
     memo.serviceOf = new WeakMap();
   }
   for (const { backend, site } of backends) {
+    // A registry module's backends belong to the service the same call deploys.
+    if (site.block.type === 'module') continue;
     if (memo?.serviceOf.has(backend)) backend.service = memo.serviceOf.get(backend);
     else {
       backend.service = serviceOf(site, services);
@@ -171,6 +210,8 @@ function link(parts: ResourceParts[], model: Model, memo?: LinkMemo): void {
     }
   }
   for (const { part, site } of parts.flatMap((p) => p.policies)) {
+    // As its backends, a registry module's policies belong to the service the same call deploys.
+    if (site.block.type === 'module') continue;
     part.owner.service = serviceOf(site, services);
     part.owner.serviceKey = serviceKeyOf(site);
   }
@@ -265,17 +306,27 @@ function collectDependsOn(block: HclBlock, path: string, owner: string, out: Dep
   }
 }
 
-/** One scope per resource instance: `for_each` over a known map or set gives each.key/each.value. */
-function resourceInstances(block: HclBlock, path: string, instance: ModuleInstance): Array<{ scope: Scope; key?: string }> {
+/**
+ * One scope per resource instance: `for_each` over a known map or set gives each.key/each.value. A deploy condition
+ * (`count = 0`, a `for_each` conditional that yields nothing) hides the resource only when it holds without variable
+ * defaults (DESIGN §2): `count = var.enabled ? 1 : 0` with `default = false` is an opt-in resource, linted as deployed.
+ */
+function resourceInstances(block: HclBlock, path: string, instance: ModuleInstance): Array<{ scope: Scope; key?: string; unknownKeys?: boolean }> {
   const scope = rootScope(instance);
   const count = block.attributes.find((a) => a.name === 'count');
   if (count) {
     const n = evaluate(count.expr, path, scope);
-    if (n.kind === 'prim' && n.value === 0) return [];
+    if (n.kind === 'prim' && n.value === 0 && isZero(evaluate(count.expr, path, rootScope(instance, true)))) return [];
   }
   const forEach = block.attributes.find((a) => a.name === 'for_each');
   if (!forEach) return [{ scope }];
-  const coll = evaluate(forEach.expr, path, scope);
+  let coll = evaluate(forEach.expr, path, scope);
+  if (isEmpty(coll) && forEach.expr.kind === 'conditional') {
+    if (isEmpty(evaluate(forEach.expr, path, rootScope(instance, true)))) return [];
+    // Deployed after all: the branch that yields instances is the one the deploy condition chooses when it is on.
+    const branches = [forEach.expr.then, forEach.expr.else].map((e) => evaluate(e, path, scope)).filter((v) => !isEmpty(v));
+    coll = branches.length === 1 ? branches[0] : { kind: 'unknown', span: { file: path, start: forEach.expr.start, end: forEach.expr.end } };
+  }
   const unknown = { kind: 'unknown' as const, span: { file: path, start: forEach.expr.start, end: forEach.expr.end } };
   if (coll.kind === 'object') {
     return [...coll.entries].map(([k, v]) => ({
@@ -289,5 +340,14 @@ function resourceInstances(block: HclBlock, path: string, instance: ModuleInstan
       return { key: k, scope: withIterator(scope, 'each', v, v) };
     });
   }
-  return [{ scope: withIterator(scope, 'each', unknown, unknown) }];
+  return [{ scope: withIterator(scope, 'each', unknown, unknown), unknownKeys: true }];
+}
+
+function isZero(v: Val): boolean {
+  return v.kind === 'prim' && (v.value === 0 || v.value === false);
+}
+
+/** A known collection with nothing in it (`{}`, `[]`, `toset([])`). */
+function isEmpty(v: Val): boolean {
+  return (v.kind === 'object' && v.entries.size === 0) || (v.kind === 'list' && v.items.length === 0);
 }

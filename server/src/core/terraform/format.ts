@@ -3,6 +3,7 @@
 import { PIN_API_VERSION } from '../api-versions';
 import { removeFlagInObject } from '../fixes/remove-flag';
 import { removeObjectItem } from '../fixes/remove-list-item';
+import { memberEdits } from '../fixes/move-member';
 import { planPinEdit, type PinPlan } from '../fixes/pin';
 import { TERRAFORM } from '../formats';
 import type { Backend } from '../model';
@@ -11,7 +12,7 @@ import { ParseBudgetError } from '../parse/parse-budget';
 import type { TerraformParser } from '../parse/terraform-parser';
 import type { PinSite, SourceFormat } from '../source-format';
 import { TerraformDocument } from './document';
-import { dirname, isConfigFile } from './module';
+import { dirname, isConfigFile, isDownloaded } from './module';
 import { TerraformModelCache } from './model-cache';
 
 export function terraformFormat(parser: TerraformParser): SourceFormat {
@@ -20,7 +21,7 @@ export function terraformFormat(parser: TerraformParser): SourceFormat {
     ...TERRAFORM,
     createDocument: (path, text, editing) => new TerraformDocument(parser, path, text, editing),
     extract: (documents, request) => cache.extract(documents as ReadonlyMap<string, TerraformDocument>, request),
-    edits: { removeFlag: removeFlagInObject, removeListItem: removeObjectItem },
+    edits: { removeFlag: removeFlagInObject, removeListItem: removeObjectItem, ...memberEdits(' = ') },
     words: {
       // A resource written with a full PUT (azurerm) cannot hold a pin: an overlay writes it. azapi writes its own body.
       howToPin: (backend) => (backend.fullPut ? OVERLAY : AZAPI_BODY),
@@ -51,6 +52,15 @@ const AZAPI_BODY = `properties.tls.serverX509Names in its body, at api-version $
 /** The pin of an azurerm backend: an overlay and whatever else of its module the edit touches (fixes/pin.ts). */
 function planTerraformPin(parser: TerraformParser, site: PinSite): PinPlan {
   const { backend, model } = site;
+  if (backend.kind === 'module') {
+    return {
+      ok: false,
+      reason: `${backend.name} is an entry of a registry module's input: this command cannot write an overlay for a backend the module declares.`,
+    };
+  }
+  if (isDownloaded(backend.block.file)) {
+    return { ok: false, reason: `${backend.name} is in a module's downloaded source (.terraform/modules): pin it in that module's own repository.` };
+  }
   const instances = model.backends.filter((b: Backend) => b.block.file === backend.block.file && b.block.start === backend.block.start);
   const dir = dirname(backend.block.file);
   const files: Array<{ path: string; text: string; hcl: HclFile }> = [];

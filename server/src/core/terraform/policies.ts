@@ -10,8 +10,8 @@ import { hclStringText, hclTemplateText, type MappedText } from '../policies/hos
 import { OffsetMap } from '../policies/offset-map';
 import type { EmbeddedText } from '../source-format';
 import type { Span } from '../types';
-import { evaluate, rootScope, type ModuleInstance } from './evaluate';
-import { dirname, joinPath, type TfModuleCall } from './module';
+import { evaluate } from './evaluate';
+import { dirname, joinPath } from './module';
 import { attr, bound, headerSpan, type ResourceSite } from './resources';
 
 /** Where a Terraform policy's XML is written. */
@@ -137,34 +137,4 @@ function nameOf(expr: Expr, site: ResourceSite): string {
   if (v.kind === 'prim' && v.value !== null) return String(v.value);
   if (expr.kind === 'ref' && typeof expr.path[0] === 'string' && !['var', 'local', 'each', 'module'].includes(expr.root)) return expr.path[0];
   return expr.kind === 'ref' ? [expr.root, ...expr.path.filter((p) => typeof p === 'string')].join('.') : '?';
-}
-
-/** The Terraform AVM module for API Management, by its registry address. */
-const AVM_APIM_SOURCE = /(^|\/)avm-res-apimanagement-service\//i;
-
-/**
- * The APIs of a call of the AVM API Management module (DESIGN §3: registry modules whose behaviour is known are read
- * like resources): `apis = { key = { service_url, policy = { xml_content } } }`. A call is read so when its source is
- * the module's registry address, or when the module it calls is not in the workspace and it passes the module's inputs
- * (`publisher_email` and `apis`: the module's own examples call it by a relative path).
- */
-export function avmModuleApis(call: TfModuleCall, instance: ModuleInstance, calledModuleKnown: boolean): { apis: Api[]; policies: PolicyPart[] } {
-  const out = { apis: [] as Api[], policies: [] as PolicyPart[] };
-  const block = call.block;
-  const source = attr(block, 'source');
-  const registry = source?.expr.kind === 'literal' && typeof source.expr.value === 'string' && AVM_APIM_SOURCE.test(`${source.expr.value}/`);
-  const apisAttr = attr(block, 'apis');
-  if (!apisAttr || !(registry || (!calledModuleKnown && attr(block, 'publisher_email')))) return out;
-  const scope = rootScope(instance);
-  const apis = evaluate(apisAttr.expr, call.path, scope);
-  if (apis.kind !== 'object') return out;
-  const consumer = { file: call.path, start: apisAttr.start, end: apisAttr.end };
-  for (const [key, entry] of apis.entries) {
-    const name = `module.${call.name} apis["${key}"]`;
-    const url = member(entry, 'service_url');
-    out.apis.push({ name, header: consumer, serviceUrl: url ? { val: url, consumer, consumerName: `apis["${key}"].service_url` } : undefined });
-    const xml = member(member(entry, 'policy'), 'xml_content');
-    if (xml?.span) out.policies.push({ owner: { name: `API '${key}'`, header: consumer }, source: { kind: 'inline', span: xml.span } });
-  }
-  return out;
 }

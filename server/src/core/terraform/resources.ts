@@ -5,7 +5,7 @@
 import type { Expr, HclAttribute, HclBlock } from '../parse/hcl-ast';
 import type { Span } from '../types';
 import { member, type Backend, type BlockSpan, type Bound, type Overlay, type Service, type ServiceSwitch, type Val } from '../model';
-import { apiVersionOf, caStoreOf, gatewaySwitchesOf, pinsOf } from '../resource-body';
+import { apiVersionOf, caStoreOf, gatewaySwitchesOf, isPool, misplacedTls, pinsOf } from '../resource-body';
 import { evaluate, withIterator, type Scope } from './evaluate';
 
 export const BACKEND_TYPE = /^Microsoft\.ApiManagement\/service\/(workspaces\/)?backends@/i;
@@ -112,19 +112,27 @@ export function azapiBackend(site: ResourceSite, type: Bound | undefined): Backe
   const backend = baseBackend(site, 'azapi');
   const name = attr(site.block, 'name');
   if (name) backend.backendName = evaluate(name.expr, site.path, site.scope);
-  const props = member(bodyOf(site), 'properties');
+  const body = bodyOf(site);
+  const props = member(body, 'properties');
+  backend.apiVersion = apiVersionOf(type?.val);
+  if (isPool(props)) {
+    backend.pool = true;
+    return backend;
+  }
   backend.url = bodyBound(site, member(props, 'url'), 'body.properties.url');
   const tls = member(props, 'tls');
   backend.validateChain = bodyBound(site, member(tls, 'validateCertificateChain'), 'body.properties.tls.validateCertificateChain');
   backend.validateName = bodyBound(site, member(tls, 'validateCertificateName'), 'body.properties.tls.validateCertificateName');
-  backend.pins = pinsOf(tls, apiVersionOf(type?.val), site.name);
+  backend.pins = pinsOf(tls, backend.apiVersion, site.name);
+  backend.misplaced = misplacedTls(body, site.name);
   return backend;
 }
 
 /** An `azapi_update_resource` on a backend type, or one whose `resource_id` points at a backend. */
 export function azapiOverlay(site: ResourceSite, type: Bound | undefined): Overlay {
   const t = type?.val.kind === 'prim' && typeof type.val.value === 'string' ? type.val.value : undefined;
-  const tls = member(member(bodyOf(site), 'properties'), 'tls');
+  const body = bodyOf(site);
+  const tls = member(member(body, 'properties'), 'tls');
   const apiVersion = apiVersionOf(type?.val);
   const lifecycle = site.block.blocks.find((b) => b.type === 'lifecycle');
   const triggers = lifecycle ? attr(lifecycle, 'replace_triggered_by') : undefined;
@@ -142,6 +150,7 @@ export function azapiOverlay(site: ResourceSite, type: Bound | undefined): Overl
     validateChain: bodyBound(site, member(tls, 'validateCertificateChain'), 'body.properties.tls.validateCertificateChain'),
     validateName: bodyBound(site, member(tls, 'validateCertificateName'), 'body.properties.tls.validateCertificateName'),
     pins: pinsOf(tls, apiVersion, site.name),
+    misplaced: misplacedTls(body, site.name),
     replaceTriggeredBy: triggers?.expr.kind === 'tuple' ? triggers.expr.items.map(refAddress).filter((a): a is string => !!a) : [],
     replaceTriggeredByAttr: triggers
       ? {
@@ -178,6 +187,15 @@ const BACKEND_PROTOCOLS: Record<string, string> = {
   enable_backend_tls11: 'TLS 1.1',
 };
 
+/**
+ * azurerm's 3.x names of the backend protocol switches: deprecated from 4.27 (which added `backend_*_enabled`) and
+ * removed in 5.0 (DESIGN §1a). They are still read, and the finding says what 5.x needs instead.
+ */
+function renamedSwitch(setting: string): string | undefined {
+  const m = /^enable_backend_(ssl30|tls10|tls11)$/.exec(setting);
+  return m ? `azurerm 5.0 removed ${setting} (under 5.x it is an unsupported argument): the name since 4.27 is backend_${m[1]}_enabled.` : undefined;
+}
+
 /** Every cipher switch APIM exposes is a legacy one (3DES, CBC or static-RSA key exchange). */
 function cipherLabel(setting: string): string | undefined {
   if (setting === 'triple_des_ciphers_enabled' || setting === 'enable_triple_des_ciphers') return '3DES';
@@ -209,7 +227,7 @@ export function azurermService(site: ResourceSite): Service {
       const protocol = BACKEND_PROTOCOLS[a.name];
       const label = protocol ?? cipherLabel(a.name);
       if (!label) continue;
-      const sw: ServiceSwitch = { setting: a.name, label, bound: bound(a, path, sec.scope, `security.${a.name}`) };
+      const sw: ServiceSwitch = { setting: a.name, label, bound: bound(a, path, sec.scope, `security.${a.name}`), note: renamedSwitch(a.name) };
       (protocol ? service.backendProtocols : service.ciphers).push(sw);
     }
   }
