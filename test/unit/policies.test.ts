@@ -8,6 +8,7 @@ import { asString } from '../../server/src/core/model';
 import { ownerFromPath } from '../../server/src/core/policies/format';
 import { bicepStringText, hclStringText, hclTemplateText, jsonStringText } from '../../server/src/core/policies/host-strings';
 import { readPolicy } from '../../server/src/core/policies/read-policy';
+import { summarizeAcrossEnvironments } from '../../server/src/core/trust';
 import { applyEdits, lintTexts } from '../support/fixtures';
 
 /** The host characters the embedded text's first occurrence of `needle` maps to. */
@@ -312,5 +313,95 @@ describe('the rename done halfway (issue 13, done when)', () => {
     const refused = w2.planRename('/w/tf/backends.tf', offset, 'tic-pinned');
     assert.equal(refused.ok, false);
     assert.match((refused as { reason: string }).reason, /inventory\.xml:1/);
+  });
+});
+
+/** A root module evaluated per environment (env/*.tfvars): its backend is read once per run, its policies once. */
+const PER_ENVIRONMENT = new Map([
+  [
+    '/e/main.tf',
+    `variable "chain" {
+  type    = bool
+  default = false
+}
+
+resource "azurerm_api_management_backend" "tic" {
+  name                = "tic-backend"
+  resource_group_name = "rg"
+  api_management_name = "apim-contoso"
+  protocol            = "http"
+  url                 = "https://tic.contoso.internal"
+  tls {
+    validate_certificate_chain = var.chain
+  }
+}
+
+resource "azurerm_api_management_api_policy" "orders" {
+  api_name            = "orders"
+  api_management_name = "apim-contoso"
+  resource_group_name = "rg"
+  xml_content         = "<policies><inbound><set-backend-service backend-id=\\"tic-backend\\" /></inbound></policies>"
+}
+
+resource "azurerm_api_management_api_policy" "returns" {
+  api_name            = "returns"
+  api_management_name = "apim-contoso"
+  resource_group_name = "rg"
+  xml_content         = "<policies><inbound><set-backend-service backend-id=\\"tic-backend-insecure\\" /></inbound></policies>"
+}
+
+resource "azurerm_api_management_api_policy" "billing" {
+  api_name            = "billing"
+  api_management_name = "apim-contoso"
+  resource_group_name = "rg"
+  xml_content         = file("\${path.module}/policies/billing.xml")
+}
+`,
+  ],
+  ['/e/env/dev.tfvars', 'chain = false\n'],
+  ['/e/env/staging.tfvars', 'chain = false\n'],
+  ['/e/env/prod.tfvars', 'chain = true\n'],
+  ['/e/policies/billing.xml', '<policies><inbound><set-backend-service backend-id="tic-backend" /></inbound></policies>\n'],
+]);
+
+describe('policies and backends read once per environment', () => {
+  test('a stale backend-id is reported once, without an environment; the blast radius lists each policy once', async () => {
+    const { findings } = await lintTexts(PER_ENVIRONMENT);
+    const stale = findings.filter((f) => f.ruleId === 'APIM020');
+    assert.equal(stale.length, 1);
+    assert.equal(PER_ENVIRONMENT.get(stale[0].file)!.slice(stale[0].start, stale[0].end), 'tic-backend-insecure');
+    assert.doesNotMatch(stale[0].message, /environment/i);
+    // Chain validation is off in dev and staging, each through its own var file: one finding in each, naming it.
+    const chain = findings.filter((f) => f.ruleId === 'APIM001');
+    assert.deepEqual(
+      chain.map((f) => [f.file, /\(In environment (\w+)\.\)$/.exec(f.message)?.[1]]),
+      [
+        ['/e/env/dev.tfvars', 'dev'],
+        ['/e/env/staging.tfvars', 'staging'],
+      ],
+    );
+    for (const f of chain) {
+      assert.deepEqual(
+        f.related.filter((r) => r.message.startsWith('Used by the policy')).map((r) => r.message),
+        ["Used by the policy of API 'orders'", "Used by the policy of API 'billing'"],
+      );
+    }
+  });
+
+  test("the backend's hover lists its policies once, and a rename moves each reference once", async () => {
+    const { workspace } = await lintTexts(PER_ENVIRONMENT);
+    const instances = workspace.backendsIn('/e/main.tf');
+    assert.equal(instances.length, 3, 'the backend is read once per environment');
+    const hover = summarizeAcrossEnvironments(instances, [], (f) => workspace.textOf(f), workspace.routesTo(instances)).hover;
+    assert.match(hover, /\*\*Routed to by 2 policies\*\*/);
+    assert.equal(hover.match(/- the policy of API 'orders'/g)?.length, 1);
+    const text = PER_ENVIRONMENT.get('/e/main.tf')!;
+    const plan = workspace.planRename('/e/main.tf', text.indexOf('"tic-backend"') + 3, 'tic-pinned');
+    assert.ok(plan.ok, plan.ok ? '' : plan.reason);
+    assert.deepEqual(plan.edits.map((e) => `${e.file}:${e.start}`).sort(), [
+      `/e/main.tf:${text.indexOf('tic-backend')}`,
+      `/e/main.tf:${text.indexOf('tic-backend\\"')}`,
+      `/e/policies/billing.xml:${PER_ENVIRONMENT.get('/e/policies/billing.xml')!.indexOf('tic-backend')}`,
+    ]);
   });
 });
