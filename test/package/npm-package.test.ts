@@ -42,6 +42,7 @@ describe('the npm package', () => {
       'CHANGELOG.md',
       'LICENSE',
       'dist/cli.js',
+      'dist/cli-main.js',
       'dist/certificate-reader.js',
       'dist/server.js',
       'dist/tree-sitter.wasm',

@@ -1,5 +1,5 @@
 // The help SARIF carries for a rule: its page under docs/ (docs/rules/<id>.md, docs/suppression.md) rendered by
-// rule-help.ts. scripts/build.mjs replaces this module in dist/cli.js with the rendered help of every page, so the
+// rule-help.ts. scripts/build.mjs replaces this module in dist/cli-main.js with the rendered help of every page, so the
 // bundle needs no docs/ beside it and no Markdown parser inside it; unbundled (the compiled tests) the pages are read
 // from the checkout and rendered here.
 import * as fs from 'node:fs';
