@@ -38,7 +38,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<ApimTl
   const backendsView = new BackendsView();
   // One watcher for the extension's lifetime, shared by every client a restart creates.
   const watcher = vscode.workspace.createFileSystemWatcher(
-    '**/{*.tf,*.tofu,*.tfvars,*.bicep,*.bicepparam,*.json,*.jsonc,.apim-tls-lint.json,*.cer,*.crt,*.pem,*.der,*.p7b}',
+    '**/{*.tf,*.tofu,*.tfvars,*.bicep,*.bicepparam,*.json,*.jsonc,*.xml,*.tftpl,*.tpl,.apim-tls-lint.json,*.cer,*.crt,*.pem,*.der,*.p7b}',
   );
   context.subscriptions.push(output, status, backendsView, watcher);
 
@@ -63,6 +63,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<ApimTl
       { scheme: 'file', language: 'json' },
       { scheme: 'file', language: 'jsonc' },
       { scheme: 'file', language: 'arm-template' },
+      // APIM policy XML (APIOps' policy.xml, files a template reads); the server lints only `<policies>` documents.
+      { scheme: 'file', language: 'xml' },
+      { scheme: 'file', pattern: '**/*.{xml,tftpl,tpl}' },
     ],
     synchronize: { fileEvents: watcher },
     outputChannel: output,

@@ -84,8 +84,11 @@ export class WorkspaceIndex {
         continue;
       }
       if (workspace.isIgnored(file)) continue;
+      const known = workspace.has(file);
       workspace.setFile(file, text);
-      scheduler.schedule(file);
+      // A new file that another may read whole (a policy a module's file() names) is linted with everything once.
+      if (!known && workspace.formatOf(file)?.readsEmbedded) scheduler.scheduleAll();
+      else scheduler.schedule(file);
     }
   }
 

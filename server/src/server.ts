@@ -15,6 +15,7 @@ import { registerFeatures } from './features';
 import { WorkspaceIndex } from './indexing';
 import { LintScheduler } from './lint-scheduler';
 import { packageVersion } from './package-info';
+import { registerRename } from './rename';
 import type { ServerState } from './server-state';
 
 export interface ServerOptions {
@@ -67,6 +68,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
         hoverProvider: true,
+        renameProvider: { prepareProvider: true },
         codeLensProvider: { resolveProvider: false },
         executeCommandProvider: { commands: [...SERVER_COMMANDS] },
       },
@@ -87,6 +89,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     }
   });
   registerFeatures(connection, state);
+  registerRename(connection, state);
 
   connection.onShutdown(() => {
     scheduler.dispose();

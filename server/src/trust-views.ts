@@ -48,7 +48,9 @@ export function trustHover(workspace: Workspace, file: string, text: string, pos
   const offset = index.offsetAt(position);
   const backends = workspace.backendsIn(file).filter((b) => b.block.start <= offset && offset <= b.block.bodyStart);
   if (backends.length === 0) return null;
-  const parts = byInstance(backends).map((b) => summarizeAcrossEnvironments(b, workspace.allCertificates(), (f) => workspace.textOf(f)).hover);
+  const parts = byInstance(backends).map(
+    (b) => summarizeAcrossEnvironments(b, workspace.allCertificates(), (f) => workspace.textOf(f), workspace.routesTo(b)).hover,
+  );
   const block = backends[0].block;
   return {
     contents: { kind: MarkupKind.Markdown, value: parts.join('\n\n---\n\n') },

@@ -485,3 +485,41 @@ export function describeText(text: string): string {
     `${count(/^resource "azurerm_api_management"/gm)} services, ${count(/^variable /gm)} variables, ${count(/^resource /gm)} resources in all`
   );
 }
+
+/**
+ * The module with `count` API policies appended, each an indented heredoc that routes to a backend by id, sets an
+ * https base-url with an expression beside it, and calls out with <send-request>: what policy extraction reads.
+ */
+export function withPolicies(module: string, count: number): string {
+  const parts = [module];
+  for (let n = 0; n < count; n++) {
+    parts.push(`resource "azurerm_api_management_api_policy" "api${n}" {
+  api_name            = "api${n}"
+  api_management_name = "apim-contoso"
+  resource_group_name = "rg-apim"
+  xml_content         = <<-XML
+    <policies>
+      <inbound>
+        <base />
+        <set-variable name="caller" value="@(context.Request.Headers.GetValueOrDefault(&quot;X-Caller&quot;, &quot;anonymous&quot;))" />
+        <set-backend-service backend-id="backend-${n}" />
+        <choose>
+          <when condition="@(context.Request.Method == "POST")">
+            <set-backend-service base-url="https://b${n}.contoso.com/api" />
+          </when>
+        </choose>
+      </inbound>
+      <backend><forward-request timeout="30" /></backend>
+      <outbound>
+        <send-one-way-request mode="new">
+          <set-url>https://audit.contoso.com/api${n}</set-url>
+          <set-method>POST</set-method>
+        </send-one-way-request>
+      </outbound>
+    </policies>
+  XML
+}
+`);
+  }
+  return parts.join('\n');
+}

@@ -1,4 +1,4 @@
-// Caret-annotated fixtures: a comment line `#   ^^^^^ APIM001` asserts a finding of APIM001 exactly under the
+// Caret-annotated fixtures: a comment line `#   ^^^^^ APIM001` (`//` in ARM and Bicep, `<!-- … -->` in XML) asserts a finding of APIM001 exactly under the
 // carets on the nearest line above that is not itself an annotation. Checked both ways: a finding without an
 // annotation fails, and so does an annotation without a finding.
 import * as fs from 'node:fs';
@@ -22,7 +22,8 @@ export interface Expectation {
   endCol: number;
 }
 
-const ANNOTATION = /^([ \t]*(?:#|\/\/)[ \t]*)(\^+)[ \t]+([A-Za-z0-9-]+)[ \t]*$/;
+// `<!-- ^^^ APIM019 -->` in XML, where it is a comment too (also inside a heredoc or a Bicep string holding a policy).
+const ANNOTATION = /^([ \t]*(?:#|\/\/|<!--)[ \t]*)(\^+)[ \t]+([A-Za-z0-9-]+)[ \t]*(?:-->)?[ \t]*$/;
 
 export function isAnnotationLine(line: string): boolean {
   return ANNOTATION.test(line);
@@ -136,11 +137,20 @@ export function compareFindings(texts: Map<string, string>, findings: Finding[])
   return problems;
 }
 
-/** Applies non-overlapping edits to the texts they name (from the end backwards, so offsets stay valid). */
+/**
+ * Applies non-overlapping edits to the texts they name (from the end backwards, so offsets stay valid). The same edit
+ * twice is applied once: two findings' fixes may agree (APIM020 moves every reference to a renamed backend at once).
+ */
 export function applyEdits(texts: Map<string, string>, edits: TextEdit[]): Map<string, string> {
   const out = new Map(texts);
   const byFile = new Map<string, TextEdit[]>();
-  for (const e of edits) byFile.set(e.file, [...(byFile.get(e.file) ?? []), e]);
+  const seen = new Set<string>();
+  for (const e of edits) {
+    const key = `${e.file}\u0000${e.start}\u0000${e.end}\u0000${e.newText}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    byFile.set(e.file, [...(byFile.get(e.file) ?? []), e]);
+  }
   for (const [file, list] of byFile) {
     let text = out.get(file);
     if (text === undefined) throw new Error(`edit for unknown file ${file}`);

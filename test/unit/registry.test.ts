@@ -60,7 +60,7 @@ describe('rule registry', () => {
   });
 
   test('every rule page states the formats the rule declares, and claims none it does not', () => {
-    const words: Record<string, string> = { terraform: 'Terraform', arm: 'ARM templates', bicep: 'Bicep' };
+    const words: Record<string, string> = { terraform: 'Terraform', arm: 'ARM templates', bicep: 'Bicep', policy: 'policy XML' };
     for (const r of RULES) {
       const page = read(`docs/rules/${r.id}.md`);
       const declared = (r.formats ?? ALL_FORMATS).map((f) => words[f]);

@@ -137,9 +137,15 @@ class Collector {
     }
     const format = formatFor(abs, BUILTIN_FORMATS);
     if (!format)
-      throw new FileError(`${given} is not a Terraform file (.tf, .tofu or .tfvars), an ARM template (.json) or a Bicep file (.bicep, .bicepparam).`);
+      throw new FileError(
+        `${given} is not a Terraform file (.tf, .tofu or .tfvars), an ARM template (.json), a Bicep file (.bicep, .bicepparam) or an APIM policy file (.xml).`,
+      );
     if (!claims(abs, given, format)) {
-      throw new FileError(`${given} is not an ARM template or parameters file: its $schema is not deploymentTemplate.json or deploymentParameters.json.`);
+      throw new FileError(
+        /\.jsonc?$/i.test(abs)
+          ? `${given} is not an ARM template or parameters file: its $schema is not deploymentTemplate.json or deploymentParameters.json.`
+          : `${given} is not an APIM policy file: its root element is not <policies> (or <fragment>).`,
+      );
     }
     const group = this.configForDir(path.dirname(abs));
     if (group.isIgnored(abs, false)) return;
@@ -199,7 +205,10 @@ class Collector {
       const group = this.configForDir(path.dirname(file.path));
       if (file.format) {
         // Any JSON may sit in a folder; only templates and parameters files are linted, the rest is noted.
-        if (!claims(file.path, file.shown, file.format)) this.skippedJson.push(file.shown);
+        // XML that is not a policy document (a pom.xml) is left out without a word.
+        if (!claims(file.path, file.shown, file.format)) {
+          if (/\.jsonc?$/i.test(file.path)) this.skippedJson.push(file.shown);
+        }
         // A module terraform init downloaded is context for the calls that lead to it, not a file the user lints.
         else this.addFile(group, file.path, file.shown, !isDownloaded(toKey(file.path)));
       } else if (file.certificate) {

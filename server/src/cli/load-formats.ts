@@ -1,7 +1,7 @@
 // The formats a CLI run needs, with their parsers: a grammar is loaded only when a file collected needs it (a
 // Terraform-only run never loads the Bicep grammar, an ARM-only run no grammar at all). Linting, --fix, pin and probe
 // all read files through these.
-import { armFormat, bicepFormat, terraformFormat } from '../core/builtin-formats';
+import { armFormat, bicepFormat, policyFormat, terraformFormat } from '../core/builtin-formats';
 import { BICEP, TERRAFORM } from '../core/formats';
 import { loadBicepParser } from '../core/parse/bicep-parser';
 import { loadTerraformParser, type WasmLocation } from '../core/parse/terraform-parser';
@@ -28,5 +28,7 @@ export async function loadFormats(wanted: ReadonlySet<string>, env: Readonly<Rec
     });
     formats.push(bicepFormat(parser));
   }
+  // Policy XML is read from its own files and from the others' (a heredoc, a template's string): always there.
+  formats.push(policyFormat);
   return formats;
 }

@@ -4,12 +4,13 @@ import { armFormat } from './arm/format';
 import { bicepFormat } from './bicep/format';
 import type { BicepParser } from './parse/bicep-parser';
 import type { TerraformParser } from './parse/terraform-parser';
+import { policyFormat } from './policies/format';
 import type { SourceFormat } from './source-format';
 import { terraformFormat } from './terraform/format';
 
-/** Terraform and ARM, and Bicep when its parser is given; in the order their parts join the model. */
+/** Terraform, ARM and policy XML, and Bicep when its parser is given; in the order their parts join the model. */
 export function builtinFormats(terraform: TerraformParser, bicep?: BicepParser): SourceFormat[] {
-  return [terraformFormat(terraform), armFormat, ...(bicep ? [bicepFormat(bicep)] : [])];
+  return [terraformFormat(terraform), armFormat, ...(bicep ? [bicepFormat(bicep)] : []), policyFormat];
 }
 
-export { armFormat, bicepFormat, terraformFormat };
+export { armFormat, bicepFormat, policyFormat, terraformFormat };

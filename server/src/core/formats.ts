@@ -38,6 +38,25 @@ export const TERRAFORM: FormatDescriptor = { id: 'terraform', displayName: 'Terr
 
 export const BICEP: FormatDescriptor = { id: 'bicep', displayName: 'Bicep', family: 'template', claimsPath: isBicepFile };
 
+/** A file that may be an APIM policy document (APIOps' `policy.xml`, a template `file()` reads); its root decides. */
+export function isPolicyPath(path: string): boolean {
+  return /\.(xml|tftpl|tpl)$/i.test(path);
+}
+
+/** Whether a text's root element is `<policies>` (or a policy `<fragment>`), read past a declaration and comments. */
+export function isPolicyText(head: string): boolean {
+  return /^\uFEFF?\s*(?:<\?xml[^>]*\?>\s*)?(?:<!--[\s\S]*?-->\s*)*<(?:policies|fragment)[\s>/]/.test(head);
+}
+
+export const POLICY: FormatDescriptor = {
+  id: 'policy',
+  displayName: 'APIM policy XML',
+  family: 'policy',
+  claimsPath: isPolicyPath,
+  claimsText: isPolicyText,
+  headLength: ARM_HEAD,
+};
+
 export const ARM: FormatDescriptor = {
   id: 'arm',
   displayName: 'ARM template',
@@ -48,8 +67,9 @@ export const ARM: FormatDescriptor = {
 };
 
 /** The built-in formats, in the order they are asked whether a path is theirs. */
-export const BUILTIN_FORMATS: readonly FormatDescriptor[] = [TERRAFORM, BICEP, ARM];
+export const BUILTIN_FORMATS: readonly FormatDescriptor[] = [TERRAFORM, BICEP, ARM, POLICY];
 
+/** The formats that declare backends and services: what a rule reads unless its metadata says otherwise. */
 export const ALL_FORMATS: readonly Format[] = [TERRAFORM.id, ARM.id, BICEP.id];
 
 /** The first of `formats` that claims the path. */

@@ -62,3 +62,22 @@ export function isHostName(name: string): boolean {
   const labels = n.split('.');
   return labels.every((l, i) => (i === 0 && l === '*' && labels.length > 1) || /^[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?$/i.test(l));
 }
+
+/** The text of a URL value: the whole string, or the known head of a template (`"http://${var.host}"` → `http://`). */
+export function urlTextOf(val: Val | undefined): string | undefined {
+  if (!val) return undefined;
+  if (val.kind === 'prim') return typeof val.value === 'string' ? val.value : undefined;
+  return val.kind === 'unknown' ? val.prefix : undefined;
+}
+
+/**
+ * Whether a URL (or its known head) sends traffic over plain http:// across a network: the scheme is `http`, and the
+ * host is not a loopback address (`localhost`, `127.0.0.1`, `[::1]`: a self-hosted gateway's sidecar, traffic that never
+ * leaves the machine). A head that stops before the host counts as http.
+ */
+export function isPlainHttp(url: string): boolean {
+  const m = /^\s*([a-z][a-z0-9+.-]*):\/\/(?:[^@/?#\s]*@)?(\[[^\]/?#\s]*\]|[^:/?#\s[\]]*)/i.exec(url);
+  if (!m || m[1].toLowerCase() !== 'http') return false;
+  const host = m[2].replace(/^\[|\]$/g, '').toLowerCase();
+  return !(host === 'localhost' || host.endsWith('.localhost') || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host) || host === '::1');
+}

@@ -102,6 +102,11 @@ export interface Backend {
   /** The service the backend belongs to, when the configuration says which. */
   service?: Service;
   /**
+   * Which service the backend belongs to when no service of the configuration is linked: backends and policies with
+   * the same key (the same service name, or the same unresolved expression in one module) belong to the same service.
+   */
+  serviceKey?: string;
+  /**
    * A backend pool (`type: Pool`): it has no url of its own and its members carry TLS, so no url or TLS rule applies
    * (its readers leave url, flags and pins unset).
    */
@@ -280,6 +285,47 @@ export interface Model {
   services: Service[];
   overlays: Overlay[];
   dependsOn: DependsOnRef[];
+  /** APIM policies, wherever their XML is written (absent when no format of the workspace found any). */
+  policies?: Policy[];
+  /** APIs, for their `serviceUrl` (absent when no format found any). */
+  apis?: Api[];
+}
+
+/** What a policy is attached to, as its host says: an API, an operation, a product, the whole service. */
+export interface PolicyOwner {
+  /** How messages name it: `API 'orders'`, `operation 'get' of API 'orders'`, `product 'starter'`, `the service`. */
+  name: string;
+  /** The resource (or file) that declares the policy. */
+  header: Span;
+  service?: Service;
+  /** As Backend.serviceKey. */
+  serviceKey?: string;
+}
+
+/** A value of a policy document, at the host characters that write it. */
+export interface PolicySetting {
+  /** The element and attribute, e.g. `set-backend-service backend-id`, `send-request set-url`. */
+  setting: string;
+  val: Val;
+  /** The host writes the value character for character, so an edit can replace it as it is (a rename). */
+  editable: boolean;
+}
+
+/** An APIM policy document: what it is attached to and the backend traffic it sends. */
+export interface Policy extends PolicyOwner {
+  /** The policy XML as a whole, in the file that holds its characters. */
+  span: Span;
+  /** `<set-backend-service backend-id="…"/>` values. */
+  backendIds: PolicySetting[];
+  /** `<set-backend-service base-url="…"/>` and the `<set-url>` of `<send-request>` and `<send-one-way-request>`. */
+  urls: PolicySetting[];
+}
+
+/** An API: its `service_url` / `serviceUrl` is the backend its operations call when no policy says otherwise. */
+export interface Api {
+  name: string;
+  header: Span;
+  serviceUrl?: Bound;
 }
 
 /** Terraform and Azure both convert `"false"`/`"True"` strings where a bool is expected. */

@@ -12,7 +12,8 @@
 //   them as `runs`, named; the workspace lints each run and merges the findings, naming the runs a finding holds in
 //   when it does not hold in all of its unit's runs.
 // - The inventory (issue 15) and the live check (issue 14) read the same Model the rules read.
-import type { Backend, Bound, Misplaced, Model, PrimVal } from './model';
+import type { Backend, Bound, Misplaced, Model, PolicyOwner, PrimVal } from './model';
+import type { OffsetMap } from './policies/offset-map';
 import type { PinPlan, PinRequest } from './fixes/pin';
 import type { Finding, Span, TextEdit } from './types';
 
@@ -54,6 +55,24 @@ export interface FormatDocument {
   dispose?(): void;
 }
 
+/**
+ * Text of another format found in a format's file (policy XML in a heredoc, a JSON string, a Bicep string, or a file
+ * that `file()` or `loadTextContent` reads), with the map from its offsets back to the characters that write it.
+ */
+export interface EmbeddedText {
+  /** The id of the format that reads it. */
+  language: string;
+  /** The file that holds its characters: the host's own, or the file it was loaded from. */
+  file: string;
+  /** The text as its own format reads it: unescaped, indentation stripped, the host's interpolations blanked. */
+  text: string;
+  map: OffsetMap;
+  /** The loaded file whose whole text this is (`file()`, `loadTextContent`): read with its host, not on its own. */
+  origin?: string;
+  /** What the host says the text is attached to. */
+  owner: PolicyOwner;
+}
+
 /** What the workspace tells a format when it asks for its part of the model. */
 export interface ExtractRequest {
   /** With `only`: just the units (a module, a template and its parameters) touching one of these paths. */
@@ -68,6 +87,8 @@ export interface ExtractRequest {
   environments?: (path: string) => boolean;
   /** The text of any file of the workspace, whatever its format (a Bicep template reads its parameters JSON). */
   textOf(path: string): string | undefined;
+  /** For a format that reads embedded text: what the other formats found for it in their files. */
+  embedded?: readonly EmbeddedText[];
 }
 
 /** One format's part of the model. */
@@ -83,6 +104,8 @@ export interface FormatResult {
   files: string[];
   /** Findings that are no rule's: a parse over its time budget, a file nested too deep. */
   notices: Finding[];
+  /** Text of other formats found in these files, for the format whose id each names. */
+  embedded?: EmbeddedText[];
   /**
    * Files read as context that are not the user's own (a registry module's source that `terraform init` downloaded):
    * a finding there is reported at `at`, in the user's file that leads to it, with `note` saying where it came from.
@@ -130,6 +153,11 @@ export interface FormatWords {
 }
 
 export interface SourceFormat extends FormatDescriptor {
+  /**
+   * The format reads text embedded in other formats' files (request.embedded): it extracts after every format that
+   * does not, so that it is handed all of it.
+   */
+  readonly readsEmbedded?: boolean;
   /** Reads a file into this format's state; `editing` documents are kept ready for incremental edits. */
   createDocument(path: string, text: string, editing: boolean): FormatDocument;
   /** This format's part of the model, from its documents (all of the workspace's files of this format). */

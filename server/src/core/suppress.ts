@@ -25,7 +25,9 @@ interface Directive {
   until?: { keywordStart: number; start: number; end: number; text: string; date?: string };
 }
 
-const DIRECTIVE_RE = /^[ \t]*(?:#|\/\/)[ \t]*apim-tls-lint-disable-next-line\b([^\r\n]*)/gm;
+// In XML (a policy file, or policy XML in a heredoc or a Bicep string) the directive is a comment too: `<!-- … -->`,
+// whose closing `--` reads as the start of the reason.
+const DIRECTIVE_RE = /^[ \t]*(?:#|\/\/|<!--)[ \t]*apim-tls-lint-disable-next-line\b([^\r\n]*)/gm;
 const UNTIL_RE = /\buntil\b[ \t]*(\S*)/i;
 
 export function findDirectives(text: string, index: LineIndex): Map<number, Directive> {
@@ -133,12 +135,14 @@ function suppressFixes(
   }
   const lineStart = index.lineStart(line);
   const indent = /^[ \t]*/.exec(text.slice(lineStart, index.lineEnd(line)))![0];
-  const marker = /\.(tf|tofu|tfvars|hcl)$/.test(file) ? '#' : '//';
+  // A line of XML (a policy file, or a policy's line in a heredoc or a multi-line string) takes an XML comment.
+  const xml = text.startsWith('<', lineStart + indent.length);
+  const marker = xml ? '<!--' : /\.(tf|tofu|tfvars|hcl)$/.test(file) ? '#' : '//';
   const insert = (suffix: string): TextEdit => ({
     file,
     start: lineStart,
     end: lineStart,
-    newText: `${indent}${marker} ${DIRECTIVE} ${id}${suffix}${lineBreakOf(text)}`,
+    newText: `${indent}${marker} ${DIRECTIVE} ${id}${suffix}${xml ? ' -->' : ''}${lineBreakOf(text)}`,
   });
   return [fix(`Suppress ${id} on this line`, [insert('')]), fix(`Suppress ${id} until ${renewTo}`, [insert(` until ${renewTo}`)])];
 }

@@ -4,6 +4,7 @@ import { hasPins } from './api-versions';
 import type { CertificateInfo } from './certificates/types';
 import { isHostName } from './hosts';
 import { asBool, asString, tierOf, type Backend, type Bound, type Pin, type Val } from './model';
+import type { PolicyRoute } from './policies/routes';
 import { LineIndex } from './text';
 
 export interface TrustSummary {
@@ -13,7 +14,16 @@ export interface TrustSummary {
   hover: string;
 }
 
-export function summarizeTrust(backend: Backend, certificates: readonly CertificateInfo[], textOf: (file: string) => string | undefined): TrustSummary {
+/**
+ * `routes` are the policies whose `backend-id` names the backend (policies/routes.ts): the hover lists them, since
+ * whatever the backend's trust is, those APIs get it.
+ */
+export function summarizeTrust(
+  backend: Backend,
+  certificates: readonly CertificateInfo[],
+  textOf: (file: string) => string | undefined,
+  routes: readonly PolicyRoute[] = [],
+): TrustSummary {
   const trust = trustOf(backend, certificates);
   const { chainFlag, nameFlag, url } = trust;
   const certOf = (pin: Pin) => matchCertificate(pin.thumbprint, certificates);
@@ -49,6 +59,10 @@ export function summarizeTrust(backend: Backend, certificates: readonly Certific
     );
   }
   if (trust.working.length > 0) lines.push('', 'Pins take precedence: APIM validates the name and the chain against them whatever the flags say.');
+  if (routes.length > 0) {
+    lines.push('', `**Routed to by ${routes.length === 1 ? 'one policy' : `${routes.length} policies`}**`, '');
+    for (const r of routes) lines.push(`- the policy of ${r.policy.name} — ${where(r.setting.val.span!.file, r.setting.val.span!.start, textOf)}`);
+  }
   return { lens: `TLS: ${lens}`, hover: lines.join('\n') };
 }
 
@@ -134,8 +148,9 @@ export function summarizeAcrossEnvironments(
   backends: readonly Backend[],
   certificates: readonly CertificateInfo[],
   textOf: (file: string) => string | undefined,
+  routes: readonly PolicyRoute[] = [],
 ): TrustSummary {
-  const each = backends.map((b) => ({ env: b.environment ?? '', summary: summarizeTrust(b, certificates, textOf) }));
+  const each = backends.map((b) => ({ env: b.environment ?? '', summary: summarizeTrust(b, certificates, textOf, routes) }));
   if (each.length <= 1 || each.every((e) => e.summary.hover === each[0].summary.hover)) return each[0].summary;
   const lens = byEnvironment(each.map((e) => ({ env: e.env, value: e.summary.lens.replace(/^TLS: /, '') })));
   // Lines are matched by their label (`- Chain validation:`), the n-th of a label with the n-th.

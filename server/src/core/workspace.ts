@@ -8,9 +8,11 @@ import type { PinPlan, PinRequest } from './fixes/pin';
 import { formatFor } from './formats';
 import type { Backend, Model } from './model';
 import type { TerraformParser } from './parse/terraform-parser';
+import { planRename, renameTargetAt, type RenameAt, type RenamePlan } from './policies/rename';
+import { policyRoutes, type PolicyRoute } from './policies/routes';
 import { RULE_LIST } from './rules';
 import type { Report } from './rules/rule';
-import type { ExtractRequest, FormatDocument, FormatResult, RunGroup, SourceFormat, TextChange } from './source-format';
+import type { EmbeddedText, ExtractRequest, FormatDocument, FormatResult, RunGroup, SourceFormat, TextChange } from './source-format';
 import { applySuppressions } from './suppress';
 import { builtinFormats } from './builtin-formats';
 import type { Finding, Span } from './types';
@@ -60,6 +62,8 @@ export class Workspace {
   private environmentMatch: ((path: string) => boolean) | undefined;
   private readonly certificates = new Map<string, CertificateInfo[]>();
   private lastAnalysis: { key: string; result: Analysis } | undefined;
+  /** Files read whole as another file's embedded text (a policy that a module's `file()` reads), by the files reading them. */
+  private readonly embeddedBy = new Map<string, Set<string>>();
   /** Fixed by tests so that certificate expiry does not depend on the day they run. */
   now: () => Date = () => new Date();
 
@@ -263,6 +267,38 @@ export class Workspace {
   }
 
   /**
+   * The policies of the whole workspace whose `backend-id` names this backend (for its hover): `instances` are one
+   * backend read once per environment, each policy reference listed once.
+   */
+  routesTo(instances: readonly Backend[]): PolicyRoute[] {
+    const model = this.analyse().model;
+    const seen = new Set<string>();
+    return instances.flatMap((b) =>
+      policyRoutes(model, b).filter((r) => {
+        const at = r.setting.val.span!;
+        const key = `${at.file}\u0000${at.start}`;
+        if (seen.has(key)) return false;
+        seen.add(key);
+        return true;
+      }),
+    );
+  }
+
+  /** The backend whose name is written at `offset` of `file`, for a rename; undefined when there is none. */
+  renameTargetAt(file: string, offset: number): RenameAt | undefined {
+    if (!this.entries.has(file)) return undefined;
+    return renameTargetAt(this.analyse().model, file, offset, (f) => this.textOf(f));
+  }
+
+  /** The edits that rename the backend at `offset` of `file` and every policy reference to it, across the workspace. */
+  planRename(file: string, offset: number, newName: string): RenamePlan {
+    const at = this.renameTargetAt(file, offset);
+    if (!at) return { ok: false, reason: 'There is no backend name here: place the cursor on the name of a backend.' };
+    if (!at.ok) return at;
+    return planRename(this.analyse().model, at.target, newName, (f) => this.textOf(f));
+  }
+
+  /**
    * The edit that pins the backend at `request.offset` (in its block, or on a value one of its findings points at)
    * to `request.certificate`, written by the backend's format. Nothing is changed here: the caller applies it.
    */
@@ -312,7 +348,8 @@ export class Workspace {
     return result;
   }
 
-  private analyseNow(only: ReadonlySet<string> | undefined): Analysis {
+  private analyseNow(requested: ReadonlySet<string> | undefined): Analysis {
+    const only = requested && this.withHosts(requested);
     const model = emptyModel();
     const base = emptyModel();
     const groups: RunGroup[] = [];
@@ -334,8 +371,12 @@ export class Workspace {
         return entry?.doc && !this.ignore(p) ? entry.text : undefined;
       },
     };
-    for (const format of this.sourceFormats) {
-      const part: FormatResult = format.extract(this.documentsOf(format), request);
+    const embedded: EmbeddedText[] = [];
+    // Formats that read text embedded in others' files come last, so that every host has handed theirs over.
+    const ordered = [...this.sourceFormats.filter((f) => !f.readsEmbedded), ...this.sourceFormats.filter((f) => f.readsEmbedded)];
+    for (const format of ordered) {
+      const forFormat = format.readsEmbedded ? embedded.filter((e) => e.language === format.id) : undefined;
+      const part: FormatResult = format.extract(this.documentsOf(format), forFormat ? { ...request, embedded: forFormat } : request);
       join(base, part.model);
       join(model, part.model);
       for (const group of part.runs ?? []) {
@@ -348,8 +389,34 @@ export class Workspace {
         notices.push(n);
         files.add(n.file);
       }
+      for (const e of part.embedded ?? []) {
+        embedded.push(e);
+        if (e.origin) this.noteEmbedding(e.origin, e.owner.header.file);
+      }
     }
+    // A policy is read once, whatever the runs (policy files and policy texts are not evaluated per environment); every
+    // run routes through the same policies, so that its backends meet them (APIM020, APIM001's blast radius).
+    if (base.policies?.length) for (const group of groups) for (const run of group.runs) run.model.policies = [...(run.model.policies ?? []), ...base.policies];
     return { model, base, groups, files, notices, borrowed };
+  }
+
+  /** The paths, and the files that read any of them whole as embedded text (a Terraform module that `file()`s a policy). */
+  private withHosts(paths: ReadonlySet<string>): ReadonlySet<string> {
+    let out: Set<string> | undefined;
+    for (const p of paths) {
+      for (const host of this.embeddedBy.get(p) ?? []) {
+        if (paths.has(host) || !this.entries.has(host)) continue;
+        (out ??= new Set(paths)).add(host);
+      }
+    }
+    return out ?? paths;
+  }
+
+  /** Remembers that `host` reads the whole text of `origin`, so that a lint of `origin` alone reads it with its host. */
+  private noteEmbedding(origin: string, host: string): void {
+    const hosts = this.embeddedBy.get(origin) ?? new Set<string>();
+    hosts.add(host);
+    this.embeddedBy.set(origin, hosts);
   }
 }
 
@@ -362,6 +429,8 @@ function join(into: Model, part: Model): void {
   into.services.push(...part.services);
   into.overlays.push(...part.overlays);
   into.dependsOn.push(...part.dependsOn);
+  if (part.policies?.length) (into.policies ??= []).push(...part.policies);
+  if (part.apis?.length) (into.apis ??= []).push(...part.apis);
 }
 
 /**

@@ -2,9 +2,10 @@
 // workspace backends, and inside nested deployments), with values read through parameters (defaults or the paired
 // parameters file) and variables, so that a finding lands on the `false` the user must edit.
 import { parseTree, type Node } from 'jsonc-parser';
-import { armSchemaKind, type SourceText } from '../formats';
-import type { FormatResult } from '../source-format';
-import { member, type ApiVersion, type Backend, type BlockSpan, type Bound, type Model, type Service, type Val } from '../model';
+import { armSchemaKind, POLICY, type SourceText } from '../formats';
+import type { EmbeddedText, FormatResult } from '../source-format';
+import { member, type ApiVersion, type Backend, type BlockSpan, type Bound, type Model, type PolicyOwner, type Service, type Val } from '../model';
+import { jsonStringText } from '../policies/host-strings';
 import { caStoreOf, gatewaySwitchesOf, isPool, misplacedTls, pinsOf } from '../resource-body';
 import type { Span } from '../types';
 import { evaluateString, isExpression, nodeVal, parseExpression, type ArmScope, type Expr } from './expressions';
@@ -24,6 +25,7 @@ export function extractArmModel(files: readonly SourceText[], only?: ReadonlySet
     return !!f && armSchemaKind(f.text) === 'parameters';
   };
   const configuredParams = [...configured].filter(isParams).sort();
+  const embedded: EmbeddedText[] = [];
   for (const file of files) {
     if (armSchemaKind(file.text) !== 'template') continue;
     const paramsPath = configuredParametersFor(file, configuredParams, byPath) ?? parametersFileFor(file.path, isParams);
@@ -32,9 +34,9 @@ export function extractArmModel(files: readonly SourceText[], only?: ReadonlySet
     if (paramsPath) covered.push(paramsPath);
     // A template that names no APIM type cannot hold a backend or a service: it is not parsed.
     if (!/ApiManagement/i.test(file.text)) continue;
-    extractTemplate(file, paramsPath ? byPath.get(paramsPath) : undefined, model);
+    extractTemplate(file, paramsPath ? byPath.get(paramsPath) : undefined, model, embedded);
   }
-  return { model, files: covered, notices: [] };
+  return { model, files: covered, notices: [], embedded };
 }
 
 /**
@@ -63,6 +65,9 @@ function objectKeys(root: ReturnType<typeof parseTree>, key: string): Record<str
 export const SERVICE_TYPE = 'microsoft.apimanagement/service';
 const BACKEND_TYPES = new Set(['microsoft.apimanagement/service/backends', 'microsoft.apimanagement/service/workspaces/backends']);
 const DEPLOYMENT_TYPE = 'microsoft.resources/deployments';
+/** Policies of an API, an operation, a product or the service (in a workspace too), and APIs. */
+const POLICY_TYPE = /^microsoft\.apimanagement\/service\/(?:workspaces\/)?(?:(apis)\/(?:(operations)\/)?|(products)\/)?policies$/;
+const API_TYPE = /^microsoft\.apimanagement\/service\/(?:workspaces\/)?apis$/;
 
 interface Parent {
   fullType: string;
@@ -83,7 +88,8 @@ type Supplied = (strict: boolean) => Val;
 type TemplateScope = ArmScope & { id: number; strict: () => ArmScope };
 
 interface Pending {
-  backend: Backend;
+  backend?: Backend;
+  owner?: PolicyOwner;
   serviceKey?: string;
 }
 
@@ -96,6 +102,7 @@ class TemplateReader {
     private readonly file: string,
     private readonly text: string,
     private readonly model: Model,
+    private readonly embedded: EmbeddedText[],
   ) {}
 
   /**
@@ -168,6 +175,14 @@ class TemplateReader {
       service = this.service(res, typeNode, symbol, segments, scope);
     } else if (BACKEND_TYPES.has(lower) && !existing) {
       this.backend(res, typeNode, symbol, segments, scope, parent?.service);
+    } else if (POLICY_TYPE.test(lower) && !existing) {
+      this.policy(res, typeNode, lower, segments, parent?.service);
+    } else if (API_TYPE.test(lower) && !existing) {
+      (this.model.apis ??= []).push({
+        name: displayName('API', segments[segments.length - 1], symbol),
+        header: spanOf(typeNode, this.file),
+        serviceUrl: this.bound(res, ['properties', 'serviceUrl'], scope),
+      });
     } else if (lower === DEPLOYMENT_TYPE) {
       this.deployment(res, scope);
       return;
@@ -237,6 +252,26 @@ class TemplateReader {
           .map((s) => s.key)
           .join('/'),
       });
+  }
+
+  /**
+   * A policy resource: its `properties.value` written as a JSON string is handed on as embedded text (an expression, or
+   * a `…-link` format naming a URL, is not read). What it applies to comes from its name: `svc/api/op/policy`.
+   */
+  private policy(res: Node, typeNode: Node, lower: string, segments: Segment[], service: Service | undefined): void {
+    const props = property(res, 'properties');
+    const value = props?.type === 'object' ? property(props, 'value') : undefined;
+    const format = props?.type === 'object' ? property(props, 'format') : undefined;
+    if (value?.type !== 'string' || isExpression(value.value as string) || (format?.type === 'string' && /-link$/i.test(String(format.value)))) return;
+    const mapped = jsonStringText(this.text, value.offset, value.offset + value.length);
+    if (!mapped) return;
+    const m = POLICY_TYPE.exec(lower)!;
+    const named = (fromEnd: number) => segments[segments.length - fromEnd]?.text ?? '?';
+    const name = m[2] ? `operation '${named(2)}' of API '${named(3)}'` : m[1] ? `API '${named(2)}'` : m[3] ? `product '${named(2)}'` : 'the service';
+    const owner: PolicyOwner = { name, header: spanOf(typeNode, this.file), service };
+    // Named `svc/…/policy`, a top-level policy says its service in its first segment.
+    if (!service && segments.length >= 2) this.pending.push({ owner, serviceKey: segments[0].key });
+    this.embedded.push({ language: POLICY.id, file: this.file, ...mapped, owner });
   }
 
   /** A nested deployment's inline template: its own scope when `expressionEvaluationOptions.scope` is `inner`. */
@@ -338,11 +373,11 @@ class TemplateReader {
   }
 }
 
-function extractTemplate(file: SourceText, params: SourceText | undefined, model: Model): void {
+function extractTemplate(file: SourceText, params: SourceText | undefined, model: Model, embedded: EmbeddedText[]): void {
   // Only the parts that can matter are parsed into trees; a template the outline cannot read is parsed whole.
   const root = relevantTemplate(file.text) ?? parseTree(file.text, [], { allowTrailingComma: true, disallowComments: false });
   if (root?.type !== 'object') return;
-  const reader = new TemplateReader(file.path, file.text, model);
+  const reader = new TemplateReader(file.path, file.text, model, embedded);
   const supplied = new Map<string, Supplied>();
   if (params) {
     const values = parameterValues(parseTree(params.text, [], { allowTrailingComma: true }), params.path);
@@ -351,7 +386,10 @@ function extractTemplate(file: SourceText, params: SourceText | undefined, model
   reader.template(root, reader.scope(root, supplied));
   for (const p of reader.pending) {
     const service = p.serviceKey !== undefined ? reader.services.get(p.serviceKey) : undefined;
-    if (service) p.backend.service = service;
+    const target = p.backend ?? p.owner!;
+    if (service) target.service = service;
+    // Without the service in the template, its name still ties backends and policies of the same service together.
+    else if (p.serviceKey !== undefined) target.serviceKey = p.serviceKey.startsWith('\u0000') ? `arm:${file.path}:${p.serviceKey}` : `name:${p.serviceKey}`;
   }
 }
 

@@ -7,8 +7,11 @@ import { createScanner, parseTree, ScanError, SyntaxKind, type JSONScanner, type
 /** jsonc-parser's node, built here by hand (its type is read-only for callers of its parser). */
 type Node = { -readonly [K in keyof JsonNode]: K extends 'parent' ? Node | undefined : K extends 'children' ? Node[] | undefined : JsonNode[K] };
 
-/** Resources whose text mentions none of these cannot be, or contain, a service, a backend or a nested deployment. */
-const RELEVANT = /ApiManagement\/service"|backends|deployments/i;
+/**
+ * Resources whose text mentions none of these cannot be, or contain, a service, a backend, a policy, an API whose
+ * serviceUrl may be plain http, or a nested deployment (most APIs of a large template say `https://` and are skipped).
+ */
+const RELEVANT = /ApiManagement\/service"|backends|deployments|policies"|"serviceUrl"\s*:\s*"(?!https:\/\/)/i;
 
 /**
  * The template as a tree holding only what the model reads: its `parameters`, `variables` and relevant `resources`,

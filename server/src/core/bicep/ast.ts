@@ -1,7 +1,7 @@
 // A Bicep file as plain objects: the named nodes of its tree-sitter tree (comments and MISSING nodes left out), so
 // the tree can be deleted at once (the wasm heap never shrinks) and a file that did not change is not parsed again.
 import type { BicepParser, Tree } from '../parse/bicep-parser';
-import { READ_RESOURCE, relevantRanges } from '../parse/bicep-relevant';
+import { readsResource, relevantRanges } from '../parse/bicep-relevant';
 
 export interface BNode {
   type: string;
@@ -99,7 +99,7 @@ function toPlain(tree: Tree, text: string, whole: boolean): BNode {
       if (s.type === 'comment' || s.type === 'diagnostic_comment') continue;
       let skim: ((child: BNode, count: number) => boolean) | undefined;
       if (needed && s.type === 'resource_declaration') {
-        skim = (child, count) => count === 2 && child.type === 'string' && !READ_RESOURCE.test(text.slice(child.start, child.end));
+        skim = (child, count) => count === 2 && child.type === 'string' && !readsResource(text.slice(child.start, child.end), text.slice(s.start, s.end));
       } else if (needed && (s.type === 'variable_declaration' || s.type === 'parameter_declaration')) {
         const name = DECLARED_NAME.exec(text.slice(s.start, s.end))?.[1];
         if (name !== undefined && !needed.has(name)) skim = (child) => child.type === 'identifier';
@@ -121,7 +121,7 @@ function neededNames(text: string, statements: Array<{ type: string; start: numb
     if (s.type === 'variable_declaration' || s.type === 'parameter_declaration') {
       const name = DECLARED_NAME.exec(body)?.[1];
       if (name !== undefined) declared.set(name, body);
-    } else if (s.type === 'module_declaration' || (s.type === 'resource_declaration' && READ_RESOURCE.test(/'[^']*'/.exec(body)?.[0] ?? ''))) {
+    } else if (s.type === 'module_declaration' || (s.type === 'resource_declaration' && readsResource(/'[^']*'/.exec(body)?.[0] ?? '', body))) {
       pending.push(body);
     } else if (s.type !== 'resource_declaration') pending.push(body);
   }

@@ -1,8 +1,9 @@
 // A call of the AVM Bicep module for an API Management service (`br/public:avm/res/api-management/service:<ver>`), read
 // like the resources it deploys: the service from its params (sku, customProperties, certificates) and a backend per
 // entry of `backends`, each with spans on the user's own entry. Before 0.13.0 the module deployed a backend that omits
-// `tls` with both validations off (DESIGN §1a): that default is in the model as an implied value on the entry.
-import { asString, type Backend, type Bound, type ImpliedValue, type ObjectVal, type Service, type Val } from '../model';
+// `tls` with both validations off (DESIGN §1a): that default is in the model as an implied value on the entry. Its
+// `apis` (also `workspaces[].apis`) are APIs with their `serviceUrl`.
+import { asString, type Api, type Backend, type Bound, type ImpliedValue, type ObjectVal, type Service, type Val } from '../model';
 import { AVM_BICEP_SAFE_TLS_SINCE, AVM_BICEP_SERVICE, mayPrecede } from '../registry-modules';
 import { caStoreOf, gatewaySwitchesOf, isPool, pinsOf } from '../resource-body';
 import type { Span } from '../types';
@@ -15,7 +16,7 @@ export function avmServiceCall(
   address: string,
   header: Span,
   version: string,
-): { service: Service; backends: Backend[] } {
+): { service: Service; backends: Backend[]; apis: Api[] } {
   const bound = (val: Val | undefined, consumerName: string): Bound | undefined =>
     val && params?.span ? { val, consumer: params.span, consumerName: `params.${consumerName}` } : undefined;
   const service: Service = {
@@ -38,7 +39,26 @@ export function avmServiceCall(
       if (entry.kind === 'object') backends.push(backendEntry(entry, i, name, address, version, service));
     });
   }
-  return { service, backends };
+  return { service, backends, apis: apisOf(params) };
+}
+
+/** The module's `apis: [{ name, serviceUrl }]`, also inside `workspaces: [{ apis }]`, with spans on the user's entries. */
+function apisOf(params: Val | undefined): Api[] {
+  const apis: Api[] = [];
+  const read = (list: Val | undefined, where: string) => {
+    if (list?.kind !== 'list') return;
+    list.items.forEach((api, i) => {
+      const url = get(api, 'serviceUrl');
+      const consumer = api.span ?? url?.span;
+      if (!url || !consumer) return;
+      const name = asString(get(api, 'name')) ?? String(i);
+      apis.push({ name: `API '${name}'`, header: url.span ?? consumer, serviceUrl: { val: url, consumer, consumerName: `${where}[${i}].serviceUrl` } });
+    });
+  };
+  read(get(params, 'apis'), 'params.apis');
+  const workspaces = get(params, 'workspaces');
+  if (workspaces?.kind === 'list') workspaces.items.forEach((w, i) => read(get(w, 'apis'), `params.workspaces[${i}].apis`));
+  return apis;
 }
 
 function backendEntry(entry: ObjectVal, index: number, owner: string, address: string, version: string, service: Service): Backend {

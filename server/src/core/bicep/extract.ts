@@ -3,9 +3,11 @@
 // them (`parent:` or nesting), one instance per loop element and condition, with params given by a `.bicepparam`
 // file, a parameters JSON file beside the template, or the `params` of a local module call one level up.
 import { parseTree, type Node as JsonNode } from 'jsonc-parser';
-import type { SourceText } from '../formats';
-import type { FormatResult } from '../source-format';
-import { type ApiVersion, type Backend, type BlockSpan, type Bound, type Model, type Service, type Val } from '../model';
+import { POLICY, type SourceText } from '../formats';
+import type { EmbeddedText, FormatResult } from '../source-format';
+import { asString, type ApiVersion, type Backend, type BlockSpan, type Bound, type Model, type PolicyOwner, type Service, type Val } from '../model';
+import { bicepStringText, type MappedText } from '../policies/host-strings';
+import { OffsetMap } from '../policies/offset-map';
 import type { BicepParser } from '../parse/bicep-parser';
 import { PARSE_BUDGET_CODE } from '../parse/parse-budget';
 import { avmBicepServiceVersion } from '../registry-modules';
@@ -21,6 +23,9 @@ export const BICEP_PARSE_BUDGET_CODE = PARSE_BUDGET_CODE;
 
 const BACKEND_TYPE = /^Microsoft\.ApiManagement\/service\/(workspaces\/)?backends$/i;
 const SERVICE_TYPE = /^Microsoft\.ApiManagement\/service$/i;
+/** Policies of an API, an operation, a product or the service (in a workspace too), and APIs. */
+const POLICY_TYPE = /^Microsoft\.ApiManagement\/service\/(?:workspaces\/)?(?:(apis)\/(?:(operations)\/)?|(products)\/)?policies$/i;
+const API_TYPE = /^Microsoft\.ApiManagement\/service\/(?:workspaces\/)?apis$/i;
 
 /**
  * Extracts every .bicep file among `files` with its .bicepparam and parameters JSON files (other files are ignored);
@@ -32,8 +37,10 @@ export function extractBicepModel(
   files: readonly SourceText[],
   only?: ReadonlySet<string>,
   others: (path: string) => SourceText | undefined = () => undefined,
+  loadText: (path: string) => string | undefined = () => undefined,
 ): FormatResult {
   const model: Model = { backends: [], services: [], overlays: [], dependsOn: [] };
+  const embedded: EmbeddedText[] = [];
   const notices: Finding[] = [];
   const covered = new Set<string>();
   const own = new Map(files.map((f) => [f.path, f]));
@@ -92,10 +99,17 @@ export function extractBicepModel(
     for (const j of jsonFiles) givens.push(jsonParameterValues(j));
     if (givens.length === 0) givens.push(new Map());
     for (const given of givens) {
-      extractUnit({ unit, given, locals: new Map() }, '', model, (path) => load(path));
+      extractUnit({ unit, given, locals: new Map() }, '', { model, embedded, loadText }, (path) => load(path));
     }
   }
-  return { model, files: [...covered], notices };
+  return { model, files: [...covered], notices, embedded };
+}
+
+/** What one unit's extraction adds to: the model, the policy texts found, and how to read a `loadTextContent` file. */
+interface Output {
+  model: Model;
+  embedded: EmbeddedText[];
+  loadText: (path: string) => string | undefined;
 }
 
 function budgetNotice(path: string): Finding {
@@ -221,10 +235,14 @@ interface Parent {
 }
 
 /** Extracts the resources of one template (a root, or a module instance with `prefix` naming the call). */
-function extractUnit(scope: Scope, prefix: string, model: Model, load: (path: string) => BicepFile | undefined, depth = 0): void {
+function extractUnit(scope: Scope, prefix: string, out: Output, load: (path: string) => BicepFile | undefined, depth = 0): void {
+  const { model } = out;
   const file = scope.unit.file;
   const services = new Map<string, Service[]>();
   const pending: Array<{ backend: Backend; parentSymbol?: string }> = [];
+  // Each resource's name, type and parent, so that a policy can say what it applies to and find its service.
+  const resources = new Map<string, { body: BNode; scope: Scope; parentSymbol?: string }>();
+  const policies: Array<{ owner: PolicyOwner; site: Site; type: RegExpExecArray; parent?: Parent; parentSymbol?: string }> = [];
   const visit = (decl: BNode, parent: Parent | undefined) => {
     const [nameNode, typeNode] = decl.named;
     const value = decl.named[decl.named.length - 1];
@@ -234,6 +252,7 @@ function extractUnit(scope: Scope, prefix: string, model: Model, load: (path: st
     if (!info) return;
     const isService = SERVICE_TYPE.test(info.type);
     const isBackend = BACKEND_TYPE.test(info.type);
+    const policyType = POLICY_TYPE.exec(info.type);
     for (const inst of resourceInstances(value, scope)) {
       const name = `${prefix}${parent ? `${parent.symbol}::` : ''}${symbol}${inst.key === undefined ? '' : `[${inst.key}]`}`;
       const site: Site = { file, decl, body: inst.body, scope: inst.scope, name, address: `${prefix}${symbol}`, key: inst.key };
@@ -251,6 +270,22 @@ function extractUnit(scope: Scope, prefix: string, model: Model, load: (path: st
         pending.push({ backend, parentSymbol: parentRef ? /^[A-Za-z_]\w*/.exec(textOf(file, parentRef))?.[0] : undefined });
         model.backends.push(backend);
       }
+      const parentSymbol = parentOf(file, inst.body) ?? parent?.symbol;
+      // Names are evaluated only if a policy asks (evaluating every body twice would double a lint's cost).
+      if (!resources.has(symbol)) resources.set(symbol, { body: inst.body, scope: inst.scope, parentSymbol });
+      if (policyType) {
+        const nameNode = decl.named[0];
+        const owner: PolicyOwner = { name: 'the service', header: { file: file.path, start: nameNode.start, end: nameNode.end }, service };
+        policies.push({ owner, site, type: policyType, parent, parentSymbol });
+      } else if (API_TYPE.test(info.type)) {
+        const props = get(evaluate(inst.body, inst.scope), 'properties');
+        const nameNode = decl.named[0];
+        (model.apis ??= []).push({
+          name: `API '${resourceName(inst.body, inst.scope) ?? symbol}'`,
+          header: { file: file.path, start: nameNode.start, end: nameNode.end },
+          serviceUrl: bodyBound(site, get(props, 'serviceUrl'), 'properties.serviceUrl'),
+        });
+      }
       for (const prop of inst.body.named) {
         const nested = prop.type === 'object_property' && prop.named[0]?.type === 'resource_declaration' ? prop.named[0] : undefined;
         if (nested) visit(nested, { type: info, service, symbol });
@@ -259,14 +294,76 @@ function extractUnit(scope: Scope, prefix: string, model: Model, load: (path: st
   };
   for (const s of file.root.named) {
     if (s.type === 'resource_declaration') visit(s, undefined);
-    else if (s.type === 'module_declaration' && registryVersion(file, s) !== undefined) extractRegistryCall(s, scope, prefix, model);
-    else if (s.type === 'module_declaration' && depth === 0) extractModuleCall(s, scope, model, load);
+    else if (s.type === 'module_declaration' && registryVersion(file, s) !== undefined) extractRegistryCall(s, scope, prefix, out.model);
+    else if (s.type === 'module_declaration' && depth === 0) extractModuleCall(s, scope, out, load);
   }
   for (const { backend, parentSymbol } of pending) {
     if (backend.service || !parentSymbol) continue;
     const candidates = services.get(parentSymbol);
     if (candidates?.length === 1) backend.service = candidates[0];
   }
+  for (const p of policies) {
+    // Up the parents: the API (and operation or product) it applies to, and the service above them.
+    const chain: string[] = [];
+    let symbol = p.parentSymbol;
+    for (let hops = 0; symbol && hops < 4 && !services.has(symbol); hops++) {
+      const r = resources.get(symbol);
+      chain.push((r && resourceName(r.body, r.scope)) ?? symbol);
+      symbol = resources.get(symbol)?.parentSymbol;
+    }
+    if (!p.owner.service && symbol && services.get(symbol)?.length === 1) p.owner.service = services.get(symbol)![0];
+    // A top-level policy named `svc/api/policy` says in its name what it applies to.
+    const own = asString(get(evaluate(p.site.body, p.site.scope), 'name'))?.split('/') ?? [];
+    if (chain.length === 0 && own.length >= 3) chain.push(...own.slice(1, -1).reverse());
+    const [m, named] = [p.type, (i: number) => chain[i] ?? '?'];
+    p.owner.name = m[2] ? `operation '${named(0)}' of API '${named(1)}'` : m[1] ? `API '${named(0)}'` : m[3] ? `product '${named(0)}'` : 'the service';
+    const mapped = policyValue(p.site, out.loadText);
+    if (mapped) out.embedded.push({ language: POLICY.id, ...mapped, owner: p.owner });
+  }
+}
+
+/** The symbol a resource's `parent:` names. */
+function parentOf(file: BicepFile, body: BNode): string | undefined {
+  const prop = body.named.find((p) => p.type === 'object_property' && p.named[0] && textOf(file, p.named[0]) === 'parent');
+  return prop?.named[1] ? /^[A-Za-z_]\w*/.exec(textOf(file, prop.named[1]))?.[0] : undefined;
+}
+
+/** The last segment of a resource's `name`, when known. */
+function resourceName(body: BNode, scope: Scope): string | undefined {
+  const name = asString(get(evaluate(body, scope), 'name'));
+  return name?.split('/').pop();
+}
+
+/**
+ * A policy's `properties.value`: a string literal (`'''…'''` or escaped), `loadTextContent('policy.xml')`, or a
+ * variable holding either. Undefined for anything the linter cannot read (a parameter, a format naming a URL).
+ */
+function policyValue(site: Site, loadText: (path: string) => string | undefined): (MappedText & { file: string; origin?: string }) | undefined {
+  const file = site.file;
+  const prop = (node: BNode | undefined, key: string) =>
+    node?.type === 'object' ? node.named.find((p) => p.type === 'object_property' && p.named[0] && textOf(file, p.named[0]) === key)?.named[1] : undefined;
+  const props = prop(site.body, 'properties');
+  const format = asString(get(get(evaluate(site.body, site.scope), 'properties'), 'format'));
+  if (format && /-link$/i.test(format)) return undefined;
+  let node = prop(props, 'value');
+  for (let hops = 0; node?.type === 'identifier' && hops < 4; hops++) {
+    const v = site.scope.unit.vars.get(textOf(file, node));
+    node = v ? v.named[v.named.length - 1] : undefined;
+  }
+  if (!node) return undefined;
+  if (node.type === 'string') {
+    const mapped = bicepStringText(file.text, node.start, node.end);
+    return mapped && { ...mapped, file: file.path };
+  }
+  if (node.type === 'call_expression' && node.named[0] && /^(sys\.)?loadTextContent$/.test(textOf(file, node.named[0]))) {
+    const arg = node.named.find((n) => n.type === 'arguments')?.named[0];
+    const rel = arg?.type === 'string' && !arg.named.some((n) => n.type === 'interpolation') ? textOf(file, arg).slice(1, -1) : undefined;
+    if (rel === undefined || rel.startsWith("'")) return undefined;
+    const path = joinPath(dirOf(file.path), rel);
+    const text = loadText(path);
+    return text === undefined ? undefined : { text, map: OffsetMap.identity(text.length), file: path, origin: path };
+  }
+  return undefined;
 }
 
 /** The version of a call of a registry module whose behaviour is known (the AVM service module), else undefined. */
@@ -289,14 +386,15 @@ function extractRegistryCall(decl: BNode, scope: Scope, prefix: string, model: M
     const params = paramsProp?.named[1] ? evaluate(paramsProp.named[1], inst.scope) : undefined;
     const name = `${prefix}${symbol}${inst.key === undefined ? '' : `[${inst.key}]`}`;
     const header = { file: file.path, start: nameNode.start, end: nameNode.end };
-    const { service, backends } = avmServiceCall(params, name, `${prefix}${symbol}`, header, version);
+    const { service, backends, apis } = avmServiceCall(params, name, `${prefix}${symbol}`, header, version);
     model.services.push(service);
     model.backends.push(...backends);
+    if (apis.length) (model.apis ??= []).push(...apis);
   }
 }
 
 /** A local module called with `params`: its resources, one level down, once per instance of the call. */
-function extractModuleCall(decl: BNode, scope: Scope, model: Model, load: (path: string) => BicepFile | undefined): void {
+function extractModuleCall(decl: BNode, scope: Scope, out: Output, load: (path: string) => BicepFile | undefined): void {
   const file = scope.unit.file;
   const target = modulePath(file, decl);
   const child = target ? load(target) : undefined;
@@ -315,7 +413,7 @@ function extractModuleCall(decl: BNode, scope: Scope, model: Model, load: (path:
       return given;
     };
     const scope: Scope = { unit, given: givenBy(inst.scope), strictGiven: givenBy({ ...inst.scope, strict: true }), locals: new Map() };
-    extractUnit(scope, `${symbol}${inst.key === undefined ? '' : `[${inst.key}]`}/`, model, load, 1);
+    extractUnit(scope, `${symbol}${inst.key === undefined ? '' : `[${inst.key}]`}/`, out, load, 1);
   }
 }
 

@@ -24,7 +24,7 @@ export function bicepFormat(parser: BicepParser): SourceFormat {
         const text = ARM.claimsPath(path) ? request.textOf(path) : undefined;
         return text === undefined ? undefined : { path, text };
       };
-      return extractBicepModel(parser, [...documents.values()], request.only, other);
+      return extractBicepModel(parser, [...documents.values()], request.only, other, (path) => request.textOf(path));
     },
     edits: { removeFlag: removeFlagInObject, removeListItem: removeObjectItem, ...memberEdits(': ') },
     words: { howToPin: (backend) => (backend.kind === 'module' ? MODULE_PIN : HOW_TO_PIN), howToPinBackends: HOW_TO_PIN },

@@ -4,8 +4,20 @@
 // multi-line strings and comments, so a keyword inside one never cuts the file; when the scan cannot tell, the caller
 // parses everything. This is what keeps a Bicep lint within the cost of a bare parse (DESIGN §7).
 
-/** The top-level resources whose types the model reads (services, their backends and workspaces); the rest are skipped. */
-export const READ_RESOURCE = /^'Microsoft\.ApiManagement\/service(@|\/backends@|\/workspaces)/i;
+/** The top-level resources whose types the model reads (services, backends, workspaces, policies); the rest are skipped. */
+export const READ_RESOURCE = /^'Microsoft\.ApiManagement\/service(@|\/backends@|\/workspaces|\/(?:apis\/(?:operations\/)?|products\/)?policies@)/i;
+const API_RESOURCE = /^'Microsoft\.ApiManagement\/service\/apis(\/operations)?@/i;
+/** An API (or operation) that may matter: a serviceUrl that is not plain https, or a policy nested in it. */
+const API_MAY_MATTER = /\bserviceUrl\s*:(?!\s*'https:\/\/)|'policies'/i;
+
+/**
+ * Whether a resource statement of this type (the quoted string) and text is one the model reads: services, backends,
+ * workspaces and policies always; an API only when it may hold what a rule reads (most APIs say `serviceUrl:
+ * 'https://…'` and nothing else of interest, and a large template has hundreds of them).
+ */
+export function readsResource(type: string, statement: string): boolean {
+  return READ_RESOURCE.test(type) || (API_RESOURCE.test(type) && API_MAY_MATTER.test(statement));
+}
 
 const KEYWORD = /(resource|module|param|var|output|type|func|import|targetScope|metadata|extension|using|provider|assert)\b/y;
 const DECLARED_NAME = /\b(?:var|param)\s+([A-Za-z_]\w*)/;
@@ -45,7 +57,7 @@ function isRelevant(text: string, s: Statement, needed: Set<string>): boolean {
   const body = text.slice(s.start, s.end);
   switch (s.keyword) {
     case 'resource':
-      return READ_RESOURCE.test(RESOURCE_TYPE.exec(body)?.[1] ?? '');
+      return readsResource(RESOURCE_TYPE.exec(body)?.[1] ?? '', body);
     case 'param':
     case 'var': {
       const name = DECLARED_NAME.exec(body)?.[1];
@@ -70,7 +82,7 @@ function neededNames(text: string, statements: Statement[]): Set<string> {
     if (s.keyword === 'var' || s.keyword === 'param') {
       const name = DECLARED_NAME.exec(body)?.[1];
       if (name !== undefined) declared.set(name, body);
-    } else if (s.keyword === 'module' || (s.keyword === 'resource' && READ_RESOURCE.test(RESOURCE_TYPE.exec(body)?.[1] ?? ''))) {
+    } else if (s.keyword === 'module' || (s.keyword === 'resource' && readsResource(RESOURCE_TYPE.exec(body)?.[1] ?? '', body))) {
       pending.push(body);
     }
   }

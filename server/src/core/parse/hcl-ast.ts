@@ -224,6 +224,13 @@ const MODEL_ATTRIBUTES = new Set([
   'iterator',
   'validate_certificate_chain',
   'validate_certificate_name',
+  // Policies and APIs (terraform/policies.ts).
+  'xml_content',
+  'api_name',
+  'operation_id',
+  'product_id',
+  'api_management_id',
+  'service_url',
 ]);
 const MODEL_SWITCH = /^(backend_|enable_backend_|enable_triple_des|tls_.*_ciphers_enabled$|triple_des)/;
 const MODEL_BLOCKS = new Set(['tls', 'dynamic', 'content', 'security', 'certificate', 'lifecycle']);

@@ -1,4 +1,5 @@
 import { asBool } from '../model';
+import { policyRoutes } from '../policies/routes';
 import { howToPin } from './pin-words';
 import { impliedNote, writeImplied } from './implied-default';
 import { consumerInfo, isPrim, type Rule } from './rule';
@@ -20,7 +21,11 @@ export const chainValidationDisabled: Rule = {
           `Certificate chain validation is disabled for ${backend.name}: APIM accepts any certificate the backend presents, ` +
           `like curl -k. Pin the issuing CA on the backend instead (${howToPin(ctx, backend)}); ` +
           `on v2 tiers that pin is the only way to trust an internal CA.${impliedNote(bound)}`,
-        related: consumerInfo(bound, backend.name),
+        // The blast radius: every API whose policy routes its calls through this backend.
+        related: [
+          ...consumerInfo(bound, backend.name),
+          ...policyRoutes(model, backend).map((r) => ({ ...r.setting.val.span!, message: `Used by the policy of ${r.policy.name}` })),
+        ],
         // Chain validation on may stop a backend behind an internal CA: writing it is offered, never preferred.
         fixes: writeImplied(bound, ctx, true, true, `Write ${bound.implied?.member ?? 'tls'} with validation on`, false),
       });

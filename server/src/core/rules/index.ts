@@ -3,8 +3,10 @@ import { azapiVersionTooOld } from './azapi-version-too-old';
 import { backendLegacyProtocol } from './backend-legacy-protocol';
 import { chainValidationDisabled } from './chain-validation-disabled';
 import { dependsOnBackend } from './depends-on-backend';
+import { httpApiServiceUrl } from './http-api-service-url';
 import { httpBackendUrl } from './http-backend-url';
 import { misplacedTlsProperties } from './misplaced-tls-properties';
+import { httpPolicyBackend } from './http-policy-backend';
 import { missingTlsOverlay } from './missing-tls-overlay';
 import { nameValidationDisabled } from './name-validation-disabled';
 import { orphanOverlay } from './orphan-overlay';
@@ -18,6 +20,7 @@ import { pinnedCaExpiry } from './pinned-ca-expiry';
 import { redundantValidationFlags } from './redundant-validation-flags';
 import { v2CaStoreIgnored } from './v2-ca-store-ignored';
 import { weakCipher } from './weak-cipher';
+import { unknownBackendId } from './unknown-backend-id';
 import type { Rule, RuleMeta } from './rule';
 
 export const RULE_LIST: readonly Rule[] = [
@@ -39,6 +42,9 @@ export const RULE_LIST: readonly Rule[] = [
   pinnedCaExpiry,
   misplacedTlsProperties,
   azapiVersionTooOld,
+  httpPolicyBackend,
+  unknownBackendId,
+  httpApiServiceUrl,
   pinPlaceholder,
 ];
 export const RULES: readonly RuleMeta[] = RULE_LIST.map((r) => r.meta);

@@ -1,16 +1,18 @@
 // A call of the AVM Terraform module for an API Management service (`Azure/avm-res-apimanagement-service/azurerm`), read
 // like the resources it deploys: the service from `sku_name`, `security` (the module's own input names) and
-// `certificate`, and a backend per key of `backends`, each with spans on the user's entries. A null `tls` means the
-// API defaults in every release (DESIGN §1a), so no default of the module is insecure.
-import { member, type Backend, type Bound, type ObjectVal, type Service, type ServiceSwitch, type Val } from '../model';
+// `certificate`, a backend per key of `backends`, and an API per key of `apis` (its `service_url` and its policy's
+// `xml_content`), each with spans on the user's entries. A null `tls` means the API defaults in every release (DESIGN
+// §1a), so no default of the module is insecure.
+import { member, type Api, type Backend, type Bound, type ObjectVal, type Service, type ServiceSwitch, type Val } from '../model';
 import type { Span } from '../types';
 import { evaluate } from './evaluate';
+import type { PolicyPart } from './policies';
 import { attr, headerSpan, type ResourceSite } from './resources';
 
 /** The module's `security` inputs that switch a legacy backend protocol, by input name. */
 const PROTOCOLS: Record<string, string> = { enable_backend_ssl30: 'SSL 3.0', enable_backend_tls10: 'TLS 1.0', enable_backend_tls11: 'TLS 1.1' };
 
-export function avmServiceCall(site: ResourceSite): { service: Service; backends: Backend[] } {
+export function avmServiceCall(site: ResourceSite): { service: Service; backends: Backend[]; apis: Api[]; policies: PolicyPart[] } {
   const input = (name: string): { val: Val; consumer: Span } | undefined => {
     const a = attr(site.block, name);
     return a && { val: evaluate(a.expr, site.path, site.scope), consumer: { file: site.path, start: a.start, end: a.end } };
@@ -39,7 +41,25 @@ export function avmServiceCall(site: ResourceSite): { service: Service; backends
   if (map?.val.kind === 'object') {
     for (const [key, entry] of map.val.entries) if (entry.kind === 'object') backends.push(backendEntry(site, map.val, key, entry, map.consumer, service));
   }
-  return { service, backends };
+  return { service, backends, ...apisOf(site, input('apis'), service) };
+}
+
+/** `apis = { key = { service_url, policy = { xml_content } } }`: each API's URL, and its policy's text where it is written. */
+function apisOf(site: ResourceSite, input: { val: Val; consumer: Span } | undefined, service: Service): { apis: Api[]; policies: PolicyPart[] } {
+  const out = { apis: [] as Api[], policies: [] as PolicyPart[] };
+  if (input?.val.kind !== 'object') return out;
+  const { consumer } = input;
+  for (const [key, entry] of input.val.entries) {
+    const url = member(entry, 'service_url');
+    out.apis.push({
+      name: `${site.name}.apis[${JSON.stringify(key)}]`,
+      header: consumer,
+      serviceUrl: url ? { val: url, consumer, consumerName: `apis[${JSON.stringify(key)}].service_url` } : undefined,
+    });
+    const xml = member(member(entry, 'policy'), 'xml_content');
+    if (xml?.span) out.policies.push({ owner: { name: `API '${key}'`, header: consumer, service }, source: { kind: 'inline', span: xml.span } });
+  }
+  return out;
 }
 
 function backendEntry(site: ResourceSite, map: ObjectVal, key: string, entry: ObjectVal, consumer: Span, service: Service): Backend {

@@ -2,7 +2,8 @@
 // overlays (read by resources.ts), then the links between them — overlay to backend through `resource_id`, backend
 // to service through `api_management_name` or `parent_id` — and every `depends_on` reference.
 import type { HclAttribute, HclBlock } from '../parse/hcl-ast';
-import { asString, type Backend, type DependsOnRef, type Deployer, type Model, type Overlay, type Pin, type Service, type Val } from '../model';
+import { asString, type Api, type Backend, type DependsOnRef, type Deployer, type Model, type Overlay, type Pin, type Service, type Val } from '../model';
+import { AZAPI_API_TYPE, AZAPI_POLICY_TYPE, POLICY_RESOURCES, azapiPolicy, azurermPolicy, terraformApi, type PolicyPart } from './policies';
 import { evaluate, rootScope, withIterator, type ModuleInstance, type Scope } from './evaluate';
 import { isAvmTerraformService } from '../registry-modules';
 import { avmServiceCall } from './avm-service';
@@ -65,6 +66,9 @@ export interface ResourceParts {
   backends: Array<{ backend: Backend; site: ResourceSite; ownPins: Pin[] }>;
   services: Service[];
   overlays: Array<{ overlay: Overlay; site: ResourceSite }>;
+  /** Policy resources, whose XML the policy format reads (linking gives them their service). */
+  policies: Array<{ part: PolicyPart; site: ResourceSite }>;
+  apis: Api[];
 }
 
 export type Resource = TfModule['resources'][number];
@@ -83,6 +87,7 @@ export function extractModel(
   instances: ModuleInstance[],
   partsOf: (res: Resource, instance: ModuleInstance) => ResourceParts = extractResource,
   memoOf?: (instance: ModuleInstance) => LinkMemo,
+  policies: PolicyPart[] = [],
 ): Model {
   const model: Model = { backends: [], services: [], overlays: [], dependsOn: [] };
   for (const instance of instances) {
@@ -98,13 +103,14 @@ export function extractModel(
         parts.push(partsOf({ type: 'module', name: call.name, block: call.block, path: call.path }, instance));
     }
     link(parts, model, memoOf?.(instance));
+    for (const p of parts) for (const { part } of p.policies) policies.push(part);
   }
   return model;
 }
 
 /** The backends, services and overlays one resource block declares in one module instance (one per `for_each` key). */
 export function extractResource(res: Resource, instance: ModuleInstance): ResourceParts {
-  const parts: ResourceParts = { backends: [], services: [], overlays: [] };
+  const parts: ResourceParts = { backends: [], services: [], overlays: [], policies: [], apis: [] };
   const address = `${res.type}.${res.name}`;
   let keysUnknown: boolean | undefined;
   const backend = (b: Backend, site: ResourceSite) => {
@@ -126,13 +132,19 @@ export function extractResource(res: Resource, instance: ModuleInstance): Resour
       const call = avmServiceCall(site);
       parts.services.push(call.service);
       for (const b of call.backends) backend(b, site);
+      parts.apis.push(...call.apis);
+      for (const part of call.policies) parts.policies.push({ part, site });
     } else if (res.type === 'azurerm_api_management_backend') backend(azurermBackend(site), site);
     else if (res.type === 'azurerm_api_management') parts.services.push(azurermService(site));
+    else if (POLICY_RESOURCES.has(res.type)) parts.policies.push({ part: azurermPolicy(site, res.type), site });
+    else if (res.type === 'azurerm_api_management_api') parts.apis.push(terraformApi(site, false));
     else if (res.type === 'azapi_resource' || res.type === 'azapi_update_resource') {
       const typeAttr = attr(res.block, 'type');
       const type = typeAttr ? bound(typeAttr, res.path, scope, 'type') : undefined;
       const t = asString(type?.val) ?? '';
       if (SERVICE_TYPE.test(t)) parts.services.push(azapiService(site));
+      else if (res.type === 'azapi_resource' && AZAPI_POLICY_TYPE.test(t)) parts.policies.push({ part: azapiPolicy(site, t), site });
+      else if (res.type === 'azapi_resource' && AZAPI_API_TYPE.test(t)) parts.apis.push(terraformApi(site, true));
       else if (res.type === 'azapi_resource' && BACKEND_TYPE.test(t)) {
         const b = azapiBackend(site, type);
         b.deployer = azapiDeployer(instance);
@@ -193,12 +205,41 @@ function link(parts: ResourceParts[], model: Model, memo?: LinkMemo): void {
     if (memo?.serviceOf.has(backend)) backend.service = memo.serviceOf.get(backend);
     else {
       backend.service = serviceOf(site, services);
+      backend.serviceKey = serviceKeyOf(site);
       memo?.serviceOf.set(backend, backend.service);
     }
+  }
+  for (const { part, site } of parts.flatMap((p) => p.policies)) {
+    // As its backends, a registry module's policies belong to the service the same call deploys.
+    if (site.block.type === 'module') continue;
+    part.owner.service = serviceOf(site, services);
+    part.owner.serviceKey = serviceKeyOf(site);
   }
   model.backends.push(...backends.map((b) => b.backend));
   model.services.push(...services);
   model.overlays.push(...overlays.map((o) => o.overlay));
+  const apis = parts.flatMap((p) => p.apis);
+  if (apis.length) (model.apis ??= []).push(...apis);
+}
+
+/** The attribute that names a resource's service: its name, its id (a service policy), or azapi's parent. */
+function serviceAttr(site: ResourceSite): ReturnType<typeof attr> {
+  if (site.address.startsWith('azapi_')) return attr(site.block, 'parent_id');
+  return attr(site.block, 'api_management_name') ?? attr(site.block, 'api_management_id');
+}
+
+/**
+ * Which service a resource belongs to when none of the configuration is linked: the name its service attribute gives,
+ * else that attribute's expression in this module (`var.apim_name` names one service wherever the module reads it).
+ */
+function serviceKeyOf(site: ResourceSite): string | undefined {
+  const link = serviceAttr(site);
+  if (!link || site.address.startsWith('azapi_')) return undefined;
+  const name = asString(evaluate(link.expr, site.path, site.scope));
+  if (name !== undefined) return `name:${name.split('/').pop()!.toLowerCase()}`;
+  const address = refAddress(link.expr);
+  if (address) return `ref:${address}`;
+  return `expr:${site.path.slice(0, site.path.lastIndexOf('/'))}:${link.expr.kind === 'ref' ? [link.expr.root, ...link.expr.path.map(String)].join('.') : `${link.expr.start}`}`;
 }
 
 function pointsAtBackend(resourceId: HclAttribute | undefined): boolean {
@@ -241,7 +282,7 @@ function resolveTarget(site: ResourceSite, backends: Array<{ backend: Backend }>
 
 /** The service a backend belongs to: by reference (`azurerm_api_management.x.name`, `parent_id`) or by name. */
 function serviceOf(site: ResourceSite, services: Service[]): Service | undefined {
-  const link = attr(site.block, site.address.startsWith('azapi_') ? 'parent_id' : 'api_management_name');
+  const link = serviceAttr(site);
   if (!link) return undefined;
   const address = refAddress(link.expr);
   if (address) {

@@ -10,6 +10,7 @@ import type { ExtractRequest, FormatResult } from '../source-format';
 import { isAvmTerraformService } from '../registry-modules';
 import type { Finding, Span } from '../types';
 import type { TerraformDocument } from './document';
+import { policyTexts, type PolicyPart } from './policies';
 import type { ModuleInstance } from './evaluate';
 import { extractModel, extractResource, moduleInstances, type LinkMemo, type Resource, type ResourceParts } from './extract';
 import {
@@ -66,12 +67,19 @@ export class TerraformModelCache {
       const budget = documents.get(path)?.overBudget;
       if (budget !== undefined) notices.push(budgetNotice(path, budget));
     }
-    const read = (list: ModuleInstance[]): Model =>
-      extractModel(
+    // Policies are gathered from every run; one written once is read once, whichever runs evaluate it.
+    const policies = new Map<string, PolicyPart>();
+    const read = (list: ModuleInstance[]): Model => {
+      const found: PolicyPart[] = [];
+      const model = extractModel(
         list,
         (res, instance) => this.partsOf(res, instance, documents),
         (instance) => this.memoOf(instance),
+        found,
       );
+      for (const part of found) if (!policies.has(policyKey(part))) policies.set(policyKey(part), part);
+      return model;
+    };
     const model = read(instances.filter((i) => i.environment === undefined));
     const runs = new Map<string, Map<string, ModuleInstance[]>>();
     for (const i of instances) {
@@ -81,14 +89,11 @@ export class TerraformModelCache {
       byEnv.set(i.environment, [...(byEnv.get(i.environment) ?? []), i]);
       runs.set(unit, byEnv);
     }
+    const runGroups = [...runs].map(([unit, byEnv]) => ({ unit, runs: [...byEnv].map(([name, list]) => ({ name, model: read(list) })) }));
     for (const instance of instances) this.prune(instance);
-    return {
-      model,
-      borrowed: this.borrowed,
-      runs: [...runs].map(([unit, byEnv]) => ({ unit, runs: [...byEnv].map(([name, list]) => ({ name, model: read(list) })) })),
-      files: [...files],
-      notices,
-    };
+    // Policy texts are read from the files as they are now (a file() target may change without this module changing).
+    const embedded = policies.size ? policyTexts([...policies.values()], (path) => documents.get(path)?.text ?? request.textOf(path)) : undefined;
+    return { model, borrowed: this.borrowed, runs: runGroups, files: [...files], notices, embedded };
   }
 
   /** Whether the modules must be built again: a file came or went, or changed beyond its resource blocks. */
@@ -173,6 +178,8 @@ export class TerraformModelCache {
     for (const b of parts.backends) this.track(b.backend, documents);
     for (const s of parts.services) this.track(s, documents);
     for (const o of parts.overlays) this.track(o.overlay, documents);
+    for (const p of parts.policies) this.track(p.part, documents);
+    for (const a of parts.apis) this.track(a, documents);
     return parts;
   }
 
@@ -396,4 +403,12 @@ function connectedModules(
     for (const next of links.get(dir) ?? []) stack.push(next);
   }
   return out;
+}
+
+/** A policy's identity across runs: what it is attached to, where it is declared and where its text is. */
+function policyKey(part: PolicyPart): string {
+  const h = part.owner.header;
+  const src = part.source;
+  const at = !src ? '' : src.kind === 'inline' ? `${src.span.file}:${src.span.start}` : src.path;
+  return `${part.owner.name}\u0000${h.file}:${h.start}\u0000${at}`;
 }
