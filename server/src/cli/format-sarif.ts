@@ -5,6 +5,7 @@ import { RULES } from '../core/rules';
 import { UNUSED_DIRECTIVE_CODE } from '../core/suppress';
 import { DOCS_BASE, SOURCE, docsPageUrl, docsUrl, type Severity } from '../core/types';
 import { FILE_TOO_LARGE_CODE } from '../core/workspace';
+import { JSON_TOO_DEEP_CODE } from '../core/json-depth';
 import type { Location, Reported } from './report';
 
 export interface SarifOptions {
@@ -24,6 +25,7 @@ const TOOL_RULES: Record<string, { name: string; summary: string; helpUri?: stri
     level: 'hint',
   },
   [FILE_TOO_LARGE_CODE]: { name: FILE_TOO_LARGE_CODE, summary: 'A file too large to lint was skipped.', level: 'info' },
+  [JSON_TOO_DEEP_CODE]: { name: JSON_TOO_DEEP_CODE, summary: 'JSON nested too deep to read in full; the rest of the file was linted.', level: 'info' },
 };
 
 export function formatSarif(findings: readonly Reported[], options: SarifOptions): string {

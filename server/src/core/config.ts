@@ -1,6 +1,7 @@
 // `.apim-tls-lint.json`: parsed with jsonc-parser so that a broken file yields positioned problems (shown as
 // diagnostics on the file) and whatever was valid in it still applies.
-import { parseTree, printParseErrorCode, type Node as JsonNode, type ParseError } from 'jsonc-parser';
+import { printParseErrorCode, type Node as JsonNode, type ParseError } from 'jsonc-parser';
+import { MAX_JSON_DEPTH, parseJsonTree } from './json-depth';
 import type { SeveritySetting } from './types';
 
 export const CONFIG_FILE_NAME = '.apim-tls-lint.json';
@@ -35,10 +36,11 @@ export function parseConfig(text: string, knownRuleIds: readonly string[]): { co
   const config = defaultConfig();
   const problems: ConfigProblem[] = [];
   const errors: ParseError[] = [];
-  const root = parseTree(text, errors, { allowTrailingComma: true, disallowComments: false });
+  const { root, cutAt } = parseJsonTree(text, errors, { allowTrailingComma: true, disallowComments: false });
   for (const e of errors) {
     problems.push({ start: e.offset, end: e.offset + Math.max(e.length, 1), message: `Invalid JSON: ${printParseErrorCode(e.error)}` });
   }
+  if (cutAt !== undefined) problems.push({ start: cutAt, end: cutAt + 1, message: `Values nested more than ${MAX_JSON_DEPTH} levels deep are not read.` });
   if (!root) {
     if (problems.length === 0) problems.push({ start: 0, end: text.length, message: 'The configuration file is empty; expected a JSON object.' });
     return { config, problems };

@@ -2,8 +2,9 @@
 // `resource b 'backends'` nested in a service), services (`Microsoft.ApiManagement/service@v`) and the links between
 // them (`parent:` or nesting), one instance per loop element and condition, with params given by a `.bicepparam`
 // file, a parameters JSON file beside the template, or the `params` of a local module call one level up.
-import { parseTree, type Node as JsonNode } from 'jsonc-parser';
+import type { Node as JsonNode } from 'jsonc-parser';
 import type { FormatResult } from '../arm/extract';
+import { JSON_TOO_DEEP_CODE, parseJsonTree, tooDeepNotice } from '../json-depth';
 import type { SourceText } from '../formats';
 import { gatewaySecuritySwitch, type ApiVersion, type Backend, type BlockSpan, type Bound, type Model, type Service, type Val } from '../model';
 import type { BicepParser } from '../parse/bicep-parser';
@@ -79,7 +80,7 @@ export function extractBicepModel(parser: BicepParser, files: readonly SourceTex
       const pf = load(p.path);
       if (pf) givens.push(bicepparamValues(pf));
     }
-    for (const j of jsonFiles) givens.push(jsonParameterValues(j));
+    for (const j of jsonFiles) givens.push(jsonParameterValues(j, notices));
     if (givens.length === 0) givens.push(new Map());
     for (const given of givens) {
       extractUnit({ unit, given, locals: new Map() }, '', model, (path) => load(path));
@@ -153,9 +154,10 @@ function bicepparamValues(file: BicepFile): Map<string, Val> {
   return out;
 }
 
-function jsonParameterValues(src: SourceText): Map<string, Val> {
+function jsonParameterValues(src: SourceText, notices: Finding[]): Map<string, Val> {
   const out = new Map<string, Val>();
-  const root = parseTree(src.text, [], { allowTrailingComma: true });
+  const { root, cutAt } = parseJsonTree(src.text, [], { allowTrailingComma: true });
+  if (cutAt !== undefined && !notices.some((n) => n.file === src.path && n.ruleId === JSON_TOO_DEEP_CODE)) notices.push(tooDeepNotice(src.path, cutAt));
   const params = root && jsonMember(root, 'parameters');
   if (!params || params.type !== 'object') return out;
   for (const prop of params.children ?? []) {
