@@ -408,6 +408,8 @@ export function readExpr(node: SyntaxNode, text: string, depth = 0): Expr {
 }
 
 function readTraversal(node: SyntaxNode, variable: SyntaxNode, text: string, depth: number): Expr {
+  // namedChild(i) walks the siblings from the first: a reference of thousands of steps would cost their square.
+  if (node.namedChildCount > MAX_EXPR_DEPTH) return other(node);
   const path: Array<string | number | Expr> = [];
   for (let i = 1; i < node.namedChildCount; i++) {
     const step = node.namedChild(i);
