@@ -8,8 +8,8 @@ import type { Backend, DependsOnRef, Overlay } from '../model';
 import type { Expr, HclAttribute, HclBlock, HclFile, ObjectItem } from '../parse/hcl-ast';
 import { lineBreakOf } from '../text';
 import type { TextEdit } from '../types';
-import { appendToBody, hclString, indentAt, indentStep, indentUnit, replace } from './hcl';
-import { removeTlsBlock, retargetReference, retriggerEdit } from './terraform-edits';
+import { appendToBody, hclString, indentAt, indentStep, indentUnit, isClosedBlock, replace } from './hcl';
+import { isReferenceable, removeTlsBlock, retargetReference, retriggerEdit } from './terraform-edits';
 
 export interface PinRequest {
   file: string;
@@ -53,6 +53,9 @@ export function planPinEdit(site: PinSite, certificate: CertificateInfo): PinPla
   const source = site.files.find((f) => f.path === backend.block.file);
   const block = source?.hcl.blocks.find((b) => b.type === 'resource' && b.start === backend.block.start);
   if (!source || !block) return refuse(`${backend.address} could not be read from ${backend.block.file}.`);
+  if (!isClosedBlock(source.text, backend.block)) return refuse(unclosed(backend.address));
+  if (!isReferenceable(backend.address))
+    return refuse(`${JSON.stringify(backend.address)} is not a name Terraform can refer to: fix its labels first, then pin.`);
   if (attr(block, 'count')) return refuse(`${backend.address} uses count; pin its instances by hand, or use for_each.`);
   const forEach = attr(block, 'for_each');
   const keyed = forEach !== undefined;
@@ -68,6 +71,7 @@ export function planPinEdit(site: PinSite, certificate: CertificateInfo): PinPla
     const file = site.files.find((f) => f.path === existing.block.file);
     const oblock = file?.hcl.blocks.find((b) => b.type === 'resource' && b.start === existing.block.start);
     if (!file || !oblock) return refuse(`${existing.address} could not be read from ${existing.block.file}.`);
+    if (!isClosedBlock(file.text, existing.block)) return refuse(unclosed(existing.address));
     const merged = mergeIntoOverlay(existing, oblock, file.text, pin, backend);
     if (!merged.ok) return merged;
     edits.push(...merged.edits);
@@ -161,7 +165,9 @@ function hostName(instances: Backend[], block: HclBlock, text: string): PinConte
 /** The `tls` attributes of the pin, in two-space steps (the edit builders convert them to the file's unit). */
 function pinLines(pin: PinContent): string[] {
   if (pin.kind === 'certificate') return [`serverCertificateThumbprints = [${hclString(pin.thumbprint)}]`];
-  const name = pin.name.kind === 'literal' ? hclString(pin.name.value) : pin.name.kind === 'expression' ? pin.name.text : hclString(HOST_PLACEHOLDER);
+  // An expression written over several lines stays one value in parentheses (a line break ends an attribute).
+  const expression = pin.name.kind === 'expression' ? (/[\r\n]/.test(pin.name.text) ? `(${pin.name.text})` : pin.name.text) : undefined;
+  const name = pin.name.kind === 'literal' ? hclString(pin.name.value) : (expression ?? hclString(HOST_PLACEHOLDER));
   return ['serverX509Names = [{', `  name                        = ${name}`, `  issuerCertificateThumbprint = ${hclString(pin.thumbprint)}`, '}]'];
 }
 
@@ -212,9 +218,13 @@ function newOverlay(
 function reindent(lines: string[], outer: string, unit: string): string[] {
   return lines.map((l) => {
     if (l.trim() === '') return '';
-    const m = /^((?: {2})*)(.*)$/.exec(l)!;
+    const m = /^((?: {2})*)([\s\S]*)$/.exec(l)!;
     return outer + unit.repeat(m[1].length / 2) + m[2];
   });
+}
+
+function unclosed(address: string): string {
+  return `${address} is missing its closing brace: fix the syntax first, then pin.`;
 }
 
 /** Merges the pin into an existing overlay: the pin list set or replaced, flags turned on, api-version, trigger. */
