@@ -22,15 +22,15 @@ export function isCertificateFile(path: string): boolean {
  * influences reading (`.pfx`/`.p12` are refused unread).
  */
 export function readCertificates(bytes: Uint8Array, fileName: string): CertificateReadResult {
-  // Windows tools save PEM as UTF-16: its text is read as what it is, from the private-key check on.
-  const utf16 = utf16Text(bytes);
-  if (utf16 !== undefined) return readCertificates(new Uint8Array(Buffer.from(utf16, 'utf8')), fileName);
   const name = baseName(fileName);
   if (bytes.every((b) => b === 0x20 || b === 0x09 || b === 0x0a || b === 0x0d)) return refuse(`${name} is empty.`);
   if (/\.(pfx|p12)$/i.test(fileName)) return refuse(pfxMessage(name));
   const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
   // A private key anywhere refuses the whole file, before any other block of it is decoded.
   if (PRIVATE_KEY_TEXT.test(text)) return refuse(privateKeyMessage(name));
+  // Windows tools save PEM as UTF-16: its text is read as what it is, from the private-key check on.
+  const utf16 = utf16Text(bytes);
+  if (utf16 !== undefined) return readCertificates(new Uint8Array(Buffer.from(utf16, 'utf8')), fileName);
   if (text.includes('-----BEGIN ')) return readPem(text, fileName, name);
   if (bytes[0] === 0x30) return readDer(bytes, fileName, name);
   const bare = text.replace(/\s+/g, '');
