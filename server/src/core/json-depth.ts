@@ -34,14 +34,18 @@ export function capJsonDepth(text: string, maxDepth = MAX_JSON_DEPTH): { text: s
   let cutStart = -1;
   const n = text.length;
   for (let i = 0; i < n; i++) {
+    // Runs of characters that cannot open a string, a comment or a level are skipped by one sticky match.
+    PLAIN.lastIndex = i;
+    PLAIN.test(text);
+    i = PLAIN.lastIndex;
+    if (i >= n) break;
     const c = text.charCodeAt(i);
     if (c === QUOTE) {
       // A string ends at its closing quote or at a line break; a backslash escapes whatever follows it.
-      for (i++; i < n; i++) {
-        const s = text.charCodeAt(i);
-        if (s === BACKSLASH) i++;
-        else if (s === QUOTE || s === LF || s === CR) break;
-      }
+      STRING_BODY.lastIndex = i + 1;
+      STRING_BODY.test(text);
+      i = STRING_BODY.lastIndex;
+      if (i < n && text.charCodeAt(i) !== QUOTE) i--;
     } else if (c === SLASH && text.charCodeAt(i + 1) === SLASH) {
       while (i + 1 < n && text.charCodeAt(i + 1) !== LF && text.charCodeAt(i + 1) !== CR) i++;
     } else if (c === SLASH && text.charCodeAt(i + 1) === STAR) {
@@ -67,8 +71,9 @@ export function capJsonDepth(text: string, maxDepth = MAX_JSON_DEPTH): { text: s
   return { text: parts.join(''), cutAt: cuts[0][0] };
 }
 
+const PLAIN = /[^"/{}[\]]*/y;
+const STRING_BODY = /(?:[^"\\\r\n]|\\[\s\S])*/y;
 const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
 const SLASH = 0x2f;
 const STAR = 0x2a;
 const LF = 0x0a;
