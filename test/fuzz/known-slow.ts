@@ -1,7 +1,11 @@
-// Inputs that take the Terraform path seconds today, found by the issue or by the fuzzer, whose cause lies in the
-// Terraform parse and its recovery (the parse budget of issue 11, not this suite's files). `npm run fuzz` runs them
-// first against its time bound and counts them apart; `npm test` lists them as todo, not as passes.
+// Inputs that take seconds today, found by the issue or by the fuzzer, whose time goes to the Terraform and Bicep
+// parses and the Terraform recovery (parse budgets are issue 11's work, not this suite's files). `npm run fuzz`
+// runs them first against its time bound and reports them apart; `npm test` lists them as todo, not as passes.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { REPO_ROOT } from '../support/parser';
 import type { InputFile } from './check';
+import { applyMutations, type Mutation } from './mutations';
 
 export interface KnownSlow {
   name: string;
@@ -13,39 +17,63 @@ export interface KnownSlow {
 const BACKEND = (tls: string) =>
   `resource "azurerm_api_management_backend" "orders" {\n  name = "orders"\n  url  = "https://orders.contoso.com/api"\n  tls {\n    ${tls}\n  }\n}\n`;
 
-const tf = (text: string): InputFile[] => [{ name: 'main.tf', bytes: new Uint8Array(Buffer.from(text, 'utf8')), format: 'terraform' }];
+const BICEP_BACKEND =
+  "resource b 'Microsoft.ApiManagement/service/backends@2024-05-01' = {\n  name: 'x'\n  properties: {\n    url: 'https://x'\n" +
+  '    tls: {\n      validateCertificateChain: false\n    }\n  }\n}\n';
 
 export const KNOWN_SLOW: KnownSlow[] = [
   {
     name: 'terraform-whitespace-run',
     why: '`validate_certificate_chain = <40,000 spaces>false` (valid HCL): the bare tree-sitter-terraform parse grows with the square of the run',
-    files: () => tf(BACKEND(`validate_certificate_chain = ${' '.repeat(40_000)}false`)),
+    files: () => file('main.tf', BACKEND(`validate_certificate_chain = ${' '.repeat(40_000)}false`)),
   },
   {
     name: 'terraform-quote-run',
-    why: 'a line of 80,000 `"`: the bare tree-sitter-terraform parse takes many seconds',
-    files: () => tf(`${BACKEND('validate_certificate_chain = false')}\n${'"'.repeat(80_000)}\n`),
+    why: '`x = ` and 40,000 `"` inside a backend block: the bare tree-sitter-terraform parse takes many seconds (2.5 s at 20,000)',
+    files: () => file('main.tf', BACKEND(`x = ${'"'.repeat(40_000)}\n    validate_certificate_chain = false`)),
   },
   {
     name: 'terraform-nested-templates',
     why: '`"${` nested 40,000 deep: the bare tree-sitter-terraform parse takes about 9 s',
-    files: () => tf(`${BACKEND('validate_certificate_chain = false')}locals {\n  x = ${'"${'.repeat(40_000)}1${'}"'.repeat(40_000)}\n}\n`),
+    files: () => file('main.tf', `${BACKEND('validate_certificate_chain = false')}locals {\n  x = ${'"${'.repeat(40_000)}1${'}"'.repeat(40_000)}\n}\n`),
   },
   {
     name: 'terraform-recovery-regions',
     why:
       'found by the fuzzer: 40,000 unterminated `true ? ` leave thousands of damaged regions, and recoverRegion (parse/hcl-ast.ts) ' +
-      'runs its chunk-start regex from each region to the next block start, over the rest of the file each time: ~9 s of RegExp for a ' +
-      '300 kB file (the bare parse takes 0.3 s); the backend after the damage also goes unlinted',
-    files: () => tf(`locals {\n  backends = {\n    ${'true ? '.repeat(40_000)}\n  }\n}\n${BACKEND('validate_certificate_chain = false')}`),
+      'runs its chunk-start regex from each region to the next block start, over the rest of the file each time: seconds of RegExp ' +
+      'for a 300 kB file whose bare parse takes 0.3 s; the backend after the damage also goes unlinted',
+    files: () => file('main.tf', `locals {\n  backends = {\n    ${'true ? '.repeat(40_000)}\n  }\n}\n${BACKEND('validate_certificate_chain = false')}`),
   },
   {
-    name: 'terraform-near-size-cap-multibyte',
-    why: 'found by the fuzzer: a file just under the 5 MB cap made of comment lines of "é" (2.6 M UTF-16 units): its parse alone takes about 5 s',
-    files: () => {
-      const line = `# ${'é'.repeat(99)}\n`;
-      const count = Math.floor((5 * 1024 * 1024 - 4096) / Buffer.byteLength(line, 'utf8'));
-      return tf(BACKEND('validate_certificate_chain = false') + line.repeat(count));
-    },
+    name: 'terraform-near-size-cap-damaged',
+    why:
+      'found by the fuzzer: literal-false.tf padded to 4 kB under the 5 MB cap with comment lines of "é", with NUL bytes, a ' +
+      'duplicated slice and an invalid UTF-8 sequence in it: the bare tree-sitter-terraform parse takes about 6 s',
+    files: () =>
+      fuzzed('test/fixtures/rules/APIM002/literal-false.tf', [
+        { kind: 'long-line', at: 69376, length: 1000, fill: 'a', afterEquals: true },
+        { kind: 'size-cap', delta: -4096, fill: 'multibyte' },
+        { kind: 'nul', at: 31330, count: 6 },
+        { kind: 'duplicate', at: 154077, length: 72, to: 399429 },
+        { kind: 'invalid-utf8', at: 838564, bytes: [192, 175] },
+      ]),
+  },
+  {
+    name: 'bicep-quote-run',
+    why:
+      'found by the fuzzer: a line of 10,000 `"` after a Bicep backend: tree-sitter-bicep takes about 5 s (12 s at 20,000) and ' +
+      'returns a tree, so the 1.5 s Bicep parse budget is not honoured on this input (its progress callback does not stop it)',
+    files: () => file('main.bicep', `${BICEP_BACKEND}${'"'.repeat(10_000)}\n`),
   },
 ];
+
+function file(name: string, text: string): InputFile[] {
+  return [{ name, bytes: new Uint8Array(Buffer.from(text, 'utf8')), format: name.endsWith('.bicep') ? 'bicep' : 'terraform' }];
+}
+
+/** A seed fixture with the mutations a fuzz run applied to it (mutations.ts), as that run made it. */
+function fuzzed(seed: string, mutations: Mutation[]): InputFile[] {
+  const bytes = applyMutations(new Uint8Array(fs.readFileSync(path.join(REPO_ROOT, seed))), 'terraform', mutations);
+  return [{ name: path.basename(seed), bytes, format: 'terraform' }];
+}
