@@ -46,6 +46,20 @@ export const KNOWN_SLOW: KnownSlow[] = [
     files: () => file('main.tf', `locals {\n  backends = {\n    ${'true ? '.repeat(40_000)}\n  }\n}\n${BACKEND('validate_certificate_chain = false')}`),
   },
   {
+    name: 'terraform-recovery-reparse',
+    why:
+      'found by the fuzzer: two lines of 10,000 and 40,000 `{` and an unterminated string in a 50 kB module: the bare parse takes ' +
+      '3 s and the lint 20 s, the damaged regions being parsed again chunk by chunk',
+    files: () =>
+      fuzzed('test/fixtures/rules/APIM010/shared-with-unpinned/main.tf', [
+        { kind: 'duplicate', at: 801263, length: 102, to: 960100 },
+        { kind: 'deep', at: 931184, depth: 1000, shape: 2, balanced: false, asValue: true },
+        { kind: 'unterminated', at: 128267, text: '"', lineStart: true },
+        { kind: 'long-line', at: 689884, length: 40000, fill: '{', afterEquals: false },
+        { kind: 'long-line', at: 361781, length: 10000, fill: '{', afterEquals: true },
+      ]),
+  },
+  {
     name: 'terraform-near-size-cap-damaged',
     why:
       'found by the fuzzer: literal-false.tf padded to 4 kB under the 5 MB cap with comment lines of "é", with NUL bytes, a ' +
