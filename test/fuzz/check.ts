@@ -53,11 +53,12 @@ export class Checker {
     private readonly tmp: string,
   ) {}
 
-  static async create(): Promise<Checker> {
+  /** `tmpRoot`: where the CLI's files are written (a folder of the caller's, so a stopped worker leaves nothing behind). */
+  static async create(tmpRoot = os.tmpdir()): Promise<Checker> {
     const cer = path.join(REPO_ROOT, 'examples', 'certs', 'contoso-issuing-ca-01.cer');
     const read = readCertificates(new Uint8Array(fs.readFileSync(cer)), cer);
     if (!read.ok) throw new Error(`the examples' CA certificate is not readable: ${read.reason}`);
-    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'apim-tls-lint-fuzz-'));
+    const tmp = fs.mkdtempSync(path.join(tmpRoot, 'apim-tls-lint-fuzz-'));
     return new Checker(await testParser(), await testBicepParser(), read.certificates[0], tmp);
   }
 

@@ -1,14 +1,18 @@
-// The fuzz run: fast-check generates cases (a seed group and mutations of one or two of its files, or a mutated
-// certificate file) from a fixed seed, every case is checked (check.ts), and the run reports what it tried, what
-// failed and which inputs were slowest. Failures are counted, not stopped at; the first ones are then replayed
-// and shrunk by fast-check to a smaller input that still fails.
+// The fuzz run: fast-check generates cases (cases.ts) from a fixed seed, a worker thread checks each (check.ts)
+// and is replaced when one runs past the stop limit, and the run reports what it tried, what failed and which
+// inputs were slowest. Failures are counted, not stopped at; the first ones are then replayed and shrunk by
+// fast-check to a smaller input that still fails.
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
+import { Worker } from 'node:worker_threads';
 import fc from 'fast-check';
-import { Checker, type InputFile, type Outcome } from './check';
+import { caseArb, materialise, type FuzzCase } from './cases';
+import type { Outcome } from './check';
 import { KNOWN_SLOW } from './known-slow';
-import { applyMutations, mutationArb, type Mutation, type MutationLimits } from './mutations';
-import { certificateSeeds, privateKeyLines, seedGroups, type SeedFile, type SeedGroup } from './seeds';
+import type { MutationLimits } from './mutations';
+import { certificateSeeds, seedGroups, type SeedFile, type SeedGroup } from './seeds';
+import type { WorkerData, WorkRequest, WorkResult } from './worker';
 
 export interface FuzzOptions {
   runs: number;
@@ -22,9 +26,6 @@ export interface FuzzOptions {
   saveDir?: string;
   log: (line: string) => void;
 }
-
-export type FuzzCase =
-  { kind: 'lint'; group: number; edits: Array<{ file: number; mutations: Mutation[] }> } | { kind: 'certificate'; seed: number; mutations: Mutation[] };
 
 export interface CaseResult {
   index: number;
@@ -43,22 +44,22 @@ export interface FuzzReport {
   elapsedMs: number;
 }
 
+/** An input still running after this long is stopped (its worker ended) and counted as a failure. */
+export const STOP_AFTER_MS = 30_000;
+
 export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
   const started = performance.now();
   const groups = seedGroups();
   const certificates = await certificateSeeds();
-  const checker = await Checker.create();
+  const thread = new CheckerThread(certificates);
   const arb = caseArb(groups, certificates, options.limits);
   const failed: CaseResult[] = [];
   const slowest: CaseResult[] = [];
   let index = 0;
   const check = async (c: FuzzCase): Promise<CaseResult> => {
-    const { files, label } = materialise(c, groups, certificates);
-    const outcome = c.kind === 'certificate' ? checker.checkCertificate(files[0], keyLinesOf(certificates[c.seed])) : await checker.checkGroup(files);
-    const ms = Math.max(outcome.lintMs, outcome.cliMs);
-    if (options.boundMs !== undefined && ms > options.boundMs)
-      outcome.failures.push(`took ${Math.round(ms)} ms${parseNote(outcome)}, over the ${options.boundMs} ms bound`);
-    return { index: -1, label, outcome };
+    const outcome = await thread.check({ case: c });
+    boundCheck(outcome, options.boundMs);
+    return { index: -1, label: materialise(c, groups, certificates).label, outcome };
   };
   try {
     await fc.check(
@@ -71,7 +72,7 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
           options.log(`FAIL #${result.index} ${result.label}\n  ${result.outcome.failures.join('\n  ')}`);
           if (options.saveDir) save(options.saveDir, result, c, groups, certificates);
         }
-        if (index % 500 === 0) options.log(`… ${index} inputs, ${failed.length} failed`);
+        if (index % 500 === 0) options.log(`… ${index} inputs, ${failed.length} failed, ${((performance.now() - started) / 60_000).toFixed(1)} min`);
         return true;
       }),
       { seed: options.seed, numRuns: options.runs },
@@ -96,24 +97,23 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
       elapsedMs: performance.now() - started,
     };
   } finally {
-    checker.dispose();
+    await thread.dispose();
   }
 }
 
-/** The known slow inputs (known-slow.ts) through the same checks, each with its time and any failure. */
+/** The known slow inputs (known-slow.ts), timed only, each with its time and any failure. */
 export async function runKnownSlow(boundMs: number): Promise<Array<{ name: string; outcome: Outcome }>> {
-  const checker = await Checker.create();
+  const thread = new CheckerThread(await certificateSeeds());
   try {
     const out: Array<{ name: string; outcome: Outcome }> = [];
-    for (const slow of KNOWN_SLOW) {
-      const outcome = await checker.checkGroup(slow.files(), true);
-      const ms = Math.max(outcome.lintMs, outcome.cliMs);
-      if (ms > boundMs) outcome.failures.push(`took ${Math.round(ms)} ms${parseNote(outcome)}, over the ${boundMs} ms bound`);
-      out.push({ name: slow.name, outcome });
+    for (let i = 0; i < KNOWN_SLOW.length; i++) {
+      const outcome = await thread.check({ knownSlow: i });
+      boundCheck(outcome, boundMs);
+      out.push({ name: KNOWN_SLOW[i].name, outcome });
     }
     return out;
   } finally {
-    checker.dispose();
+    await thread.dispose();
   }
 }
 
@@ -133,49 +133,86 @@ export function formatReport(report: FuzzReport, options: Pick<FuzzOptions, 'see
   return lines.join('\n');
 }
 
+/**
+ * One worker thread at a time, replaced when an input outlives STOP_AFTER_MS. Requests go one by one (the
+ * property awaits each), so a reply always answers the request in flight.
+ */
+class CheckerThread {
+  private worker: Worker | undefined;
+  private ready: Promise<void> | undefined;
+  private next = 0;
+  private readonly tmpRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'apim-tls-lint-fuzz-run-'));
+
+  constructor(private readonly certificates: SeedFile[]) {}
+
+  async check(request: { case: FuzzCase } | { knownSlow: number }): Promise<Outcome> {
+    const worker = await this.start();
+    const id = this.next++;
+    return new Promise<Outcome>((resolve) => {
+      const done = (outcome: Outcome) => {
+        clearTimeout(timer);
+        worker.off('message', onMessage);
+        worker.off('error', onError);
+        resolve(outcome);
+      };
+      const timer = setTimeout(() => {
+        // The input keeps its thread busy: that thread goes, and the next input gets a new one.
+        void this.stop();
+        done({ failures: [`still running after ${STOP_AFTER_MS / 1000} s: stopped`], lintMs: STOP_AFTER_MS, cliMs: 0 });
+      }, STOP_AFTER_MS);
+      const onMessage = (result: WorkResult) => {
+        if (result.id === id) done(result.outcome);
+      };
+      const onError = (e: Error) => {
+        void this.stop();
+        done({ failures: [`the checking thread died: ${e.name}: ${e.message}`.slice(0, 300)], lintMs: 0, cliMs: 0 });
+      };
+      worker.on('message', onMessage);
+      worker.on('error', onError);
+      const message: WorkRequest = { id, ...request };
+      worker.postMessage(message);
+    });
+  }
+
+  async dispose(): Promise<void> {
+    await this.stop();
+    fs.rmSync(this.tmpRoot, { recursive: true, force: true });
+  }
+
+  private async start(): Promise<Worker> {
+    if (this.worker && this.ready) {
+      await this.ready;
+      return this.worker;
+    }
+    const worker = new Worker(path.join(__dirname, 'worker.js'), {
+      workerData: { certificates: this.certificates, tmpRoot: this.tmpRoot } satisfies WorkerData,
+    });
+    this.worker = worker;
+    this.ready = new Promise((resolve, reject) => {
+      worker.once('message', () => resolve());
+      worker.once('error', reject);
+    });
+    await this.ready;
+    return worker;
+  }
+
+  private async stop(): Promise<void> {
+    const worker = this.worker;
+    this.worker = undefined;
+    this.ready = undefined;
+    if (worker) await worker.terminate();
+  }
+}
+
+function boundCheck(outcome: Outcome, boundMs: number | undefined): void {
+  const ms = Math.max(outcome.lintMs, outcome.cliMs);
+  if (boundMs !== undefined && ms > boundMs && !outcome.failures.some((f) => /^still running/.test(f))) {
+    outcome.failures.push(`took ${Math.round(ms)} ms${parseNote(outcome)}, over the ${boundMs} ms bound`);
+  }
+}
+
 function parseNote(o: Outcome): string {
   return o.parseMs === undefined ? '' : ` (parse ${Math.round(o.parseMs)} ms)`;
-}
-
-function caseArb(groups: SeedGroup[], certificates: SeedFile[], limits: MutationLimits): fc.Arbitrary<FuzzCase> {
-  const mutations = (format: SeedFile['format']) => fc.array(mutationArb(format === 'config' ? 'arm' : format, limits), { minLength: 1, maxLength: 3 });
-  const lint = fc.nat({ max: groups.length - 1 }).chain((group) => {
-    const files = groups[group].files;
-    const edit = fc.nat({ max: files.length - 1 }).chain((file) => mutations(files[file].format).map((m) => ({ file, mutations: m })));
-    return fc.array(edit, { minLength: 1, maxLength: 2 }).map((edits): FuzzCase => ({ kind: 'lint', group, edits }));
-  });
-  const certificate = fc
-    .nat({ max: certificates.length - 1 })
-    .chain((seed) => mutations('certificate').map((m): FuzzCase => ({ kind: 'certificate', seed, mutations: m })));
-  return fc.oneof({ weight: 9, arbitrary: lint }, { weight: 1, arbitrary: certificate });
-}
-
-/** The files of a case, its seed's files with the mutations applied, and a line that says what it is. */
-function materialise(c: FuzzCase, groups: SeedGroup[], certificates: SeedFile[]): { files: InputFile[]; label: string } {
-  if (c.kind === 'certificate') {
-    const seed = certificates[c.seed];
-    return {
-      files: [{ ...seed, bytes: applyMutations(seed.bytes, 'certificate', c.mutations) }],
-      label: `certificate ${seed.name} ${describeMutations(c.mutations)}`,
-    };
-  }
-  const group = groups[c.group];
-  const files = group.files.map((f) => ({ ...f }));
-  const parts: string[] = [];
-  for (const e of c.edits) {
-    const f = files[e.file];
-    f.bytes = applyMutations(f.bytes, f.format === 'config' ? 'arm' : f.format, e.mutations);
-    parts.push(`${f.name} ${describeMutations(e.mutations)}`);
-  }
-  return { files, label: `${group.source}: ${parts.join('; ')}` };
-}
-
-function describeMutations(mutations: readonly Mutation[]): string {
-  return JSON.stringify(mutations, (_, v: unknown) => (typeof v === 'string' && v.length > 40 ? `${v.slice(0, 20)}…(${v.length})` : v));
-}
-
-function keyLinesOf(seed: SeedFile): string[] {
-  return privateKeyLines(Buffer.from(seed.bytes).toString('latin1'));
 }
 
 function keepSlowest(slowest: CaseResult[], r: CaseResult): void {
@@ -188,10 +225,10 @@ function countKinds(failed: CaseResult[]): FuzzReport['counts'] {
   const counts = { throws: 0, outOfRange: 0, fixes: 0, overBound: 0, other: 0 };
   for (const f of failed) {
     for (const x of f.outcome.failures) {
-      if (/threw|CLI failed|CLI exited/.test(x)) counts.throws++;
+      if (/threw|died|CLI failed|CLI exited/.test(x)) counts.throws++;
       else if (/outside|not an input/.test(x)) counts.outOfRange++;
       else if (/^the fix|^the pin|cannot be applied/.test(x)) counts.fixes++;
-      else if (/over the .* bound/.test(x)) counts.overBound++;
+      else if (/over the .* bound|^still running/.test(x)) counts.overBound++;
       else counts.other++;
     }
   }
