@@ -230,7 +230,10 @@ export class Checker {
       case 'terraform': {
         const checks: Array<[string, (text: string) => boolean | undefined]> = [['tree-sitter-terraform', (t) => this.treeSitterClean(t)]];
         // HashiCorp's parser recurses per nesting level and overflows the stack on deep input: then it has no say.
-        if (size <= HCL2_MAX_CHARS) checks.push(['hcl2-parser', (t) => attempt(() => hclAccepts(t))]);
+        // Nor where a line ends in a lone CR: HCL reads no line break there (tree-sitter and editors do), so a `#`
+        // comment runs on to the next LF and takes whatever follows with it.
+        const hcl2 = (t: string) => (/\r(?!\n)/.test(t) ? undefined : attempt(() => hclAccepts(t)));
+        if (size <= HCL2_MAX_CHARS) checks.push(['hcl2-parser', hcl2]);
         return checks;
       }
       case 'bicep':

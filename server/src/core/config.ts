@@ -105,6 +105,12 @@ function readStringArray(node: JsonNode, key: string, problems: ConfigProblem[])
     problems.push(at(node, `"${key}" must be an array of strings.`));
     return undefined;
   }
+  // A NUL character names no file or host (Node refuses such paths outright).
+  const nul = (node.children ?? []).find((c) => String(c.value).includes('\u0000'));
+  if (nul) {
+    problems.push(at(nul, `The entries of "${key}" cannot contain a NUL character.`));
+    return undefined;
+  }
   return (node.children ?? []).map((c) => String(c.value));
 }
 

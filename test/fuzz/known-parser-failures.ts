@@ -1,15 +1,16 @@
-// Inputs that take seconds today, found by the issue or by the fuzzer, whose time goes to the Terraform and Bicep
-// parses and the Terraform recovery (parse budgets are issue 11's work, not this suite's files). `npm run fuzz`
-// runs them first against its time bound and reports them apart; `npm test` lists them as todo, not as passes.
+// Inputs that take seconds today, or end the parser, found by the issue or by the fuzzer: their time and memory go to
+// the Terraform and Bicep parses and the Terraform recovery (parse budgets are issue 11's work, not this suite's
+// files). `npm run fuzz` runs them first against its time bound and reports them apart; `npm test` lists them as
+// todo, not as passes.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { REPO_ROOT } from '../support/parser';
 import type { InputFile } from './check';
 import { applyMutations, type Mutation } from './mutations';
 
-export interface KnownSlow {
+export interface KnownParserFailure {
   name: string;
-  /** What is slow, and where the time goes. */
+  /** What goes wrong, and where the time or memory goes. */
   why: string;
   files(): InputFile[];
 }
@@ -21,7 +22,7 @@ const BICEP_BACKEND =
   "resource b 'Microsoft.ApiManagement/service/backends@2024-05-01' = {\n  name: 'x'\n  properties: {\n    url: 'https://x'\n" +
   '    tls: {\n      validateCertificateChain: false\n    }\n  }\n}\n';
 
-export const KNOWN_SLOW: KnownSlow[] = [
+export const KNOWN_PARSER_FAILURES: KnownParserFailure[] = [
   {
     name: 'terraform-whitespace-run',
     why: '`validate_certificate_chain = <40,000 spaces>false` (valid HCL): the bare tree-sitter-terraform parse grows with the square of the run',
@@ -72,6 +73,15 @@ export const KNOWN_SLOW: KnownSlow[] = [
         { kind: 'duplicate', at: 154077, length: 72, to: 399429 },
         { kind: 'invalid-utf8', at: 838564, bytes: [192, 175] },
       ]),
+  },
+  {
+    name: 'terraform-unterminated-template-memory',
+    why:
+      'found by the fuzzer: `"${` written 500 times without an end in a 2.6 MB file (comment lines after it): tree-sitter-terraform ' +
+      'grows the wasm heap to 2 GB in 9 s and aborts ("RuntimeError: Aborted()"); the runtime is dead after that, so every later ' +
+      'Terraform or Bicep parse in the process fails (the server keeps running but lints nothing)',
+    files: () =>
+      file('main.tf', `${BACKEND(`validate_certificate_chain = false`)}locals {\n  x = ${'"${'.repeat(500)}1\n}\n${`# ${'é'.repeat(99)}\n`.repeat(26_000)}`),
   },
   {
     name: 'bicep-quote-run',
