@@ -3,6 +3,7 @@
 import { build } from 'esbuild';
 import fs from 'node:fs';
 import path from 'node:path';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -22,10 +23,61 @@ const common = {
   logLevel: 'warning',
 };
 
+/**
+ * dist/cli.js carries the help its SARIF output gives each rule, rendered here from the pages under docs/ by the same
+ * code that renders them unbundled (server/src/cli/rule-help.ts), so the bundle needs no docs/ beside it and no
+ * Markdown parser inside it.
+ */
+async function renderedDocHelp() {
+  const out = await build({ ...common, entryPoints: [path.join(root, 'server/src/cli/rule-help.ts')], write: false, sourcemap: false });
+  const mod = { exports: {} };
+  new Function('module', 'exports', 'require', out.outputFiles[0].text)(mod, mod.exports, createRequire(import.meta.url));
+  const docs = path.join(root, 'docs');
+  const pages = [
+    'suppression',
+    ...fs
+      .readdirSync(path.join(docs, 'rules'))
+      .filter((n) => /^APIM\d+\.md$/.test(n))
+      .map((n) => `rules/${n.slice(0, -3)}`),
+  ];
+  return Object.fromEntries(pages.sort().map((p) => [p, mod.exports.ruleHelp(p, fs.readFileSync(path.join(docs, `${p}.md`), 'utf8'))]));
+}
+
+const inlineDocHelp = {
+  name: 'inline-doc-help',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]server[\\/]src[\\/]cli[\\/]doc-help\.ts$/ }, async () => ({
+      contents: `const HELP = ${JSON.stringify(await renderedDocHelp())};\nexport function docHelp(page) { return HELP[page]; }\n`,
+      loader: 'js',
+    }));
+  },
+};
+
+/**
+ * In dist/cli.js, the modules that need the X.509 library come from dist/certificate-reader.js, required where they are
+ * first used (cli/certificates.ts, or the probe subcommand, which the CLI imports when it runs).
+ */
+const X509_MODULES = /[\\/]server[\\/]src[\\/]core[\\/](certificates[\\/]read|live[\\/]chain)$/;
+const x509Apart = {
+  name: 'x509-apart',
+  setup(b) {
+    b.onResolve({ filter: /(^|\/)(read|chain)$/ }, (args) =>
+      X509_MODULES.test(path.resolve(args.resolveDir, args.path)) ? { path: './certificate-reader.js', external: true } : undefined,
+    );
+  },
+};
+
 await Promise.all([
   build({ ...common, entryPoints: [path.join(root, 'client/src/extension.ts')], outfile: path.join(dist, 'client.js'), external: ['vscode'] }),
   build({ ...common, entryPoints: [path.join(root, 'server/src/main.ts')], outfile: path.join(dist, 'server.js'), banner: { js: '#!/usr/bin/env node' } }),
-  build({ ...common, entryPoints: [path.join(root, 'server/src/cli/main.ts')], outfile: path.join(dist, 'cli.js'), banner: { js: '#!/usr/bin/env node' } }),
+  build({
+    ...common,
+    entryPoints: [path.join(root, 'server/src/cli/main.ts')],
+    outfile: path.join(dist, 'cli.js'),
+    banner: { js: '#!/usr/bin/env node' },
+    plugins: [inlineDocHelp, x509Apart],
+  }),
+  build({ ...common, entryPoints: [path.join(root, 'server/src/cli/x509-modules.ts')], outfile: path.join(dist, 'certificate-reader.js') }),
 ]);
 
 for (const [from, to] of [

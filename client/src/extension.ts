@@ -2,7 +2,11 @@
 // the server; the client only wires VS Code to it.
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import { openQuestion, type OpenQuestion } from './ask';
+import { BackendsView } from './backends-view';
+import { lastInventoryReport, showInventory, type InventoryReportView } from './inventory-report';
 import { registerCommands } from './commands';
+import { lastLiveCheckView, liveCheckMiddleware, type LiveCheckView } from './live-check';
 import { ServerStatus } from './status';
 
 /** What `activate` returns; the editor tests reach the running client through it. */
@@ -10,6 +14,14 @@ export interface ApimTlsApi {
   /** The running client, or undefined while the server is stopped or disabled. */
   readonly client: LanguageClient | undefined;
   restartServer(): Promise<void>;
+  /** The live check panel last shown (its title, page and verdict). */
+  readonly liveCheckView: LiveCheckView | undefined;
+  /** The question a command shows (a quick pick), as the user sees it; undefined when none is open. */
+  openQuestion(): OpenQuestion | undefined;
+  /** The APIM Backends view. */
+  readonly backendsView: BackendsView;
+  /** The inventory report last shown by apimTls.showInventory. */
+  readonly inventoryReport: InventoryReportView | undefined;
 }
 
 /** The client id: VS Code reads `apimTls.trace.server` for a client named so. */
@@ -23,11 +35,12 @@ let queue: Promise<void> = Promise.resolve();
 export async function activate(context: vscode.ExtensionContext): Promise<ApimTlsApi> {
   const output = vscode.window.createOutputChannel(CLIENT_NAME);
   const status = new ServerStatus();
+  const backendsView = new BackendsView();
   // One watcher for the extension's lifetime, shared by every client a restart creates.
   const watcher = vscode.workspace.createFileSystemWatcher(
     '**/{*.tf,*.tofu,*.tfvars,*.bicep,*.bicepparam,*.json,*.jsonc,.apim-tls-lint.json,*.cer,*.crt,*.pem,*.der,*.p7b}',
   );
-  context.subscriptions.push(output, status, watcher);
+  context.subscriptions.push(output, status, backendsView, watcher);
 
   const serverModule = context.asAbsolutePath('dist/server.js');
   const serverOptions: ServerOptions = {
@@ -53,6 +66,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<ApimTl
     ],
     synchronize: { fileEvents: watcher },
     outputChannel: output,
+    // The live check's lens and palette command are the server's; the editor adds consent, progress and the panel.
+    middleware: { executeCommand: liveCheckMiddleware },
   };
 
   const enabled = () => vscode.workspace.getConfiguration('apimTls').get<boolean>('enable', true);
@@ -61,6 +76,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<ApimTl
     const next = new LanguageClient(CLIENT_ID, CLIENT_NAME, serverOptions, clientOptions);
     client = next;
     status.attach(next);
+    backendsView.attach(next);
     try {
       await next.start();
     } catch (e) {
@@ -73,6 +89,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<ApimTl
     const current = client;
     client = undefined;
     status.attach(undefined);
+    backendsView.attach(undefined);
     // A server that crashed for good cannot be stopped cleanly; disposing it is all that is left to do.
     if (current) await current.dispose().catch((e) => output.appendLine(`Stopping the server failed: ${String(e)}`));
   };
@@ -85,7 +102,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<ApimTl
   context.subscriptions.push(
     vscode.commands.registerCommand('apimTls.restartServer', restartServer),
     vscode.commands.registerCommand('apimTls.showOutput', () => output.show(true)),
-    ...registerCommands(() => client),
+    vscode.commands.registerCommand('apimTls.showInventory', () => showInventory(() => client)),
+    ...registerCommands(() => client, context.extensionUri),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('apimTls.enable')) void serialize(() => (enabled() ? start() : stop())).catch(() => undefined);
     }),
@@ -97,6 +115,14 @@ export async function activate(context: vscode.ExtensionContext): Promise<ApimTl
       return client;
     },
     restartServer,
+    get liveCheckView() {
+      return lastLiveCheckView();
+    },
+    openQuestion,
+    backendsView,
+    get inventoryReport() {
+      return lastInventoryReport();
+    },
   };
 }
 

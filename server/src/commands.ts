@@ -1,24 +1,33 @@
-// The server's `workspace/executeCommand` handlers: pinning a backend from a certificate file and reading the
-// certificates of a file. The core chooses the certificate and computes the edit; this file reads the file, sends
-// the edit with `workspace/applyEdit`, and converts offsets to positions.
+// The server's `workspace/executeCommand` handlers: pinning a backend from a certificate file or from what it presented
+// to a live check (live-check.ts), reading the certificates of a file, and the live check of a backend. The core
+// chooses the certificate and computes the edit; this file reads the file, sends the edit with `workspace/applyEdit`,
+// and converts offsets to positions.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Connection, ExecuteCommandParams, TextEdit as LspTextEdit } from 'vscode-languageserver/node';
 import { readCertificates } from './core/certificates/read';
-import { chooseIssuingCa } from './core/certificates/choose';
 import type { CertificateInfo, CertificateReadResult } from './core/certificates/types';
+import type { PinQuestion, PinRequest } from './core/fixes/pin-flow';
 import { LineIndex } from './core/text';
 import type { TextEdit } from './core/types';
 import type { Workspace } from './core/workspace';
+import { checkBackendLive, livePinSource } from './live-check';
 import {
+  CHECK_BACKEND_LIVE,
   PIN_BACKEND,
   READ_CERTIFICATES,
   type CertificateChoice,
   type CertificateSummary,
+  type CheckBackendLiveArgs,
   type CommandFailure,
+  type PinAnswers,
   type PinApplied,
   type PinBackendArgs,
   type PinBackendResult,
+  type PinCheck,
+  type PinChoices,
+  type PinConfirmation,
+  type PinInstances,
   type ReadCertificatesArgs,
   type ReadCertificatesResult,
 } from './custom-messages';
@@ -47,6 +56,8 @@ export async function executeCommand(host: CommandHost, params: ExecuteCommandPa
         return await pinBackend(host, arg as PinBackendArgs);
       case READ_CERTIFICATES:
         return readCertificatesCommand(host, arg as ReadCertificatesArgs);
+      case CHECK_BACKEND_LIVE:
+        return await checkBackendLive(host, arg as CheckBackendLiveArgs);
       default:
         return failure(`Unknown command ${params.command}.`);
     }
@@ -58,33 +69,37 @@ export async function executeCommand(host: CommandHost, params: ExecuteCommandPa
 }
 
 async function pinBackend(host: CommandHost, args: PinBackendArgs | undefined): Promise<PinBackendResult> {
-  if (!args || typeof args.uri !== 'string' || !isPosition(args.position) || typeof args.certificatePath !== 'string') {
-    return failure(`${PIN_BACKEND} expects [{ uri, position, certificatePath, certificateIndex? }].`);
+  const fromFile = typeof args?.certificatePath === 'string';
+  if (!args || typeof args.uri !== 'string' || !isPosition(args.position) || fromFile === (args.fromLive === true)) {
+    return failure(`${PIN_BACKEND} expects [{ uri, position, certificatePath or fromLive: true, certificateIndex?, instances?, accept?, name? }].`);
   }
+  const answers = answersOf(args);
+  if (typeof answers === 'string') return failure(answers);
   const workspace = host.workspace();
   if (!workspace) return failure('The language server is not initialized yet.');
-  const read = readCertificateFile(host, args.certificatePath);
-  if (!read.ok) return failure(read.reason);
-  const certificates = read.certificates;
 
-  let index: number;
-  if (args.certificateIndex !== undefined) {
-    if (!Number.isInteger(args.certificateIndex) || args.certificateIndex < 0 || args.certificateIndex >= certificates.length) {
-      return failure(`${path.basename(args.certificatePath)} has ${certificates.length} certificate(s); there is no certificate ${args.certificateIndex}.`);
-    }
-    index = args.certificateIndex;
+  let request: PinRequest;
+  let presentedAt: string | undefined;
+  if (args.fromLive === true) {
+    const live = await livePinSource(host, args, answers);
+    if ('instances' in live) return live;
+    if ('error' in live) return failure(live.error);
+    ({ request, presentedAt } = live);
   } else {
-    const choice = chooseIssuingCa(certificates);
-    if (choice.kind === 'ask') return { applied: false, choices: choice.candidates.map((i) => choiceOf(certificates[i], i)) };
-    index = choice.index;
+    const read = readCertificateFile(host, args.certificatePath!);
+    if (!read.ok) return failure(read.reason);
+    const certificates = read.certificates;
+    const index = answers.certificateIndex;
+    if (index !== undefined && (!Number.isInteger(index) || index < 0 || index >= certificates.length)) {
+      return failure(`${path.basename(args.certificatePath!)} has ${certificates.length} certificate(s); there is no certificate ${index}.`);
+    }
+    const file = host.toPath(args.uri);
+    const text = host.textOf(file);
+    if (text === undefined || !workspace.has(file)) return failure(`${path.basename(file)} is not a Terraform, ARM template or Bicep file of the workspace.`);
+    request = { file, offset: new LineIndex(text).offsetAt(args.position), certificates, answers };
   }
-
-  const file = host.toPath(args.uri);
-  const text = host.textOf(file);
-  if (text === undefined || !workspace.has(file)) return failure(`${path.basename(file)} is not a Terraform, ARM template or Bicep file of the workspace.`);
-  const certificate = certificates[index];
-  const plan = workspace.planPin({ file, offset: new LineIndex(text).offsetAt(args.position), certificate });
-  if (!plan.ok) return failure(plan.reason);
+  const plan = workspace.planPin(request);
+  if (!plan.ok) return 'question' in plan ? questionOf(plan.question, request.certificates) : failure(plan.reason);
 
   // Positions are computed against the texts the edits were planned on, before anything is sent.
   const changes: Record<string, LspTextEdit[]> = {};
@@ -95,10 +110,10 @@ async function pinBackend(host: CommandHost, args: PinBackendArgs | undefined): 
       host.textOf(plan.placeholder.file) ?? '',
       plan.edits.filter((e) => e.file === plan.placeholder!.file),
     );
-    const index = new LineIndex(after);
+    const lines = new LineIndex(after);
     placeholder = {
       uri: host.uriOf(plan.placeholder.file),
-      range: { start: index.positionAt(plan.placeholder.start), end: index.positionAt(plan.placeholder.end) },
+      range: { start: lines.positionAt(plan.placeholder.start), end: lines.positionAt(plan.placeholder.end) },
     };
   }
 
@@ -108,11 +123,61 @@ async function pinBackend(host: CommandHost, args: PinBackendArgs | undefined): 
     thumbprint: plan.thumbprint,
     backend: plan.backend,
     kind: plan.kind,
-    subject: certificate.subject,
+    subject: plan.subject,
+    changed: Object.keys(changes),
   };
   if (placeholder) result.placeholder = placeholder;
+  if (presentedAt) result.presentedAt = presentedAt;
   if (!response.applied) result.error = `The editor did not apply the edit${response.failureReason ? `: ${response.failureReason}` : '.'}`;
   return result;
+}
+
+/** The answers sent with the request, checked; a string says what is wrong with them. */
+function answersOf(args: PinBackendArgs): PinAnswers | string {
+  const answers: PinAnswers = {};
+  if (args.certificateIndex !== undefined && args.certificateIndex !== null) answers.certificateIndex = args.certificateIndex;
+  if (args.instances !== undefined && args.instances !== null) {
+    if (!Array.isArray(args.instances) || !args.instances.every((k) => typeof k === 'string')) return '`instances` must be a list of for_each keys.';
+    answers.instances = args.instances;
+  }
+  if (args.accept !== undefined && args.accept !== null) {
+    if (!Array.isArray(args.accept) || !args.accept.every((c) => PIN_CHECKS.includes(c))) return `\`accept\` must list checks among ${PIN_CHECKS.join(', ')}.`;
+    answers.accept = args.accept;
+  }
+  if (args.name !== undefined && args.name !== null) {
+    if (typeof args.name !== 'string') return '`name` must be a host name.';
+    answers.name = args.name;
+  }
+  return answers;
+}
+
+const PIN_CHECKS: readonly PinCheck[] = ['root', 'leaf', 'name'];
+
+/** A question of the core, as the protocol puts it (custom-messages.ts). */
+function questionOf(question: PinQuestion, certificates: readonly CertificateInfo[]): PinChoices | PinInstances | PinConfirmation {
+  switch (question.kind) {
+    case 'certificate':
+      return {
+        applied: false,
+        choices: question.candidates.map((c) => ({ ...choiceOf(certificates[c.index], c.index), role: c.role, label: c.label, preselected: c.preselected })),
+      };
+    case 'instances':
+      return { applied: false, backend: question.backend, instances: question.instances };
+    case 'confirm':
+      return {
+        applied: false,
+        confirm: {
+          check: question.check,
+          message: question.message,
+          options: question.options.map((o) => ({
+            label: o.label,
+            detail: o.detail,
+            ...(o.answers && !o.pickFile ? { with: o.answers } : {}),
+            ...(o.pickFile ? { pickFile: true as const, with: o.answers ?? {} } : {}),
+          })),
+        },
+      };
+  }
 }
 
 function readCertificatesCommand(host: CommandHost, args: ReadCertificatesArgs | undefined): ReadCertificatesResult {
@@ -141,7 +206,7 @@ function readCertificateFile(host: CommandHost, certificatePath: string): Certif
   return readCertificates(bytes, file);
 }
 
-function choiceOf(c: CertificateInfo, index: number): CertificateChoice {
+function choiceOf(c: CertificateInfo, index: number): Omit<CertificateChoice, 'role' | 'label' | 'preselected'> {
   return { index, subject: c.subject, issuer: c.issuer, isCa: c.isCa, notAfter: c.notAfter.toISOString(), sha1: c.sha1 };
 }
 

@@ -2,7 +2,9 @@
 // linter (half-typed, binary, huge, deeply nested, wrong encoding). A plan is printed with every failure, so a
 // failure can be read and replayed without the fuzzer.
 import fc from 'fast-check';
-import type { Format } from '../../server/src/core/formats';
+
+/** The formats the fuzzer mutates with their own syntax (formats are plug-ins, so the core's Format is any string). */
+export type LintedFormat = 'terraform' | 'arm' | 'bicep';
 
 /** A position in a file as a fraction of its length, in millionths (shrinks towards the start). */
 type At = number;
@@ -35,7 +37,7 @@ export const SHORT_LIMITS: MutationLimits = { maxLineLength: 5_000, maxDepth: 10
 export const LONG_LIMITS: MutationLimits = { maxLineLength: 100_000, maxDepth: 100_000, sizeCap: true };
 
 /** What a format's text says when it is cut off inside a construct. */
-const UNTERMINATED: Record<Format | 'certificate', string[]> = {
+const UNTERMINATED: Record<LintedFormat | 'certificate', string[]> = {
   terraform: ['<<EOT\n', '<<-EOT\n  x = 1\n', '"', '"${', '${', '/*', '%{ if true }', 'resource "azurerm_api_management_backend" "x" {\n'],
   arm: ['"', '/*', '"[concat(', '{"type": "Microsoft.ApiManagement/service/backends", "properties": {'],
   bicep: ["'", "'''", "'${", '/*', '${', "resource x 'Microsoft.ApiManagement/service/backends@2024-05-01' = {\n"],
@@ -43,7 +45,7 @@ const UNTERMINATED: Record<Format | 'certificate', string[]> = {
 };
 
 /** Nesting per format: prefix, the opener repeated, the innermost value, the closer repeated, suffix. */
-export const DEEP_SHAPES: Record<Format, Array<[string, string, string, string, string]>> = {
+export const DEEP_SHAPES: Record<LintedFormat, Array<[string, string, string, string, string]>> = {
   terraform: [
     ['', '[', '', ']', ''],
     ['', '{a = ', '1', '}', ''],
@@ -84,7 +86,7 @@ const at = (): fc.Arbitrary<At> => fc.integer({ min: 0, max: 1_000_000 });
 const INVALID_UTF8 = [[0xff], [0x80], [0xc0, 0xaf], [0xc3], [0xe2, 0x82], [0xed, 0xa0, 0x80], [0xf4, 0x90, 0x80, 0x80], [0xfe, 0xfe, 0xff]];
 
 /** One mutation fit for a file of `format` (a certificate file gets the byte-level ones). */
-export function mutationArb(format: Format | 'certificate', limits: MutationLimits): fc.Arbitrary<Mutation> {
+export function mutationArb(format: LintedFormat | 'certificate', limits: MutationLimits): fc.Arbitrary<Mutation> {
   // Weights: padding a file to the 5 MB cap costs seconds per input, so it comes about once in 130 mutations.
   const options: Array<fc.WeightedArbitrary<Mutation>> = [
     { weight: 16, arbitrary: fc.record({ kind: fc.constant('flip' as const), at: at(), mask: fc.integer({ min: 1, max: 255 }) }) },
@@ -145,13 +147,13 @@ export function mutationArb(format: Format | 'certificate', limits: MutationLimi
 export const SIZE_CAP_BYTES = 5 * 1024 * 1024;
 
 /** Applies mutations in order to a file's bytes. */
-export function applyMutations(bytes: Uint8Array, format: Format | 'certificate', mutations: readonly Mutation[]): Uint8Array {
+export function applyMutations(bytes: Uint8Array, format: LintedFormat | 'certificate', mutations: readonly Mutation[]): Uint8Array {
   let out: Buffer = Buffer.from(bytes);
   for (const m of mutations) out = applyOne(out, format, m);
   return new Uint8Array(out);
 }
 
-function applyOne(bytes: Buffer, format: Format | 'certificate', m: Mutation): Buffer {
+function applyOne(bytes: Buffer, format: LintedFormat | 'certificate', m: Mutation): Buffer {
   const pos = (a: At, length: number) => Math.floor((a / 1_000_000) * length);
   const text = () => bytes.toString('utf8');
   const insertText = (s: string, offset: number) => {
@@ -250,7 +252,7 @@ function applyOne(bytes: Buffer, format: Format | 'certificate', m: Mutation): B
 }
 
 /** Where a nested value can be added to a body without breaking the syntax around it. */
-const VALUE_SITES: Record<Format, RegExp> = {
+const VALUE_SITES: Record<LintedFormat, RegExp> = {
   terraform: /\{[ \t]*\r?\n/,
   arm: /"properties"\s*:\s*\{/i,
   bicep: /\bproperties:\s*\{[ \t]*\r?\n/,

@@ -5,16 +5,17 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CONFIG_FILE_NAME } from '../../server/src/core/config';
 import { isCertificateFile } from '../../server/src/core/certificates/read';
-import { formatOf, type Format } from '../../server/src/core/formats';
+import { formatOf } from '../../server/src/core/formats';
 import { makeChain, privateKeyPem } from '../support/certs';
 import { isFixedFile, toPosix } from '../support/fixtures';
 import { REPO_ROOT } from '../support/parser';
+import type { LintedFormat } from './mutations';
 
 export interface SeedFile {
   /** Relative to the group's folder, with forward slashes. */
   name: string;
   bytes: Uint8Array;
-  format: Format | 'certificate' | 'config';
+  format: LintedFormat | 'certificate' | 'config';
 }
 
 export interface SeedGroup {
@@ -92,7 +93,7 @@ function folderGroup(dir: string): SeedGroup {
 }
 
 function seedFile(p: string, name: string): SeedFile {
-  const format = isCertificateFile(p) ? 'certificate' : path.basename(p) === CONFIG_FILE_NAME ? 'config' : formatOf(p)!;
+  const format = isCertificateFile(p) ? 'certificate' : path.basename(p) === CONFIG_FILE_NAME ? 'config' : (formatOf(p) as LintedFormat);
   return { name, bytes: new Uint8Array(fs.readFileSync(p)), format };
 }
 

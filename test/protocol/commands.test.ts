@@ -6,13 +6,13 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { before, describe, test, type TestContext } from 'node:test';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import type { ApplyWorkspaceEditParams, CodeAction, Diagnostic } from 'vscode-languageserver-protocol';
+import type { CodeAction, Diagnostic } from 'vscode-languageserver-protocol';
 import { makeChain, makeCrl, privateKeyPem, type TestChain } from '../support/certs';
 import { hclAccepts } from '../support/hcl';
 import { codes, fileUri, type LspClient, startServer, summarize } from '../support/lsp-client';
+import { Editor } from '../support/lsp-editor';
 import type { PinApplied, PinBackendArgs, PinBackendResult, ReadCertificatesResult } from '../../server/src/custom-messages';
 
 const HOST = 'orders.internal.contoso.com';
@@ -56,10 +56,10 @@ before(async () => {
 });
 
 describe('server commands over stdio', () => {
-  test('initialize announces apimTls.pinBackend and apimTls.readCertificates', async (t) => {
+  test('initialize announces apimTls.pinBackend, apimTls.readCertificates and apimTls.checkBackendLive', async (t) => {
     const { client } = await start(t, {});
     const result = await client.initialize(undefined);
-    assert.deepEqual(result.capabilities.executeCommandProvider?.commands, ['apimTls.pinBackend', 'apimTls.readCertificates']);
+    assert.deepEqual(result.capabilities.executeCommandProvider?.commands, ['apimTls.pinBackend', 'apimTls.readCertificates', 'apimTls.checkBackendLive']);
   });
 
   test('pinning from a leaf + issuing + root bundle writes the issuing CA pin, and the module lints clean', async (t) => {
@@ -129,7 +129,10 @@ describe('server commands over stdio', () => {
     await editor.open(uri, MAIN);
     const p = await client.waitForDiagnostics(uri, 'APIM002', (p) => codes(p.diagnostics).includes('APIM002'));
     const finding = p.diagnostics.find((d) => d.code === 'APIM002')!;
-    const result = await pin(client, { uri, position: finding.range.start, certificatePath: path.join(root, 'bundle.pem'), certificateIndex: 0 });
+    const args = { uri, position: finding.range.start, certificatePath: path.join(root, 'bundle.pem'), certificateIndex: 0 };
+    const asked = await pin(client, args);
+    assert.ok('confirm' in asked && asked.confirm.check === 'leaf', `a leaf is pinned only when confirmed: ${JSON.stringify(asked)}`);
+    const result = await pin(client, { ...args, accept: ['leaf'] });
     assert.ok('thumbprint' in result && result.applied, JSON.stringify(result));
     assert.equal(result.kind, 'certificate');
     assert.equal(result.thumbprint, opensslSha1(pemFile(root, 'leaf.pem', chain.leaf.pem)));
@@ -137,30 +140,19 @@ describe('server commands over stdio', () => {
     assert.ok(hclAccepts(editor.text(uri)));
   });
 
-  test('a bundle of two CAs and no leaf returns choices; the chosen index is pinned', async (t) => {
+  test('root + issuing CA and no leaf: the issuing CA is pinned without a choice', async (t) => {
     const { client, root, editor } = await start(t, { 'main.tf': MAIN, 'cas.pem': chain.root.pem + chain.issuing.pem });
     await client.initialize(root);
     const uri = fileUri(path.join(root, 'main.tf'));
     await editor.open(uri, MAIN);
     await client.waitForDiagnostics(uri, 'the first diagnostics');
-    const args = { uri, position: editor.positionOf(uri, 'protocol'), certificatePath: path.join(root, 'cas.pem') };
-    const result = await pin(client, args);
-    assert.ok('choices' in result, JSON.stringify(result));
-    assert.equal(result.applied, false);
-    assert.equal(editor.applied.length, 0, 'nothing was sent to apply');
-    const rootSha1 = opensslSha1(pemFile(root, 'root.pem', chain.root.pem));
+    const result = await pin(client, { uri, position: editor.positionOf(uri, 'protocol'), certificatePath: path.join(root, 'cas.pem') });
+    assert.ok('thumbprint' in result && result.applied, `pinned at once: ${JSON.stringify(result)}`);
     const issuingSha1 = opensslSha1(pemFile(root, 'issuing.pem', chain.issuing.pem));
-    assert.deepEqual(result.choices.map((c) => c.sha1).sort(), [rootSha1, issuingSha1].sort());
-    for (const c of result.choices) {
-      assert.equal(c.isCa, true);
-      assert.equal(new Date(c.notAfter).toISOString(), c.notAfter, 'notAfter is ISO 8601');
-      assert.ok(c.subject && c.issuer);
-    }
-    const issuing = result.choices.find((c) => c.sha1 === issuingSha1)!;
-    const chosen = await pin(client, { ...args, certificateIndex: issuing.index });
-    assert.ok('thumbprint' in chosen && chosen.applied, JSON.stringify(chosen));
-    assert.equal(chosen.thumbprint, issuingSha1);
+    assert.equal(result.thumbprint, issuingSha1, 'the issuing CA, not the root');
+    assert.equal(result.kind, 'issuer');
     assert.match(editor.text(uri), new RegExp(`issuerCertificateThumbprint\\s*=\\s*"${issuingSha1}"`));
+    assert.doesNotMatch(editor.text(uri), new RegExp(opensslSha1(pemFile(root, 'root.pem', chain.root.pem))));
   });
 
   test('a backend whose URL host is unknown gets a name placeholder, returned as a range of the edited text', async (t) => {
@@ -302,63 +294,6 @@ describe('server commands over stdio', () => {
     assert.deepEqual(codes(both[0].diagnostics!), ['APIM001', 'APIM002']);
   });
 });
-
-/**
- * The editor side of the test client: its copies of the documents it opened, kept in step with what it sends,
- * and the answer to workspace/applyEdit (apply, send didChange or didOpen, reply applied).
- */
-class Editor {
-  readonly docs = new Map<string, TextDocument>();
-  readonly applied: ApplyWorkspaceEditParams[] = [];
-
-  constructor(private readonly client: LspClient) {
-    client.connection.onRequest('workspace/applyEdit', async (params: ApplyWorkspaceEditParams) => {
-      this.applied.push(params);
-      for (const [uri, edits] of Object.entries(params.edit.changes ?? {})) {
-        const doc = this.docs.get(uri);
-        if (doc) {
-          // The edits of a WorkspaceEdit all refer to the text before them; VS Code sends them in one didChange, last
-          // first, so that applying them one after another leaves the earlier ranges valid.
-          const text = TextDocument.applyEdits(doc, edits);
-          const sorted = [...edits].sort((a, b) => doc.offsetAt(b.range.start) - doc.offsetAt(a.range.start));
-          this.docs.set(uri, TextDocument.create(uri, doc.languageId, doc.version + 1, text));
-          await client.change(
-            uri,
-            sorted.map((e) => ({ range: e.range, text: e.newText })),
-          );
-        } else {
-          // VS Code opens a file the edit touches; the server hears a didOpen with the edited text.
-          const disk = TextDocument.create(uri, 'terraform', 0, fs.readFileSync(fileURLToPath(uri), 'utf8'));
-          const text = TextDocument.applyEdits(disk, edits);
-          await this.open(uri, text);
-        }
-      }
-      return { applied: true };
-    });
-  }
-
-  async open(uri: string, text: string): Promise<void> {
-    this.docs.set(uri, TextDocument.create(uri, 'terraform', 1, text));
-    await this.client.open(uri, text, 1);
-  }
-
-  text(uri: string): string {
-    const doc = this.docs.get(uri);
-    assert.ok(doc, `${uri} is open`);
-    return doc.getText();
-  }
-
-  version(uri: string): number {
-    return this.docs.get(uri)!.version;
-  }
-
-  positionOf(uri: string, needle: string) {
-    const doc = this.docs.get(uri)!;
-    const at = doc.getText().indexOf(needle);
-    assert.ok(at >= 0, `"${needle}" is in ${uri}`);
-    return doc.positionAt(at + 1);
-  }
-}
 
 async function start(t: TestContext, files: Record<string, string | Buffer>): Promise<{ client: LspClient; root: string; editor: Editor }> {
   const { client, root } = await startServer(t, files);

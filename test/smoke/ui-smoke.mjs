@@ -20,7 +20,8 @@ const screenshotPath =
   (process.argv.includes('--update-screenshot') ? path.join(root, 'docs', 'images', 'screenshot.png') : path.join(root, 'test-results', 'screenshot.png'));
 const timeoutMs = Number(process.env.SMOKE_TIMEOUT_MS || 150000);
 const MAX_VSIX_BYTES = 5 * 1024 * 1024;
-// Everything the .vsix may hold; the first group must be there.
+// Everything the .vsix may hold; the first group must be there. package.json's `files` list decides, for the .vsix and
+// the npm package alike (vsce refuses a .vscodeignore beside it), so the docs pages and the CLI bundle come along.
 const REQUIRED = [
   'extension/package.json',
   'extension/dist/client.js',
@@ -36,9 +37,12 @@ const REQUIRED = [
   'extension/readme.md',
   'extension/changelog.md',
   'extension/LICENSE.txt',
+  // "Explain APIMxxx" shows these without network; the rest of the rule pages are checked in checkVsix.
+  'extension/docs/rules/APIM001.md',
+  'extension/docs/suppression.md',
 ];
 const ALLOWED =
-  /^(extension\.vsixmanifest|\[Content_Types\]\.xml|extension\/(dist\/[\w.-]+\.(js|wasm)|syntaxes\/[\w.-]+\.json|schemas\/[\w.-]+\.json|images\/icon\.png|package\.json|language-configuration\.json|readme\.md|changelog\.md|LICENSE\.txt))$/;
+  /^(extension\.vsixmanifest|\[Content_Types\]\.xml|extension\/(dist\/[\w.-]+\.(js|wasm)|syntaxes\/[\w.-]+\.json|schemas\/[\w.-]+\.json|images\/icon\.png|package\.json|language-configuration\.json|readme\.md|changelog\.md|LICENSE\.txt|docs\/rules\/(APIM\d{3}|README)\.md|docs\/(suppression|ci)\.md))$/;
 
 const STEP_COUNT = 5;
 const steps = [];
@@ -64,7 +68,7 @@ async function main() {
   }
 
   try {
-    await step('the .vsix holds the bundles, wasm files, grammar, docs and icon, no node_modules, under 5 MB', checkVsix);
+    await step('the .vsix holds the bundles, wasm files, grammar, docs and rule pages and icon, no node_modules, under 5 MB', checkVsix);
     await step('code-server installs the .vsix, with no node_modules beside the extension', () => run.install());
     await step('backends.tf of examples/ shows APIM001 and APIM002 in the Problems panel', () => run.openAndReadProblems());
     await step('the screenshot shows the findings with the hover and code lens', () => run.screenshot());
@@ -113,6 +117,10 @@ function checkVsix() {
   if (size >= MAX_VSIX_BYTES) problems.push(`${size} bytes, not under ${MAX_VSIX_BYTES}`);
   for (const e of entries) if (/(^|\/)node_modules\//.test(e) || !ALLOWED.test(e)) problems.push(`unexpected entry ${e}`);
   for (const r of REQUIRED) if (!entries.includes(r)) problems.push(`missing ${r}`);
+  // Every rule page of the repository is in the package, so every "Explain" action has its page offline.
+  for (const page of fs.readdirSync(path.join(root, 'docs', 'rules')).filter((f) => f.endsWith('.md'))) {
+    if (!entries.includes(`extension/docs/rules/${page}`)) problems.push(`missing extension/docs/rules/${page}`);
+  }
   if (problems.length) throw new Error(problems.join('\n'));
   return `${(size / 1024).toFixed(0)} KB, ${entries.length} entries`;
 }

@@ -10,6 +10,7 @@ import { RULE_IDS } from '../../server/src/core/rules';
 import { LineIndex } from '../../server/src/core/text';
 import type { Finding, TextEdit } from '../../server/src/core/types';
 import { Workspace } from '../../server/src/core/workspace';
+import { bicepFormat } from '../../server/src/core/bicep/format';
 import { isLintedFile } from '../../server/src/core/formats';
 import { testBicepParser, testParser } from './parser';
 
@@ -78,7 +79,7 @@ export async function lintTexts(
 ): Promise<{ findings: Finding[]; workspace: Workspace }> {
   const workspace = new Workspace(await testParser());
   workspace.now = () => FIXTURE_NOW;
-  workspace.setBicepParser(await testBicepParser());
+  workspace.addFormat(bicepFormat(await testBicepParser()));
   if (configText !== undefined) workspace.setConfig(parseConfig(configText, RULE_IDS).config, configDir);
   for (const [p, t] of texts) workspace.setFile(p, t);
   for (const [p, c] of certificates) workspace.setCertificates(p, c);

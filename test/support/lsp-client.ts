@@ -73,10 +73,11 @@ export class LspClient {
     connection.onClose(() => this.notify());
   }
 
-  /** Starts `node dist/server.js --stdio`. */
-  static start(extraArgs: string[] = []): LspClient {
-    if (!fs.existsSync(SERVER_BUNDLE)) throw new Error(`${SERVER_BUNDLE} is missing: run \`npm run build\` first`);
-    const child = spawn(process.execPath, [SERVER_BUNDLE, '--stdio', ...extraArgs], { stdio: ['pipe', 'pipe', 'pipe'] });
+  /** Starts `node dist/server.js --stdio`, or `executable --stdio` (an installed `apim-tls-lint-server`). */
+  static start(extraArgs: string[] = [], executable?: string): LspClient {
+    if (!executable && !fs.existsSync(SERVER_BUNDLE)) throw new Error(`${SERVER_BUNDLE} is missing: run \`npm run build\` first`);
+    const [command, ...args] = executable ? [executable] : [process.execPath, SERVER_BUNDLE];
+    const child = spawn(command, [...args, '--stdio', ...extraArgs], { stdio: ['pipe', 'pipe', 'pipe'] });
     const connection = createProtocolConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
     connection.listen();
     return new LspClient(child, connection);

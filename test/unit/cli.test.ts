@@ -225,7 +225,10 @@ describe('apim-tls-lint CLI', () => {
     assert.equal(stdout, '');
     const lines = stderr.trimEnd().split('\n');
     assert.equal(lines[0], '.apim-tls-lint.json:2:25: The severity of APIM001 must be one of "off", "hint", "info", "warning", "error".');
-    assert.equal(lines[1], '.apim-tls-lint.json:2:33: Unknown rule "APIM999".');
+    assert.match(
+      lines[1],
+      /^\.apim-tls-lint\.json:2:33: Unknown rule "APIM999"\. Rules are named by id or name: APIM001, APIM002, .*APIM022 \(or their names, such as "chain-validation-disabled"\)\.$/,
+    );
     assert.equal(lines[2], '.apim-tls-lint.json:3:13: "ignore" must be an array of strings.');
   });
 
@@ -234,6 +237,19 @@ describe('apim-tls-lint CLI', () => {
     const { code, stderr } = await run([], root);
     assert.equal(code, 2);
     assert.match(stderr, /^\.apim-tls-lint\.json:1:\d+: Invalid JSON: /);
+    assert.doesNotMatch(stderr, /[A-Z][a-z]+Expected/, 'no parser token names');
+    assert.match(stderr, /a (closing brace|property name)/);
+  });
+
+  test('rules are configured by name as well as by id', async () => {
+    const root = workspace({ 'main.tf': CHAIN_OFF, '.apim-tls-lint.json': '{ "rules": { "chain-validation-disabled": "off" } }\n' });
+    const { code, stdout, stderr } = await run(['--format', 'json', '.'], root);
+    assert.equal(stderr, '');
+    assert.equal(code, 0, stdout);
+    assert.deepEqual(
+      (JSON.parse(stdout) as Array<{ rule: string }>).filter((f) => f.rule === 'APIM001'),
+      [],
+    );
   });
 
   test('the configuration is found upward from the paths and can turn a rule off', async () => {
@@ -293,6 +309,53 @@ describe('apim-tls-lint CLI', () => {
       (JSON.parse(stdout) as JsonFinding[]).map((f) => [f.file, f.rule, f.severity]),
       [['b/main.tf', 'APIM001', 'info']],
     );
+  });
+
+  test('code as teams write it: a var file of an environment, a downloaded registry module, an AVM Bicep call, on the literal to edit', async () => {
+    const root = workspace({
+      'stack/main.tf':
+        backend('orders', '  tls {\n    validate_certificate_chain = var.chain\n  }\n') + 'variable "chain" {\n  type    = bool\n  default = true\n}\n',
+      'stack/env/dev.tfvars': 'chain = false\n',
+      'stack/env/prod.tfvars': 'chain = true\n',
+      'registry/main.tf': 'module "legacy" {\n  source  = "contoso/backends/azurerm"\n  version = "1.0.0"\n}\n',
+      'registry/.terraform/modules/modules.json': JSON.stringify({
+        Modules: [{ Key: 'legacy', Source: 'contoso/backends/azurerm', Version: '1.0.0', Dir: '.terraform/modules/legacy' }],
+      }),
+      'registry/.terraform/modules/legacy/main.tf': backend('legacy', '  tls {\n    validate_certificate_name = false\n  }\n'),
+      'bicep/main.bicep':
+        "module apim 'br/public:avm/res/api-management/service:0.9.0' = {\n  name: 'apim'\n  params: {\n    name: 'apim-contoso'\n    backends: [\n      {\n        name: 'orders'\n        url: 'https://orders.contoso.com/api'\n      }\n    ]\n  }\n}\n",
+    });
+    const { stdout } = await run(['--format', 'json'], root);
+    const findings = JSON.parse(stdout) as JsonFinding[];
+    assert.deepEqual(
+      findings.map((f) => [f.file, f.line, f.column, f.rule]),
+      [
+        ['bicep/main.bicep', 7, 15, 'APIM001'],
+        ['bicep/main.bicep', 7, 15, 'APIM002'],
+        ['registry/main.tf', 1, 8, 'APIM002'],
+        ['stack/env/dev.tfvars', 1, 9, 'APIM001'],
+      ],
+    );
+    assert.match(findings[3].message, /\(In environment dev\.\)$/);
+    assert.match(findings[2].message, /It comes from module "legacy" \(contoso\/backends\/azurerm 1\.0\.0\)/);
+    assert.match(findings[0].message, /0\.9\.0 deploys a backend whose entry omits tls/);
+  });
+
+  test('environments named in the configuration are read even outside the linted folder, each its own run', async () => {
+    const root = workspace({
+      '.apim-tls-lint.json': '{ "environments": ["env/*.tfvars"] }',
+      'env/dev.tfvars': 'chain = false\n',
+      'env/prod.tfvars': 'chain = true\n',
+      'stack/main.tf':
+        backend('billing', '  tls {\n    validate_certificate_chain = var.chain\n  }\n') + 'variable "chain" {\n  type    = bool\n  default = true\n}\n',
+    });
+    const { stdout } = await run(['stack', '--format', 'json'], root);
+    const findings = JSON.parse(stdout) as JsonFinding[];
+    assert.deepEqual(
+      findings.map((f) => [f.file, f.line, f.column, f.rule]),
+      [['env/dev.tfvars', 1, 9, 'APIM001']],
+    );
+    assert.match(findings[0].message, /\(In environment dev\.\)$/);
   });
 
   test('varFiles named in the configuration feed the module even outside the linted folder', async () => {

@@ -1,6 +1,8 @@
 // Regression tests of hostile input (issue 10, DESIGN §8): the fixtures of test/fixtures/hostile/ (annotated like
 // the rule fixtures, through the core and the CLI), the certificate files once named wrongly, the nesting guards
-// of JSON and of ARM and HCL expressions, and the inputs the fuzzer found.
+// of JSON and of ARM and HCL expressions, and the inputs the fuzzer found. Valid but pathological input must be
+// linted within the parse budget or reported with one notice, never hang the linter; files over the size cap are
+// judged by their bytes, and say so in words that do not contradict themselves.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -15,7 +17,10 @@ import { parseConfig } from '../../server/src/core/config';
 import { formatOf, isLintedFile } from '../../server/src/core/formats';
 import { hclString } from '../../server/src/core/fixes/hcl';
 import { capJsonDepth, JSON_TOO_DEEP_CODE, MAX_JSON_DEPTH, parseJsonTree } from '../../server/src/core/json-depth';
+import { blankRunsAsComments } from '../../server/src/core/parse/hcl-blank-runs';
+import { budgeted, PARSE_BUDGET_CODE } from '../../server/src/core/parse/parse-budget';
 import { RULE_IDS } from '../../server/src/core/rules';
+import { FILE_TOO_LARGE_CODE, MAX_FILE_SIZE } from '../../server/src/core/workspace';
 import { applyEdits, compareFindings, fixtureFiles, isFixedFile, lintFixture, lintTexts } from '../support/fixtures';
 import { hclAccepts } from '../support/hcl';
 import { HOSTILE_FIXTURES } from '../support/make-hostile-fixtures';
@@ -165,9 +170,9 @@ describe('JSON nesting guard', () => {
     const text = template(`, "deep": ${'['.repeat(10_000)}${']'.repeat(10_000)}`);
     const { findings, workspace } = await lintTexts(new Map([[file, text]]));
     assert.deepEqual(findings.map((f) => `${f.ruleId}:${f.severity}`).sort(), ['APIM001:warning', `${JSON_TOO_DEEP_CODE}:info`]);
-    const plan = workspace.planPin({ file, offset: text.indexOf('Microsoft.ApiManagement'), certificate: caCertificate() });
+    const plan = workspace.planPin({ file, offset: text.indexOf('Microsoft.ApiManagement'), certificates: [caCertificate()] });
     assert.ok(!plan.ok);
-    assert.match(plan.reason, /more than 128 levels deep/);
+    assert.match('reason' in plan ? plan.reason : '', /more than 128 levels deep/);
   });
 
   test('a parameters file nested too deep gets its notice once, and the template its findings', async () => {
@@ -264,18 +269,19 @@ describe('inputs the fuzzer found', () => {
     assert.equal(tree.rootNode.hasError, false, 'tree-sitter takes the label');
     tree.delete();
     assert.equal(hclAccepts(text), false, 'HCL does not');
-    const plan = workspace.planPin({ file, offset: text.indexOf('resource'), certificate: caCertificate() });
+    const plan = workspace.planPin({ file, offset: text.indexOf('resource'), certificates: [caCertificate()] });
     assert.ok(!plan.ok);
-    assert.match(plan.reason, /not a name Terraform can refer to/);
+    assert.match('reason' in plan ? plan.reason : '', /not a name Terraform can refer to/);
   });
 
-  test('fuzz-pin-for-each-lines.tf: a multi-line for_each is copied into the new overlay, which HCL accepts', async () => {
+  test('fuzz-pin-for-each-lines.tf: a backend whose for_each spans several lines is pinned per instance, and HCL accepts the result', async () => {
     const { texts, workspace } = await lintFixture(path.join(HOSTILE_FIXTURES, 'fuzz-pin-for-each-lines.tf'));
     const [file, text] = [...texts][0];
-    const plan = workspace.planPin({ file, offset: text.indexOf('resource'), certificate: caCertificate() });
-    assert.ok(plan.ok, plan.ok ? '' : plan.reason);
+    const plan = workspace.planPin({ file, offset: text.indexOf('resource'), certificates: [caCertificate()], answers: { instances: ['eu', 'us'] } });
+    assert.ok(plan.ok, plan.ok ? '' : JSON.stringify(plan));
     const fixed = applyEdits(texts, plan.edits).get(file)!;
-    assert.match(fixed, /for_each = \{\n {4}eu = "eu.orders.contoso.com"/);
+    assert.match(fixed, /for_each = \{\n {4}eu = \{\n {6}name {7}= "eu.orders.contoso.com"/);
+    assert.match(fixed, /\n {4}us = \{\n {6}name {7}= "us.orders.contoso.com"/);
     assert.ok(hclAccepts(fixed), fixed);
   });
 
@@ -310,4 +316,99 @@ describe('inputs the fuzzer found', () => {
 describe('known parser failures, owned by the parse budgets (issue 11); `npm run fuzz` runs them against its bound', () => {
   // Listed, not run: each takes seconds to tens of seconds (or ends the parser) until the parses have their budget.
   for (const slow of KNOWN_PARSER_FAILURES) void test.todo(`${slow.name}: ${slow.why}`);
+});
+
+const HEADER = `resource "azurerm_api_management_backend" "orders" {\n  name = "orders"\n  url  = "https://orders.contoso.com"\n  tls {\n    validate_certificate_chain = `;
+const FOOTER = `\n  }\n}\n`;
+
+describe('pathological Terraform', () => {
+  test('forty thousand blanks before a value: handed to the parser as a comment, and the false is still found', async () => {
+    const text = `${HEADER}${' '.repeat(40_000)}false${FOOTER}`;
+    const prepared = blankRunsAsComments(text);
+    assert.equal(prepared.length, text.length, 'offsets do not move');
+    assert.match(prepared, /validate_certificate_chain = +\/\* +\*\/ false/, 'the run reaches the parser as one comment');
+    assert.equal(prepared.slice(text.indexOf('false')), text.slice(text.indexOf('false')));
+    const { findings } = await lintTexts(new Map([['/h/main.tf', text]]));
+    assert.deepEqual(
+      findings.map((f) => [f.ruleId, text.slice(f.start, f.end)]),
+      [['APIM001', 'false']],
+    );
+  });
+
+  test('blanks inside strings, comments and heredocs are text and stay', () => {
+    const run = ' '.repeat(300);
+    const text = `a = "${run}"\n# ${run}\nb = <<EOT\n${run}x\nEOT\n/*${run}*/\nc = [1,${run}2]\n`;
+    const prepared = blankRunsAsComments(text);
+    assert.equal(prepared.length, text.length);
+    assert.equal(prepared.slice(0, text.indexOf('c = [')), text.slice(0, text.indexOf('c = [')), 'strings, comments and heredocs untouched');
+    assert.match(prepared.slice(text.indexOf('c = [')), /^c = \[1, \/\* +\*\/ 2\]/, 'the run between list items became a comment');
+  });
+
+  for (const [name, value] of [
+    ['80,000 quotes', '"'.repeat(80_000)],
+    ['a run of a million characters of ${', `"${'${'.repeat(500_000)}"`],
+  ] as const) {
+    test(`${name}: one info notice that the parse ran out of time, nothing else`, async () => {
+      const text = `${HEADER}${value}${FOOTER}`;
+      const { findings } = await lintTexts(new Map([['/h/main.tf', text]]));
+      assert.deepEqual(
+        findings.map((f) => [f.ruleId, f.severity, f.start]),
+        [[PARSE_BUDGET_CODE, 'info', 0]],
+      );
+      assert.match(findings[0].message, /took longer than its time budget/);
+    });
+  }
+});
+
+describe('over-budget parses are remembered', () => {
+  /** A stand-in for tree-sitter that reads 4,000 characters before its deadline, counting how often it is run. */
+  function slowParser() {
+    const calls: string[] = [];
+    const parser = {
+      parse(text: string, _old: unknown, options: { progressCallback?: (s: { currentOffset: number; hasError: boolean }) => boolean }) {
+        calls.push(text);
+        for (let offset = 8000; offset <= text.length * 2; offset += 8000) {
+          if (options.progressCallback?.({ currentOffset: offset, hasError: false })) return null;
+        }
+        return null;
+      },
+      reset() {},
+    };
+    return { run: budgeted(parser as unknown as Parameters<typeof budgeted>[0]), calls };
+  }
+
+  test('a text that starts like one that ran out of time is not parsed again; one changed before that point is', () => {
+    const { run, calls } = slowParser();
+    const text = 'x'.repeat(10_000);
+    assert.equal(run(text, { budgetMs: -1 }), null);
+    assert.equal(calls.length, 1);
+    assert.equal(run(`${text}typed at the end`, { budgetMs: -1 }), null, 'an edit after the costly part');
+    assert.equal(run(`${text.slice(0, 9_000)}y${text.slice(9_001)}`, { budgetMs: -1 }), null, 'an edit past where the parser stopped');
+    assert.equal(calls.length, 1, 'neither edit spent the budget again');
+    run(`y${text.slice(1)}`, { budgetMs: -1 });
+    assert.equal(calls.length, 2, 'an edit before the stopping point is parsed again');
+  });
+});
+
+describe('the size cap', () => {
+  test('counts bytes: a file of multibyte characters under 5 M code units but over 5 MB is skipped', async () => {
+    // 'é' is one UTF-16 code unit and two UTF-8 bytes.
+    const text = `# ${'é'.repeat(Math.ceil(MAX_FILE_SIZE / 2) + 10)}\n${HEADER}false${FOOTER}`;
+    assert.ok(text.length < MAX_FILE_SIZE, 'under the cap in code units');
+    const { findings } = await lintTexts(new Map([['/h/main.tf', text]]));
+    assert.deepEqual(
+      findings.map((f) => f.ruleId),
+      [FILE_TOO_LARGE_CODE],
+    );
+    const bytes = Buffer.byteLength(text, 'utf8');
+    assert.match(findings[0].message, new RegExp(`has ${bytes.toLocaleString('en')} bytes, more than the limit of 5,242,880 bytes`));
+  });
+
+  test('a file just over the cap does not read as "at 5.0 MB it is over the 5 MB limit"', async () => {
+    const text = `${HEADER}false${FOOTER}${'#'.repeat(MAX_FILE_SIZE)}`;
+    const { findings } = await lintTexts(new Map([['/h/main.tf', text]]));
+    assert.equal(findings.length, 1);
+    assert.doesNotMatch(findings[0].message, /at 5\.0 MB/);
+    assert.match(findings[0].message, /more than the limit/);
+  });
 });

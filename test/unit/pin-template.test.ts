@@ -18,14 +18,15 @@ const CA: CertificateInfo = {
   notAfter: new Date('2030-01-01T00:00:00Z'),
   sha1: 'C54CD3D82A01A49B61C6B4C3D3F935762F553A83',
   sha256: '0'.repeat(64),
+  names: [],
 };
 
 const PIN_RULES = ['APIM001', 'APIM002', 'APIM003', 'APIM005', 'APIM006', 'APIM007', 'APIM010'];
 
 async function pin(file: string, text: string, marker: string): Promise<string> {
   const { workspace } = await lintTexts(new Map([[file, text]]));
-  const plan = workspace.planPin({ file, offset: text.indexOf(marker), certificate: CA });
-  assert.ok(plan.ok, plan.ok ? '' : plan.reason);
+  const plan = workspace.planPin({ file, offset: text.indexOf(marker), certificates: [CA] });
+  assert.ok(plan.ok, plan.ok ? '' : 'reason' in plan ? plan.reason : JSON.stringify(plan.question));
   assert.equal(plan.thumbprint, CA.sha1);
   return applyEdits(new Map([[file, text]]), plan.edits).get(file)!;
 }
@@ -41,7 +42,7 @@ async function assertPinnedAndStable(file: string, fixed: string, marker: string
     findings.filter((f) => PIN_RULES.includes(f.ruleId)).map((f) => `${f.ruleId}: ${f.message}`),
     [],
   );
-  const again = workspace.planPin({ file, offset: fixed.indexOf(marker), certificate: CA });
+  const again = workspace.planPin({ file, offset: fixed.indexOf(marker), certificates: [CA] });
   assert.ok(again.ok);
   assert.deepEqual(again.edits, [], 'pinning twice changes nothing');
 }
@@ -136,9 +137,9 @@ resource orders 'Microsoft.ApiManagement/service/backends@2024-05-01' = {
 }
 `;
     const { workspace } = await lintTexts(new Map([[FILE, text]]));
-    const plan = workspace.planPin({ file: FILE, offset: text.indexOf('orders.internal'), certificate: CA });
+    const plan = workspace.planPin({ file: FILE, offset: text.indexOf('orders.internal'), certificates: [CA] });
     assert.equal(plan.ok, false);
-    assert.match(plan.ok ? '' : plan.reason, /expression/);
+    assert.match(plan.ok ? '' : 'reason' in plan ? plan.reason : JSON.stringify(plan.question), /expression/);
   });
 });
 

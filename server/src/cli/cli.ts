@@ -1,16 +1,18 @@
 // The command line as a function: arguments and a small I/O surface in, an exit code out. main.ts wires it to
 // the process; the tests call it directly on temporary folders.
-import { readCertificates } from '../core/certificates/read';
-import { loadTerraformParser, type TerraformParser } from '../core/parse/terraform-parser';
-import { loadBicepParser, type BicepParser } from '../core/parse/bicep-parser';
+import type { SourceFormat } from '../core/source-format';
 import { LineIndex } from '../core/text';
 import type { Finding } from '../core/types';
 import { Workspace } from '../core/workspace';
-import { USAGE, UsageError, parseArgs, type FailOn } from './args';
-import { FileError, cliVersion, collectFiles, findBicepWasm, findWasmFiles, readCertificateFile, type Collected } from './files';
+import { USAGE, UsageError, parseArgs, type FailOn, type Subcommand } from './args';
+import { readCertificates } from './certificates';
+import { FileError, cliVersion, collectFiles, readCertificateFile, type Collected } from './files';
 import { formatJson } from './format-json';
+import { detectAdoPipeline } from './ado-pipeline';
 import { formatSarif } from './format-sarif';
 import { formatText } from './format-text';
+import { loadFormats } from './load-formats';
+import { Fixer } from './fix';
 import { SEVERITY_RANK, compareReported, type Location, type Reported } from './report';
 import { runThumbprint } from './thumbprint';
 
@@ -22,6 +24,16 @@ export interface CliIo {
   /** Whether stdout is a terminal; colors are used only then (and only without NO_COLOR). */
   isTTY: boolean;
 }
+
+/**
+ * The runner of each subcommand that parses its own arguments, loaded when it runs: probe brings the live check and
+ * its X.509 library, whose start-up a lint run should not pay.
+ */
+const SUBCOMMAND_RUNNERS: Record<Subcommand, (argv: readonly string[], io: CliIo) => Promise<number>> = {
+  probe: async (argv, io) => (await import('./probe')).runProbe(argv, io),
+  pin: async (argv, io) => (await import('./pin')).runPin(argv, io),
+  inventory: async (argv, io) => (await import('./inventory')).runInventory(argv, io),
+};
 
 export const EXIT_CLEAN = 0;
 export const EXIT_FINDINGS = 1;
@@ -45,32 +57,18 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     return EXIT_CLEAN;
   }
   if (parsed.kind === 'thumbprint') return runThumbprint(parsed.file, io);
+  if (parsed.kind === 'subcommand') return SUBCOMMAND_RUNNERS[parsed.name](parsed.argv, io);
   const { options } = parsed;
 
   let collected: Collected;
-  let parser: TerraformParser;
-  let bicepParser: BicepParser | undefined;
+  let formats: SourceFormat[];
   try {
     collected = collectFiles(options.paths, io.cwd, options.config);
     if (collected.configProblems.length) {
       io.stderr(collected.configProblems.map((p) => `${p}\n`).join('') + 'apim-tls-lint: fix the configuration file and run again.\n');
       return EXIT_ERROR;
     }
-    const wasmFiles = findWasmFiles(io.env);
-    try {
-      parser = await loadTerraformParser(wasmFiles);
-    } catch (e) {
-      throw new FileError(`Cannot load the Terraform parser from ${JSON.stringify(wasmFiles)}: ${e instanceof Error ? e.message : String(e)}`);
-    }
-    // Terraform-only runs do not pay for loading the Bicep grammar.
-    if (collected.hasBicep) {
-      const bicepWasm = findBicepWasm(wasmFiles);
-      try {
-        bicepParser = await loadBicepParser(bicepWasm);
-      } catch (e) {
-        throw new FileError(`Cannot load the Bicep parser from ${JSON.stringify(bicepWasm)}: ${e instanceof Error ? e.message : String(e)}`);
-      }
-    }
+    formats = await loadFormats(collected.formats, io.env);
   } catch (e) {
     if (!(e instanceof FileError)) throw e;
     io.stderr(`apim-tls-lint: ${e.message}\n`);
@@ -83,14 +81,25 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     const what = n === 1 ? 'JSON file that is not an ARM template or parameters file' : 'JSON files that are not ARM templates or parameters files';
     io.stderr(`apim-tls-lint: note: skipped ${n} ${what} (${shown}).\n`);
   }
-  const reported = lint(collected, parser, bicepParser).sort(compareReported);
+  const fixer = options.fix ? new Fixer(options.fix) : undefined;
+  const reported = lint(collected, formats, fixer).sort(compareReported);
+  if (fixer) io.stderr(fixer.summary());
+  if (fixer?.mode === 'dry-run') {
+    io.stdout(fixer.diff());
+    return exitCode(reported, options.failOn);
+  }
   switch (options.format) {
     case 'json':
       io.stdout(formatJson(reported));
       break;
-    case 'sarif':
-      io.stdout(formatSarif(reported, { version: cliVersion(), cwd: io.cwd }));
+    case 'sarif': {
+      const pipeline = detectAdoPipeline(io.env);
+      if (pipeline.state === 'partial') {
+        io.stderr(`apim-tls-lint: note: TF_BUILD says this is Azure Pipelines, but ${pipeline.problems.join('; ')}: the SARIF names no pipeline run.\n`);
+      }
+      io.stdout(formatSarif(reported, { version: cliVersion(), cwd: io.cwd, automation: pipeline.state === 'complete' ? pipeline.details : undefined }));
       break;
+    }
     default:
       io.stdout(formatText(reported, { filesChecked: collected.targets.size, color: io.isTTY && !io.env.NO_COLOR }));
   }
@@ -101,11 +110,10 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
  * Lints each configuration's files in a Workspace of their own and keeps the findings that concern a file the
  * user asked about: in it, or written elsewhere (a tfvars value) and consumed in it.
  */
-function lint(collected: Collected, parser: TerraformParser, bicepParser: BicepParser | undefined): Reported[] {
+function lint(collected: Collected, formats: SourceFormat[], fixer?: Fixer): Reported[] {
   const out: Reported[] = [];
   for (const group of collected.groups) {
-    const workspace = new Workspace(parser, group.config, group.configDir);
-    if (bicepParser) workspace.setBicepParser(bicepParser);
+    const workspace = new Workspace(formats, group.config, group.configDir);
     const byKey = new Map(group.files.map((f) => [f.key, f] as const));
     for (const f of group.files) workspace.setFile(f.key, f.text);
     // Certificate files only feed pinned-ca-expiry; one that is refused (a key, a PFX, garbage) is simply not used.
@@ -114,14 +122,23 @@ function lint(collected: Collected, parser: TerraformParser, bicepParser: BicepP
       const result = bytes && readCertificates(bytes, key);
       if (result && result.ok) workspace.setCertificates(key, result.certificates);
     }
+    // --fix changes the workspace's texts (and the group's) before they are linted for the report.
+    fixer?.apply(workspace, group, (f) => concernsTarget(f, collected.targets));
     const indexes = new Map<string, LineIndex>();
-    const locate = (file: string, start: number, end: number): Location => {
-      const input = byKey.get(file);
+    const indexOf = (file: string): LineIndex => {
       let index = indexes.get(file);
-      if (!index) indexes.set(file, (index = new LineIndex(input?.text ?? '')));
-      const s = index.positionAt(start);
-      const e = index.positionAt(end);
-      return { file: input?.display ?? file, line: s.line + 1, column: s.character + 1, endLine: e.line + 1, endColumn: e.character + 1 };
+      if (!index) indexes.set(file, (index = new LineIndex(byKey.get(file)?.text ?? '')));
+      return index;
+    };
+    const locate = (file: string, start: number, end: number): Location => {
+      const s = indexOf(file).positionAt(start);
+      const e = indexOf(file).positionAt(end);
+      return { file: byKey.get(file)?.display ?? file, line: s.line + 1, column: s.character + 1, endLine: e.line + 1, endColumn: e.character + 1 };
+    };
+    const lineText = (file: string, start: number): string => {
+      const index = indexOf(file);
+      const line = index.positionAt(start).line;
+      return (byKey.get(file)?.text ?? '').slice(index.lineStart(line), index.lineEnd(line));
     };
     for (const f of workspace.lint().findings) {
       if (!concernsTarget(f, collected.targets)) continue;
@@ -131,6 +148,7 @@ function lint(collected: Collected, parser: TerraformParser, bicepParser: BicepP
         severity: f.severity,
         message: f.message,
         related: f.related.map((r) => ({ ...locate(r.file, r.start, r.end), message: r.message })),
+        lineText: lineText(f.file, f.start),
       });
     }
   }

@@ -4,14 +4,17 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import picomatch from 'picomatch';
-import { isCertificateFile } from '../core/certificates/read';
+import { isCertificateFile } from '../core/certificates/files';
 import { GRAMMAR_WASM, RUNTIME_WASM, type WasmLocation } from '../core/parse/terraform-parser';
 import { BICEP_GRAMMAR_WASM } from '../core/parse/bicep-parser';
 import { CONFIG_FILE_NAME, defaultConfig, parseConfig, type Config } from '../core/config';
 import { RULE_IDS } from '../core/rules';
 import { LineIndex } from '../core/text';
-import { type armSchemaKind, formatOf } from '../core/formats';
-import { readArmHead, readCertificateFile as readCertificateBytes, SKIPPED_DIRS } from '../workspace-files';
+import { isDownloaded } from '../core/terraform/module';
+import { BUILTIN_FORMATS, formatFor } from '../core/formats';
+import type { FormatDescriptor } from '../core/source-format';
+import { packageRoot, packageVersion } from '../package-info';
+import { claimsFile, readCertificateFile as readCertificateBytes, stripBom, walkFiles } from '../workspace-files';
 
 /** A file or folder that cannot be found or read; the CLI prints the message and exits 2. */
 export class FileError extends Error {}
@@ -45,8 +48,8 @@ export interface Collected {
   configProblems: string[];
   /** JSON files met in the folders walked that are neither ARM templates nor parameters files, as shown. */
   skippedJson: string[];
-  /** Whether any Bicep file was collected (the Bicep parser is loaded only then). */
-  hasBicep: boolean;
+  /** The formats of the files collected: only their parsers are loaded. */
+  formats: Set<string>;
 }
 
 export function collectFiles(paths: readonly string[], cwd: string, configFile?: string): Collected {
@@ -62,16 +65,7 @@ export function readCertificateFile(key: string): Uint8Array | undefined {
 }
 
 /** The package's version, from the package.json above the running file. */
-export function cliVersion(): string {
-  const root = packageRoot();
-  if (!root) return 'unknown';
-  try {
-    const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { version?: unknown };
-    return typeof pkg.version === 'string' ? pkg.version : 'unknown';
-  } catch {
-    return 'unknown';
-  }
-}
+export const cliVersion = packageVersion;
 
 /**
  * The wasm files: both in $APIM_TLS_LINT_WASM_DIR, else both beside the CLI (dist/ after a build), else each in
@@ -141,10 +135,10 @@ class Collector {
       this.walk(abs, given);
       return;
     }
-    const format = formatOf(abs);
+    const format = formatFor(abs, BUILTIN_FORMATS);
     if (!format)
       throw new FileError(`${given} is not a Terraform file (.tf, .tofu or .tfvars), an ARM template (.json) or a Bicep file (.bicep, .bicepparam).`);
-    if (format === 'arm' && !armKind(abs, given)) {
+    if (!claims(abs, given, format)) {
       throw new FileError(`${given} is not an ARM template or parameters file: its $schema is not deploymentTemplate.json or deploymentParameters.json.`);
     }
     const group = this.configForDir(path.dirname(abs));
@@ -153,12 +147,12 @@ class Collector {
     // The rest of the module is context: a value in terraform.tfvars or a variable default belongs to this file's
     // findings even though the user named only this file. Beside a template or a Bicep file, the context is its
     // parameters file, .bicepparam and local modules.
-    const family = (p: string) => (formatOf(p) === 'terraform' ? 'terraform' : formatOf(p) ? 'arm-bicep' : undefined);
     for (const entry of readDir(path.dirname(abs), path.dirname(given))) {
       const sibling = path.join(path.dirname(abs), entry.name);
       const shown = path.join(path.dirname(given), entry.name);
-      if (family(sibling) === family(abs) && isFileEntry(entry, sibling) && !group.isIgnored(sibling, false)) {
-        if (formatOf(sibling) !== 'arm' || armKind(sibling, shown)) this.addFile(group, sibling, shown, false);
+      const siblingFormat = formatFor(sibling, BUILTIN_FORMATS);
+      if (siblingFormat?.family === format.family && isFileEntry(entry, sibling) && !group.isIgnored(sibling, false)) {
+        if (claims(sibling, shown, siblingFormat)) this.addFile(group, sibling, shown, false);
       } else if (isCertificateFile(sibling) && isFileEntry(entry, sibling) && !group.isIgnored(sibling, false)) {
         group.certificateFiles.add(toKey(sibling));
       }
@@ -166,16 +160,17 @@ class Collector {
   }
 
   /**
-   * Var files named by `varFiles` globs (.tfvars, and ARM parameters files) are read wherever they are below their
-   * configuration's folder.
+   * Var files named by `varFiles` or `environments` globs (.tfvars, and ARM parameters files) are read wherever they
+   * are below their configuration's folder.
    */
   addConfiguredVarFiles(): void {
     for (const group of [...this.groups.values()]) {
-      if (!group.config.varFiles.length || group.configDir === undefined || group.byKey.size === 0) continue;
+      const globs = [...group.config.varFiles, ...group.config.environments];
+      if (!globs.length || group.configDir === undefined || group.byKey.size === 0) continue;
       const configDir = fromKey(group.configDir);
-      const matches = picomatch(group.config.varFiles, { dot: true });
+      const matches = picomatch(globs, { dot: true });
       const walked = new Set<string>();
-      for (const glob of group.config.varFiles) {
+      for (const glob of globs) {
         const base = path.resolve(configDir, picomatch.scan(glob).base);
         const take = (p: string) => {
           if (/\.(tfvars|json|jsonc)$/i.test(p) && matches(toKey(path.relative(configDir, p)))) this.addFile(group, p, path.relative(this.cwd, p) || p, false);
@@ -184,17 +179,7 @@ class Collector {
         if (isFile(base)) take(base);
         if (walked.has(base) || !isDir(base)) continue;
         walked.add(base);
-        const visit = (dir: string) => {
-          for (const entry of readDir(dir, path.relative(this.cwd, dir))) {
-            const p = path.join(dir, entry.name);
-            if (entry.isDirectory()) {
-              if (!SKIPPED_DIRS.has(entry.name)) visit(p);
-            } else if (isFileEntry(entry, p)) {
-              take(p);
-            }
-          }
-        };
-        visit(base);
+        for (const f of walkFiles(base, path.relative(this.cwd, base), { isIgnored: () => false, unreadable })) take(f.path);
       }
     }
   }
@@ -203,24 +188,22 @@ class Collector {
     const groups = [...this.groups.values()]
       .filter((g) => g.byKey.size > 0)
       .map((g) => ({ config: g.config, configDir: g.configDir, files: [...g.byKey.values()], certificateFiles: [...g.certificateFiles].sort() }));
-    const hasBicep = groups.some((g) => g.files.some((f) => formatOf(f.key) === 'bicep'));
-    return { groups, targets: this.targets, configProblems: this.problems, skippedJson: this.skippedJson, hasBicep };
+    const formats = new Set(groups.flatMap((g) => g.files.map((f) => formatFor(f.key, BUILTIN_FORMATS)!.id)));
+    return { groups, targets: this.targets, configProblems: this.problems, skippedJson: this.skippedJson, formats };
   }
 
   private walk(dir: string, display: string): void {
-    const group = this.configForDir(dir);
-    for (const entry of readDir(dir, display)) {
-      const p = path.join(dir, entry.name);
-      const shown = path.join(display, entry.name);
-      // Symlinked folders are not followed: they are how walks end up in cycles or in someone else's tree.
-      if (entry.isDirectory()) {
-        if (!SKIPPED_DIRS.has(entry.name) && !group.isIgnored(p, true)) this.walk(p, shown);
-      } else if (formatOf(p) && isFileEntry(entry, p) && !group.isIgnored(p, false)) {
+    // Each folder is governed by the configuration nearest to it, which decides what it ignores.
+    const isIgnored = (p: string, isDir: boolean) => this.configForDir(path.dirname(p)).isIgnored(p, isDir);
+    for (const file of walkFiles(dir, display, { isIgnored, unreadable })) {
+      const group = this.configForDir(path.dirname(file.path));
+      if (file.format) {
         // Any JSON may sit in a folder; only templates and parameters files are linted, the rest is noted.
-        if (formatOf(p) === 'arm' && !armKind(p, shown)) this.skippedJson.push(shown);
-        else this.addFile(group, p, shown, true);
-      } else if (isCertificateFile(p) && isFileEntry(entry, p) && !group.isIgnored(p, false)) {
-        group.certificateFiles.add(toKey(p));
+        if (!claims(file.path, file.shown, file.format)) this.skippedJson.push(file.shown);
+        // A module terraform init downloaded is context for the calls that lead to it, not a file the user lints.
+        else this.addFile(group, file.path, file.shown, !isDownloaded(toKey(file.path)));
+      } else if (file.certificate) {
+        group.certificateFiles.add(toKey(file.path));
       }
     }
   }
@@ -304,13 +287,17 @@ function readDir(dir: string, shown: string): fs.Dirent[] {
   }
 }
 
-/** Whether a JSON file is an ARM template or parameters file, from its first few kB. */
-function armKind(abs: string, shown: string): ReturnType<typeof armSchemaKind> {
+/** Whether a file its path says is a format's is that format's (JSON: a template or parameters file, from its head). */
+function claims(abs: string, shown: string, format: FormatDescriptor): boolean {
   try {
-    return readArmHead(abs);
+    return claimsFile(abs, format);
   } catch (e) {
     throw new FileError(`Cannot read ${shown}: ${reason(e)}`);
   }
+}
+
+function unreadable(_dir: string, shown: string, e: unknown): never {
+  throw new FileError(`Cannot read the folder ${shown || '.'}: ${reason(e)}`);
 }
 
 function readText(abs: string, shown: string): string {
@@ -332,23 +319,6 @@ function isFile(p: string): boolean {
 
 function isDir(p: string): boolean {
   return fs.statSync(p, { throwIfNoEntry: false })?.isDirectory() ?? false;
-}
-
-/** The folder above the running file whose package.json is this package's (dist/, or out/server/src/cli/). */
-function packageRoot(): string | undefined {
-  for (let d = __dirname; ; d = path.dirname(d)) {
-    try {
-      if ((JSON.parse(fs.readFileSync(path.join(d, 'package.json'), 'utf8')) as { name?: unknown }).name === 'apim-tls-lint') return d;
-    } catch {
-      // No package.json here, or not ours: keep looking upward.
-    }
-    if (path.dirname(d) === d) return undefined;
-  }
-}
-
-// Editors drop a byte-order mark from the text they show, so offsets (and printed columns) must not count it.
-function stripBom(text: string): string {
-  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 
 function toKey(p: string): string {

@@ -17,6 +17,8 @@ export interface Reported extends Location {
   severity: Severity;
   message: string;
   related: Array<Location & { message: string }>;
+  /** The text of the finding's first line, for fingerprints that survive edits elsewhere in the file. */
+  lineText?: string;
 }
 
 export const SEVERITY_RANK: Readonly<Record<Severity, number>> = { hint: 0, info: 1, warning: 2, error: 3 };

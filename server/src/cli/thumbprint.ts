@@ -2,7 +2,7 @@
 // APIM's form (40 uppercase hex digits), so nobody needs `openssl x509 -fingerprint -sha1` and a colon stripper.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { readCertificates } from '../core/certificates/read';
+import { readCertificates } from './certificates';
 import type { CertificateInfo } from '../core/certificates/types';
 
 export interface ThumbprintIo {

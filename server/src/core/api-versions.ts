@@ -66,3 +66,14 @@ function parse(version: string): { date: string; preview: boolean } | undefined 
   const m = /^(\d{4}-\d{2}-\d{2})(-[a-z0-9.]+)?$/i.exec(version.trim());
   return m ? { date: m[1], preview: m[2] !== undefined } : undefined;
 }
+
+/**
+ * The first azapi release whose embedded schema knows a backend api-version (`azapi_resource` validates its body
+ * against that schema at plan time; `azapi_update_resource` does not). Read in the azapi provider's repository at
+ * commit c43c57bb (2026-08-13): 2025-03-01-preview from v2.8.0, 2025-09-01-preview from v2.11.0; 2026-03-01-preview is
+ * in no release yet, so it is not listed (the linter does not guess).
+ */
+export const AZAPI_SCHEMA_SINCE: Readonly<Record<string, string>> = {
+  '2025-03-01-preview': '2.8.0',
+  '2025-09-01-preview': '2.11.0',
+};

@@ -1,7 +1,8 @@
 // `.apim-tls-lint.json`: parsed with jsonc-parser so that a broken file yields positioned problems (shown as
 // diagnostics on the file) and whatever was valid in it still applies.
-import { printParseErrorCode, type Node as JsonNode, type ParseError } from 'jsonc-parser';
+import { ParseErrorCode, type Node as JsonNode, type ParseError } from 'jsonc-parser';
 import { MAX_JSON_DEPTH, parseJsonTree } from './json-depth';
+import { RULES } from './rules';
 import type { SeveritySetting } from './types';
 
 export const CONFIG_FILE_NAME = '.apim-tls-lint.json';
@@ -11,6 +12,8 @@ export interface Config {
   internalHosts: string[];
   ignore: string[];
   varFiles: string[];
+  /** Globs of the alternative var files (environments); empty: every .tfvars Terraform does not load by itself. */
+  environments: string[];
   assumeTier: 'auto' | 'v2' | 'classic';
   expiryWarningDays: number;
 }
@@ -22,14 +25,15 @@ export interface ConfigProblem {
 }
 
 export function defaultConfig(): Config {
-  return { rules: {}, internalHosts: [], ignore: [], varFiles: [], assumeTier: 'auto', expiryWarningDays: 30 };
+  return { rules: {}, internalHosts: [], ignore: [], varFiles: [], environments: [], assumeTier: 'auto', expiryWarningDays: 30 };
 }
 
 const SEVERITIES: readonly string[] = ['off', 'hint', 'info', 'warning', 'error'];
 const TIERS: readonly string[] = ['auto', 'v2', 'classic'];
 
 /**
- * Reads a config file's text. Unknown rule ids are reported against `knownRuleIds`; every problem keeps the
+ * Reads a config file's text. Rules are named by id (`APIM001`) or by name (`chain-validation-disabled`); one
+ * that is neither among `knownRuleIds` (and their names) is reported with the valid ids. Every problem keeps the
  * offsets of the offending JSON so the editor can underline it.
  */
 export function parseConfig(text: string, knownRuleIds: readonly string[]): { config: Config; problems: ConfigProblem[] } {
@@ -38,7 +42,11 @@ export function parseConfig(text: string, knownRuleIds: readonly string[]): { co
   const errors: ParseError[] = [];
   const { root, cutAt } = parseJsonTree(text, errors, { allowTrailingComma: true, disallowComments: false });
   for (const e of errors) {
-    problems.push({ start: e.offset, end: e.offset + Math.max(e.length, 1), message: `Invalid JSON: ${printParseErrorCode(e.error)}` });
+    problems.push({
+      start: e.offset,
+      end: e.offset + Math.max(e.length, 1),
+      message: `Invalid JSON: ${JSON_ERRORS[e.error] ?? 'the text cannot be read here'}.`,
+    });
   }
   if (cutAt !== undefined) problems.push({ start: cutAt, end: cutAt + 1, message: `Values nested more than ${MAX_JSON_DEPTH} levels deep are not read.` });
   if (!root) {
@@ -59,7 +67,8 @@ export function parseConfig(text: string, knownRuleIds: readonly string[]): { co
         break;
       case 'internalHosts':
       case 'ignore':
-      case 'varFiles': {
+      case 'varFiles':
+      case 'environments': {
         const list = readStringArray(valueNode, key, problems);
         if (list) config[key] = list;
         break;
@@ -76,23 +85,45 @@ export function parseConfig(text: string, knownRuleIds: readonly string[]): { co
       case '$schema':
         break;
       default:
-        problems.push(at(keyNode, `Unknown setting "${key}". Known: rules, internalHosts, ignore, varFiles, assumeTier, expiryWarningDays.`));
+        problems.push(at(keyNode, `Unknown setting "${key}". Known: rules, internalHosts, ignore, varFiles, environments, assumeTier, expiryWarningDays.`));
     }
   }
   return { config, problems };
 }
 
+/** jsonc-parser's error codes in words. */
+const JSON_ERRORS: Partial<Record<ParseErrorCode, string>> = {
+  [ParseErrorCode.InvalidSymbol]: 'a character that does not belong here',
+  [ParseErrorCode.InvalidNumberFormat]: 'a number written wrongly',
+  [ParseErrorCode.PropertyNameExpected]: 'a property name in double quotes is missing here',
+  [ParseErrorCode.ValueExpected]: 'a value is missing here (a string, number, true, false, null, an array or an object)',
+  [ParseErrorCode.ColonExpected]: 'a colon (:) is missing after the property name',
+  [ParseErrorCode.CommaExpected]: 'a comma is missing between two entries',
+  [ParseErrorCode.CloseBraceExpected]: 'a closing brace (}) is missing',
+  [ParseErrorCode.CloseBracketExpected]: 'a closing bracket (]) is missing',
+  [ParseErrorCode.EndOfFileExpected]: 'there is text after the end of the object',
+  [ParseErrorCode.InvalidCommentToken]: 'a comment is not closed',
+  [ParseErrorCode.UnexpectedEndOfComment]: 'a comment is not closed',
+  [ParseErrorCode.UnexpectedEndOfString]: 'a string is not closed (a double quote is missing)',
+  [ParseErrorCode.UnexpectedEndOfNumber]: 'a number ends too early',
+  [ParseErrorCode.InvalidUnicode]: 'an invalid \\u escape in a string',
+  [ParseErrorCode.InvalidEscapeCharacter]: 'an invalid escape (\\) in a string',
+  [ParseErrorCode.InvalidCharacter]: 'a control character in a string',
+};
+
 function readRules(node: JsonNode, known: readonly string[], config: Config, problems: ConfigProblem[]): void {
   if (node.type !== 'object') {
-    problems.push(at(node, '"rules" must be an object mapping rule ids to "off", "hint", "info", "warning" or "error".'));
+    problems.push(at(node, '"rules" must be an object mapping rule ids or names to "off", "hint", "info", "warning" or "error".'));
     return;
   }
+  const byName = new Map(RULES.filter((r) => known.includes(r.id)).map((r) => [r.name, r.id]));
   for (const prop of node.children ?? []) {
     const [keyNode, valueNode] = prop.children ?? [];
     if (!keyNode || !valueNode) continue;
-    const id = String(keyNode.value);
-    if (!known.includes(id)) {
-      problems.push(at(keyNode, `Unknown rule "${id}".`));
+    const key = String(keyNode.value);
+    const id = known.includes(key.toUpperCase()) ? key.toUpperCase() : byName.get(key.toLowerCase());
+    if (!id) {
+      problems.push(at(keyNode, `Unknown rule "${key}". Rules are named by id or name: ${known.join(', ')} (or their names, such as "${RULES[0]?.name}").`));
       continue;
     }
     if (valueNode.type === 'string' && SEVERITIES.includes(valueNode.value as SeveritySetting)) config.rules[id] = valueNode.value as SeveritySetting;

@@ -50,3 +50,15 @@ function normalizeHost(host: string): string {
 function isIpAddress(host: string): boolean {
   return /^\d{1,3}(\.\d{1,3}){3}$/.test(host) || host.includes(':');
 }
+
+/**
+ * Whether a pin's name can name a host at all: a DNS name (its leftmost label may be `*`), an IPv4 address or an
+ * IPv6 literal. The pin edit's `<backend host>` placeholder, an empty string or a URL are not.
+ */
+export function isHostName(name: string): boolean {
+  const n = name.trim().replace(/\.$/, '');
+  if (n === '' || n.length > 253) return false;
+  if (isIpAddress(n)) return /^\d{1,3}(\.\d{1,3}){3}$/.test(n) || /^\[?[0-9a-f:.]+\]?$/i.test(n);
+  const labels = n.split('.');
+  return labels.every((l, i) => (i === 0 && l === '*' && labels.length > 1) || /^[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?$/i.test(l));
+}

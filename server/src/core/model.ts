@@ -1,4 +1,4 @@
-// The format-neutral model the rules read. Each format (Terraform today; ARM and Bicep later) builds it, and
+// The format-neutral model the rules read. Each format (Terraform, ARM, Bicep) builds its part of it, and
 // every value keeps the span of the text that wrote it, so a finding lands where the user must edit.
 import type { Span } from './types';
 
@@ -17,6 +17,8 @@ export interface ObjectVal {
   kind: 'object';
   entries: Map<string, Val>;
   span: Span;
+  /** Where each key is written, when the object is written as a literal (a fix that moves or adds a member needs it). */
+  keys?: Map<string, Span>;
 }
 
 export interface ListVal {
@@ -40,6 +42,23 @@ export interface Bound {
   consumer: Span;
   /** How the consumer is named in messages, e.g. `tls.validate_certificate_chain`. */
   consumerName: string;
+  /**
+   * Set when nobody wrote the value: a registry module deploys it because the user's entry omits an input (the AVM
+   * Bicep module before 0.13.0 and `tls`). `val.span` is then the entry, not a literal.
+   */
+  implied?: ImpliedValue;
+}
+
+/** A value a module deploys for an omitted input, and how to write that input explicitly instead. */
+export interface ImpliedValue {
+  /** Why, in one sentence, e.g. "avm/res/api-management/service 0.9.0 deploys … when tls is omitted (0.13.0 …)". */
+  note: string;
+  /** The object literal (the user's entry) that omits the input. */
+  entry: Span;
+  /** The input to write, e.g. `tls`, and the names its flags have in it. */
+  member: string;
+  chainKey: string;
+  nameKey: string;
 }
 
 /** A block's extent: where it starts and ends, and the inside of its braces (for edits that add or remove parts). */
@@ -55,7 +74,18 @@ export interface Backend {
   address: string;
   /** The `for_each` key of this instance, if any. */
   key?: string;
-  kind: 'azurerm' | 'azapi' | 'arm' | 'bicep';
+  /**
+   * The resource repeats (`for_each`, a Bicep `for`) over a collection the linter cannot read: this one backend stands
+   * for every instance, whose keys are unknown.
+   */
+  keysUnknown?: boolean;
+  /** The resource kind that declares it, in the words of its format: `azurerm`, `azapi`, `arm`, `bicep`. */
+  kind: string;
+  /**
+   * The resource is written with a full PUT built from its own fields (azurerm), so any change to it drops what an
+   * overlay set on the backend until the overlay is applied again.
+   */
+  fullPut?: boolean;
   header: Span;
   block: BlockSpan;
   /** The backend's own name in APIM (the last segment of its resource ID). */
@@ -71,8 +101,52 @@ export interface Backend {
   overlays: Overlay[];
   /** The service the backend belongs to, when the configuration says which. */
   service?: Service;
+  /**
+   * A backend pool (`type: Pool`): it has no url of its own and its members carry TLS, so no url or TLS rule applies
+   * (its readers leave url, flags and pins unset).
+   */
+  pool?: boolean;
+  /** The api-version the backend is written with, where the resource says it (an azapi type, ARM, Bicep). */
+  apiVersion?: ApiVersion;
+  /** Pins or validation flags written at a path the API never reads (APIM017); they are neither pins nor flags. */
+  misplaced?: Misplaced[];
+  /**
+   * Set when the tool that deploys the backend validates its api-version against a schema of its own (`azapi_resource`):
+   * the versions of the tool the configuration admits decide whether the api-version is known to it (APIM018).
+   */
+  deployer?: Deployer;
+  /** The evaluation run (environment) the backend was read in, when its unit has several (`dev`, `prod`). */
+  environment?: string;
 }
 
+/** A TLS property written where the API does not read it: `properties.properties.tls`, `tls` at the body root, `serverX509Name`. */
+export interface Misplaced {
+  /** The key as written. */
+  key: Span;
+  /** The path the API does not read, as written, e.g. `properties.properties.tls`. */
+  path: string;
+  /** Where the API reads it, e.g. `properties.tls` or `properties.tls.serverX509Names`. */
+  expected: string;
+  /** Pins (serverX509Names, serverCertificateThumbprints) are among what is misplaced. */
+  holdsPins: boolean;
+  /** Who wrote it: the backend or an overlay. */
+  owner: string;
+  /**
+   * How to move it: the member (key to value) and the object it belongs in, when that object does not hold the key
+   * already. Absent when no safe move exists.
+   */
+  move?: { key: Span; member: Span; into: ObjectVal; intoKey: string; rename?: string; emptiesParent?: Span };
+}
+
+/** A tool whose plan validates a resource's api-version against the schema it embeds (azapi's `azapi_resource`). */
+export interface Deployer {
+  /** The provider, e.g. `azapi`. */
+  tool: string;
+  /** The version constraints the configuration puts on it (every module in the call chain), with where each is written. */
+  constraints: Array<{ value: string; span: Span }>;
+  /** Where a constraint would be added when none is written (the module's `required_providers` entry or block). */
+  declaredAt?: Span;
+}
 /** One pin: `serverX509Names[i]` (`name` + issuer thumbprint) or `serverCertificateThumbprints[i]`. */
 export interface Pin {
   kind: 'issuer' | 'certificate';
@@ -114,6 +188,8 @@ export interface Overlay {
   validateChain?: Bound;
   validateName?: Bound;
   pins: Pin[];
+  /** Pins or flags the overlay writes at a path the API never reads (APIM017). */
+  misplaced?: Misplaced[];
   /** The addresses `lifecycle { replace_triggered_by = [...] }` lists. */
   replaceTriggeredBy: string[];
   /**
@@ -139,6 +215,8 @@ export interface ServiceSwitch {
   /** What it controls, in words: `TLS 1.0`, `3DES ciphers`. */
   label: string;
   bound: Bound;
+  /** What else the reader knows about the name written, e.g. that a provider release removed it. */
+  note?: string;
 }
 
 const GATEWAY_SECURITY = 'microsoft.windowsazure.apimanagement.gateway.security.';
@@ -163,6 +241,8 @@ export function gatewaySecuritySwitch(key: string): { kind: 'protocol' | 'cipher
 export interface CaStoreEntry {
   header: Span;
   storeName?: Val;
+  /** The whole `certificate {}` block of an azurerm service (elsewhere `header` is the whole list item). */
+  block?: BlockSpan;
 }
 
 export interface Service {
@@ -176,6 +256,16 @@ export interface Service {
   backendProtocols: ServiceSwitch[];
   ciphers: ServiceSwitch[];
   caStore: CaStoreEntry[];
+}
+
+/**
+ * Whether the service's cipher switches take effect: Consumption and the v2 tiers cannot change the default cipher
+ * configuration (DESIGN §1a), so a switch there changes nothing. Undefined when the SKU is not known.
+ */
+export function ciphersConfigurable(sku: Val | undefined): boolean | undefined {
+  const s = asString(sku);
+  if (s === undefined) return undefined;
+  return !(tierOf(sku) === 'v2' || /^Consumption(_\d+)?$/i.test(s.trim()));
 }
 
 /** v2 tiers ignore the service CA store for backend trust; unknown when the SKU is not known. */

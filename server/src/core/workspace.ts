@@ -1,53 +1,48 @@
-// The workspace: every Terraform file's text and its parsed form, grouped into modules and linted. Open documents
-// keep a tree for incremental reparsing; closed files keep only plain extracted blocks (the wasm heap never shrinks).
+// The workspace: every file's text and its format's document, linted by reading each format's part of the one model
+// and running every enabled rule over it. It iterates over the formats it is given and never names one; open
+// documents are kept ready for incremental edits by their format.
 import picomatch from 'picomatch';
+import type { CertificateInfo } from './certificates/types';
 import { defaultConfig, type Config } from './config';
-import { extractFile, patchFile, type HclFile } from './parse/hcl-ast';
-import { parseForExtraction } from './parse/parse-relevant';
-import type { TerraformParser, Tree } from './parse/terraform-parser';
+import type { PinPlan, PinRequest } from './fixes/pin';
+import { formatFor } from './formats';
+import type { Backend, Model } from './model';
+import type { TerraformParser } from './parse/terraform-parser';
 import { RULE_LIST } from './rules';
 import type { Report } from './rules/rule';
+import type { ExtractRequest, FormatDocument, FormatResult, RunGroup, SourceFormat, TextChange } from './source-format';
 import { applySuppressions } from './suppress';
-import { extractModel, moduleInstances } from './terraform/extract';
-import { buildModules, dirname, isConfigFile, isVarFile, type TfModule, type TfSource } from './terraform/module';
-import type { CertificateInfo } from './certificates/types';
-import { planPinEdit, type PinPlan, type PinRequest } from './fixes/pin';
-import { planArmPin } from './fixes/pin-arm';
-import { planBicepPin } from './fixes/pin-bicep';
-import { urlHostOf } from './hosts';
-import type { TextEdit } from './types';
-import type { Backend, Model } from './model';
-import type { Finding } from './types';
+import { builtinFormats } from './builtin-formats';
+import type { Finding, Span } from './types';
 
-/** Files larger than this are not parsed; they get one info finding instead. */
+export type { TextChange } from './source-format';
+export { isTerraformFile } from './formats';
+
+/** Files larger than this many bytes (UTF-8) are not parsed; they get one info finding instead. */
 export const MAX_FILE_SIZE = 5 * 1024 * 1024;
 export const FILE_TOO_LARGE_CODE = 'file-too-large';
 
-/** A file that mentions none of these cannot hold a backend, a service or a value a backend reads. */
-const RELEVANT = /api_management|ApiManagement|azapi|variable|locals|module/;
-
-export { isTerraformFile } from './formats';
-import { formatOf, type SourceText } from './formats';
-import { extractArmModel } from './arm/extract';
-import { extractBicepModel, type BicepParser } from './bicep/extract';
-
-export interface TextChange {
-  /** Offsets in the text as it is before this change. */
-  start: number;
-  end: number;
+interface Entry {
   text: string;
-}
-
-interface FileEntry {
-  text: string;
-  hcl?: HclFile;
-  tree?: Tree;
+  /** The format that claims the path; none for a file the workspace only holds the text of. */
+  format?: SourceFormat;
+  /** The format's document; none while the file is over the size cap. */
+  doc?: FormatDocument;
+  editing: boolean;
+  /** The text's size in UTF-8 bytes when it is over the cap. */
+  tooLarge?: number;
 }
 
 interface Analysis {
+  /** Everything read: the units evaluated once and every run of the others (for hovers, lenses and the pin). */
   model: Model;
+  /** The units evaluated once. */
+  base: Model;
+  /** The units evaluated once per environment. */
+  groups: RunGroup[];
   files: Set<string>;
-  tooLarge: Finding[];
+  notices: Finding[];
+  borrowed: Map<string, { at: Span; note: string }>;
 }
 
 export interface LintResult {
@@ -57,22 +52,32 @@ export interface LintResult {
 }
 
 export class Workspace {
-  private readonly entries = new Map<string, FileEntry>();
+  private readonly entries = new Map<string, Entry>();
+  private readonly sourceFormats: SourceFormat[];
   private config: Config = defaultConfig();
   private ignore: (path: string) => boolean = () => false;
   private varFileMatch: (path: string) => boolean = () => false;
+  private environmentMatch: ((path: string) => boolean) | undefined;
   private readonly certificates = new Map<string, CertificateInfo[]>();
   private lastAnalysis: { key: string; result: Analysis } | undefined;
-  private bicepParser: BicepParser | undefined;
   /** Fixed by tests so that certificate expiry does not depend on the day they run. */
   now: () => Date = () => new Date();
 
-  constructor(
-    private readonly parser: TerraformParser,
-    config?: Config,
-    configDir?: string,
-  ) {
+  /** `formats` are the formats to read files with; a Terraform parser alone stands for the built-in formats but Bicep. */
+  constructor(formats: readonly SourceFormat[] | TerraformParser, config?: Config, configDir?: string) {
+    this.sourceFormats = Array.isArray(formats) ? [...(formats as readonly SourceFormat[])] : builtinFormats(formats as TerraformParser);
     if (config) this.setConfig(config, configDir);
+  }
+
+  /** Adds a format (one whose parser was loaded later); files it claims are read by it from now on. */
+  addFormat(format: SourceFormat): void {
+    this.sourceFormats.push(format);
+    for (const [path, entry] of this.entries) {
+      if (entry.format || formatFor(path, this.sourceFormats) !== format) continue;
+      entry.format = format;
+      this.refresh(path, entry);
+    }
+    this.changed();
   }
 
   /** `configDir` is the folder of `.apim-tls-lint.json`; its globs are relative to it. */
@@ -83,8 +88,10 @@ export class Workspace {
     const relative = (path: string) => (base && path.startsWith(base) ? path.slice(base.length) : path);
     const ignore = config.ignore.length ? picomatch(config.ignore, { dot: true }) : undefined;
     const varFiles = config.varFiles.length ? picomatch(config.varFiles, { dot: true }) : undefined;
+    const environments = config.environments.length ? picomatch(config.environments, { dot: true }) : undefined;
     this.ignore = ignore ? (p) => ignore(relative(p)) : () => false;
     this.varFileMatch = varFiles ? (p) => varFiles(relative(p)) : () => false;
+    this.environmentMatch = environments ? (p) => environments(relative(p)) : undefined;
   }
 
   getConfig(): Config {
@@ -107,75 +114,54 @@ export class Workspace {
     return this.entries.get(path)?.text;
   }
 
-  /** Sets a file's whole text; any incremental tree is dropped. */
+  /** The formats the workspace reads files with, in the order their parts join the model. */
+  formats(): readonly SourceFormat[] {
+    return this.sourceFormats;
+  }
+
+  /** The format that reads a file of the workspace. */
+  formatOf(path: string): SourceFormat | undefined {
+    return this.entries.get(path)?.format ?? formatFor(path, this.sourceFormats);
+  }
+
+  /** Sets a file's whole text, as a closed file (nothing kept for incremental edits). */
   setFile(path: string, text: string): void {
     const old = this.entries.get(path);
-    if (old && old.text === text && !old.tree) return;
-    old?.tree?.delete();
-    this.entries.set(path, { text });
+    if (old && old.text === text && !old.editing) return;
+    old?.doc?.dispose?.();
+    const entry: Entry = { text, format: formatFor(path, this.sourceFormats), editing: false };
+    this.entries.set(path, entry);
+    this.refresh(path, entry);
     this.changed();
   }
 
-  /** The Bicep parser, when the caller has loaded one; without it Bicep files are not analysed. */
-  setBicepParser(parser: BicepParser): void {
-    this.bicepParser = parser;
-    this.changed();
-  }
-
-  /** Opens a document for editing: a Terraform document keeps its tree so later edits reparse incrementally. */
+  /** Opens a document for editing: its format keeps it ready for incremental edits. */
   openFile(path: string, text: string): void {
-    this.setFile(path, text);
-    const entry = this.entries.get(path)!;
-    if (text.length <= MAX_FILE_SIZE && formatOf(path) === 'terraform') {
-      entry.tree = this.parser.parse(text);
-      entry.hcl = undefined;
-    }
+    this.entries.get(path)?.doc?.dispose?.();
+    const entry: Entry = { text, format: formatFor(path, this.sourceFormats), editing: true };
+    this.entries.set(path, entry);
+    this.refresh(path, entry);
+    this.changed();
   }
 
-  /** Applies changes in order (LSP incremental sync) and reparses incrementally. */
-  editFile(path: string, changes: TextChange[]): void {
+  /** Applies changes in order (LSP incremental sync); the document's format updates what it parsed. */
+  editFile(path: string, changes: readonly TextChange[]): void {
     const entry = this.entries.get(path);
     if (!entry) return;
     let text = entry.text;
-    for (const change of changes) {
-      if (entry.tree) {
-        // Points without indexing every line of the text twice per keystroke.
-        const start = pointAt(text, change.start);
-        entry.tree.edit({
-          startIndex: change.start,
-          oldEndIndex: change.end,
-          newEndIndex: change.start + change.text.length,
-          startPosition: start,
-          oldEndPosition: pointAt(text, change.end),
-          newEndPosition: advance(start, change.text),
-        });
-      }
-      text = text.slice(0, change.start) + change.text + text.slice(change.end);
-    }
+    for (const c of changes) text = text.slice(0, c.start) + c.text + text.slice(c.end);
     entry.text = text;
-    const prev = entry.hcl;
-    entry.hcl = undefined;
     this.changed();
-    if (entry.tree) {
-      const old = entry.tree;
-      entry.tree = text.length <= MAX_FILE_SIZE ? this.parser.parse(text, old) : undefined;
-      // One edit in an error-free document: re-read only the top-level blocks it touched.
-      if (prev && entry.tree && changes.length === 1 && prev.blocks.length + prev.attributes.length > 0) {
-        const c = changes[0];
-        const changed = entry.tree.getChangedRanges(old).map((r) => ({ start: r.startIndex, end: r.endIndex }));
-        entry.hcl = patchFile(prev, entry.tree, text, c.start, c.end, c.start + c.text.length, changed);
-      }
-      old.delete();
-    }
+    if (entry.doc?.edit && sizeOver(text) === undefined) entry.doc.edit(changes, text);
+    else this.refresh(path, entry);
   }
 
-  /** Closes a document: its tree is freed; the text stays until the caller sets the disk text. */
+  /** Closes a document: what its format kept for editing is freed; the text stays until the caller sets the disk text. */
   closeFile(path: string): void {
     const entry = this.entries.get(path);
-    if (entry?.tree) {
-      entry.tree.delete();
-      entry.tree = undefined;
-    }
+    if (!entry?.editing) return;
+    entry.editing = false;
+    entry.doc?.dispose?.();
   }
 
   /** Certificates read from a workspace file (the caller reads and parses it); an empty list forgets the file. */
@@ -186,67 +172,99 @@ export class Workspace {
   }
 
   removeFile(path: string): void {
-    this.entries.get(path)?.tree?.delete();
+    this.entries.get(path)?.doc?.dispose?.();
     this.entries.delete(path);
     this.changed();
   }
 
-  /** Lints every module; with `paths`, only the modules those files belong to (and their callers and callees). */
+  /** Lints every file; with `paths`, only the units those files belong to (a module with its callers and callees). */
   lint(paths?: Iterable<string>): LintResult {
-    const { model, files, tooLarge } = this.analyse(paths);
-    const certificates = this.allCertificates();
+    const analysis = this.analyse(paths);
+    const { files, notices } = analysis;
     const now = this.now();
+    const enabled = new Set(RULE_LIST.filter((r) => (this.config.rules[r.meta.id] ?? r.meta.defaultSeverity) !== 'off').map((r) => r.meta.id));
     const byFile = new Map<string, Finding[]>();
-    const seen = new Set<string>();
-    const enabled = new Set<string>();
+    for (const finding of mergeRuns(
+      this.check(analysis.base, now),
+      analysis.groups.map((g) => g.runs.map((r) => ({ name: r.name, findings: this.check(r.model, now) }))),
+    )) {
+      const f = relocate(finding, analysis.borrowed);
+      const list = byFile.get(f.file);
+      if (list) list.push(f);
+      else {
+        byFile.set(f.file, [f]);
+        files.add(f.file);
+      }
+    }
+    const findings: Finding[] = notices.filter((f) => files.has(f.file) && !analysis.borrowed.has(f.file));
+    for (const file of files) {
+      const entry = this.entries.get(file);
+      if (entry === undefined || entry.tooLarge !== undefined || analysis.borrowed.has(file)) continue;
+      findings.push(...applySuppressions(file, entry.text, dedupe(byFile.get(file) ?? []), enabled, now));
+    }
+    findings.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.start - b.start || a.end - b.end));
+    return { findings, files: [...files].filter((f) => !analysis.borrowed.has(f)).sort() };
+  }
+
+  /** Every enabled rule over one model: one finding per rule and span (a value several backends read is reported once). */
+  private check(model: Model, now: Date): Finding[] {
+    const certificates = this.allCertificates();
+    const out: Finding[] = [];
+    const textOf = (file: string) => this.entries.get(file)?.text;
+    const formatOf = (file: string) => this.formatOf(file);
     for (const rule of RULE_LIST) {
       const setting = this.config.rules[rule.meta.id] ?? rule.meta.defaultSeverity;
       if (setting === 'off') continue;
-      enabled.add(rule.meta.id);
+      const ruleId = rule.meta.id;
+      const configured = this.config.rules[ruleId] !== undefined;
+      const seen = new Map<string, Set<number>>();
       rule.check(model, {
         config: this.config,
         certificates,
         now,
-        textOf: (file) => this.entries.get(file)?.text,
+        textOf,
+        formatOf,
         report: (r: Report) => {
-          const key = `${rule.meta.id}|${r.span.file}|${r.span.start}|${r.span.end}`;
-          if (seen.has(key)) return;
-          seen.add(key);
-          const severity = this.config.rules[rule.meta.id] ? setting : (r.severity ?? setting);
-          const finding: Finding = {
-            ...r.span,
-            ruleId: rule.meta.id,
-            severity,
+          const { file, start, end } = r.span;
+          let spans = seen.get(file);
+          if (!spans) seen.set(file, (spans = new Set()));
+          // Offsets stay below 2^23 (files over the 5 MB cap are not read), so the pair fits one number exactly.
+          const key = start * 0x800000 + end;
+          if (spans.has(key)) return;
+          spans.add(key);
+          out.push({
+            file,
+            start,
+            end,
+            ruleId,
+            severity: configured ? setting : (r.severity ?? setting),
             message: r.message,
             related: r.related ?? [],
             fixes: r.fixes ?? [],
             unnecessary: r.unnecessary,
-          };
-          const list = byFile.get(r.span.file) ?? [];
-          list.push(finding);
-          byFile.set(r.span.file, list);
-          files.add(r.span.file);
+          });
         },
       });
     }
-    const findings: Finding[] = [...tooLarge.filter((f) => files.has(f.file))];
-    for (const file of files) {
-      const text = this.entries.get(file)?.text;
-      if (text === undefined || text.length > MAX_FILE_SIZE) continue;
-      findings.push(...applySuppressions(file, text, byFile.get(file) ?? [], enabled));
-    }
-    findings.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.start - b.start || a.end - b.end));
-    return { findings, files: [...files].sort() };
+    return out;
   }
 
-  /** The backends declared in `path`, with their links, for hovers and code lenses. */
+  /** The model of the whole workspace, as the last lint of every file read it (the inventory reads it beside those findings). */
+  model(): Model {
+    return this.analyse().model;
+  }
+
+  /**
+   * The backends declared in `path`, with their links, for hovers and code lenses. A module evaluated per environment
+   * gives each backend once per environment (`Backend.environment`), in the order of its runs.
+   */
   backendsIn(path: string): Backend[] {
     return this.analyse([path]).model.backends.filter((b) => b.block.file === path);
   }
 
   /**
    * The edit that pins the backend at `request.offset` (in its block, or on a value one of its findings points at)
-   * to `request.certificate`, over every file of the backend's module. Nothing is changed here: the caller applies it.
+   * to `request.certificate`, written by the backend's format. Nothing is changed here: the caller applies it.
    */
   planPin(request: PinRequest): PinPlan {
     if (!this.entries.has(request.file)) return { ok: false, reason: `${request.file} is not a file of the workspace.` };
@@ -255,43 +273,27 @@ export class Workspace {
     if (!backend) {
       return { ok: false, reason: 'There is no backend here: place the cursor in an azurerm_api_management_backend block or on one of its findings.' };
     }
-    if (backend.kind === 'arm' || backend.kind === 'bicep') return this.planTemplatePin(backend, request.certificate);
-    const instances = model.backends.filter((b) => b.block.file === backend.block.file && b.block.start === backend.block.start);
-    const dir = dirname(backend.block.file);
-    const files: Array<{ path: string; text: string; hcl: HclFile }> = [];
-    for (const [path, entry] of this.entries) {
-      if (!isConfigFile(path) || dirname(path) !== dir || this.ignore(path) || entry.text.length > MAX_FILE_SIZE) continue;
-      // Parsed in full, not through the relevance filter: a versions.tf holding only `terraform {}` matters here.
-      const tree = this.parser.parse(entry.text);
-      try {
-        files.push({ path, text: entry.text, hcl: extractFile(tree, entry.text, this.parser) });
-      } finally {
-        tree.delete();
-      }
-    }
-    return planPinEdit({ backend, instances, dependsOn: model.dependsOn, files }, request.certificate);
-  }
-
-  /** The pin edit of an ARM or Bicep backend: written into the resource's own properties.tls. */
-  private planTemplatePin(backend: Backend, certificate: CertificateInfo): PinPlan {
-    const text = this.entries.get(backend.block.file)?.text;
-    if (text === undefined) return { ok: false, reason: `${backend.block.file} is not a file of the workspace.` };
-    const kind = certificate.isCa ? 'issuer' : 'certificate';
-    const name = urlHostOf(backend.url?.val)?.host || '<backend host>';
-    let plan: { ok: true; edits: TextEdit[] } | { ok: false; reason: string };
-    if (backend.kind === 'arm') {
-      plan =
-        kind === 'issuer'
-          ? planArmPin(backend, text, { name, thumbprint: certificate.sha1 })
-          : { ok: false, reason: 'Pinning a leaf certificate is not supported for ARM templates yet: pin the issuing CA.' };
-    } else if (!this.bicepParser) plan = { ok: false, reason: 'Bicep files cannot be read here (no Bicep parser).' };
-    else plan = planBicepPin(this.bicepParser, backend, text, { kind, name, thumbprint: certificate.sha1 });
-    if (!plan.ok) return plan;
-    return { ok: true, edits: plan.edits, thumbprint: certificate.sha1, backend: backend.name, kind };
+    const format = this.formatOf(backend.block.file);
+    if (!format?.planPin) return { ok: false, reason: `${backend.name} cannot be pinned by this command: its format has no pin edit.` };
+    return format.planPin({ request, model, backend, documents: this.documentsOf(format), isIgnored: (p) => this.ignore(p) });
   }
 
   allCertificates(): CertificateInfo[] {
     return [...this.certificates.values()].flat();
+  }
+
+  /** Gives an entry the document of its format, unless the file is over the size cap. */
+  private refresh(path: string, entry: Entry): void {
+    entry.doc?.dispose?.();
+    entry.tooLarge = entry.format ? sizeOver(entry.text) : undefined;
+    entry.doc = entry.format && entry.tooLarge === undefined ? entry.format.createDocument(path, entry.text, entry.editing) : undefined;
+  }
+
+  /** The documents a format reads: its files that are neither ignored nor over the size cap, in the order they came. */
+  private documentsOf(format: SourceFormat): Map<string, FormatDocument> {
+    const out = new Map<string, FormatDocument>();
+    for (const [path, entry] of this.entries) if (entry.format === format && entry.doc && !this.ignore(path)) out.set(path, entry.doc);
+    return out;
   }
 
   private changed(): void {
@@ -299,78 +301,136 @@ export class Workspace {
   }
 
   /**
-   * Parses what is needed and builds the model of every module, or of the modules `paths` belong to. The last
-   * result is kept until something changes: a lint and the code lenses that follow it share one analysis.
+   * Reads every format's part of the model, or of the units `paths` belong to. The last result is kept until
+   * something changes: a lint and the code lenses that follow it share one analysis.
    */
   private analyse(paths?: Iterable<string>): Analysis {
     const key = paths ? [...paths].sort().join('\n') : '*';
     if (this.lastAnalysis?.key === key) return this.lastAnalysis.result;
-    const result = this.analyseNow(key === '*' ? undefined : key.split('\n'));
+    const result = this.analyseNow(key === '*' ? undefined : new Set(key.split('\n')));
     this.lastAnalysis = { key, result };
     return result;
   }
 
-  private analyseNow(paths: string[] | undefined): Analysis {
-    const sources: TfSource[] = [];
-    const tooLarge: Finding[] = [];
-    const arm: SourceText[] = [];
-    const bicep: SourceText[] = [];
-    for (const [path, entry] of this.entries) {
-      if (this.ignore(path)) continue;
-      const format = formatOf(path);
-      if (!format) continue;
-      if (entry.text.length > MAX_FILE_SIZE) {
-        tooLarge.push(tooLargeFinding(path, entry.text));
-        continue;
-      }
-      if (format === 'terraform') sources.push({ path, file: this.hclOf(path, entry) });
-      else (format === 'arm' ? arm : bicep).push({ path, text: entry.text });
-    }
-    const varFiles = new Set(sources.filter((s) => isVarFile(s.path) && this.varFileMatch(s.path)).map((s) => s.path));
-    const modules = buildModules(sources, varFiles);
-    const wanted = paths ? connectedModules(modules, [...paths], varFiles) : undefined;
-    const instances = moduleInstances(modules).filter((i) => !wanted || wanted.has(i.module.dir));
+  private analyseNow(only: ReadonlySet<string> | undefined): Analysis {
+    const model = emptyModel();
+    const base = emptyModel();
+    const groups: RunGroup[] = [];
+    const borrowed = new Map<string, { at: Span; note: string }>();
     const files = new Set<string>();
-    for (const i of instances) {
-      for (const s of i.module.configFiles) files.add(s.path);
-      for (const s of i.module.varFiles) files.add(s.path);
+    const notices: Finding[] = [];
+    const onlyDirs = only ? new Set([...only].map(dirname)) : undefined;
+    for (const [path, entry] of this.entries) {
+      if (entry.tooLarge === undefined || this.ignore(path)) continue;
+      notices.push(tooLargeFinding(path, entry.tooLarge));
+      if (!only || only.has(path) || onlyDirs!.has(dirname(path))) files.add(path);
     }
-    for (const f of tooLarge) if (!wanted || wanted.has(dirname(f.file))) files.add(f.file);
-    const model = extractModel(instances);
-    const only = paths ? new Set(paths) : undefined;
-    // A parameters file named in the configuration (varFiles) is deployed with the template it fits.
-    const configuredParams = new Set(arm.filter((f) => this.varFileMatch(f.path)).map((f) => f.path));
-    const others = [extractArmModel(arm, only, configuredParams), ...(this.bicepParser ? [extractBicepModel(this.bicepParser, [...bicep, ...arm], only)] : [])];
-    for (const other of others) {
-      model.backends.push(...other.model.backends);
-      model.services.push(...other.model.services);
-      model.overlays.push(...other.model.overlays);
-      model.dependsOn.push(...other.model.dependsOn);
-      for (const f of other.files) files.add(f);
-      for (const n of other.notices) {
-        tooLarge.push(n);
+    const request: ExtractRequest = {
+      only,
+      isConfiguredVarFile: (p: string) => this.varFileMatch(p),
+      environments: this.environmentMatch,
+      textOf: (p: string) => {
+        const entry = this.entries.get(p);
+        return entry?.doc && !this.ignore(p) ? entry.text : undefined;
+      },
+    };
+    for (const format of this.sourceFormats) {
+      const part: FormatResult = format.extract(this.documentsOf(format), request);
+      join(base, part.model);
+      join(model, part.model);
+      for (const group of part.runs ?? []) {
+        groups.push(group);
+        for (const run of group.runs) join(model, run.model);
+      }
+      for (const [file, at] of part.borrowed ?? []) borrowed.set(file, at);
+      for (const f of part.files) files.add(f);
+      for (const n of part.notices) {
+        notices.push(n);
         files.add(n.file);
       }
     }
-    return { model, files, tooLarge };
+    return { model, base, groups, files, notices, borrowed };
   }
+}
 
-  private hclOf(path: string, entry: FileEntry): HclFile {
-    if (entry.hcl) return entry.hcl;
-    if (isConfigFile(path) && !RELEVANT.test(entry.text)) {
-      entry.hcl = { blocks: [], attributes: [], hasErrors: false };
-    } else if (entry.tree) {
-      entry.hcl = extractFile(entry.tree, entry.text, this.parser, isVarFile(path));
-    } else {
-      const tree = isConfigFile(path) ? parseForExtraction(this.parser, entry.text) : this.parser.parse(entry.text);
-      try {
-        entry.hcl = extractFile(tree, entry.text, this.parser, isVarFile(path));
-      } finally {
-        tree.delete();
+function emptyModel(): Model {
+  return { backends: [], services: [], overlays: [], dependsOn: [] };
+}
+
+function join(into: Model, part: Model): void {
+  into.backends.push(...part.backends);
+  into.services.push(...part.services);
+  into.overlays.push(...part.overlays);
+  into.dependsOn.push(...part.dependsOn);
+}
+
+/**
+ * The findings of the units evaluated once, and of each run of the others. A finding (rule and span) that holds in
+ * every run of its unit is reported once as it is; one that holds in some only names them (DESIGN §5).
+ */
+function mergeRuns(base: Finding[], groups: Array<Array<{ name: string; findings: Finding[] }>>): Finding[] {
+  const out = [...base];
+  const key = (f: Finding) => `${f.ruleId}\u0000${f.file}\u0000${f.start}\u0000${f.end}`;
+  const reported = new Set(base.map(key));
+  const seen = new Map<string, { finding: Finding; runs: Set<string>; partial: boolean }>();
+  for (const runs of groups) {
+    const inGroup = new Map<string, { finding: Finding; runs: string[] }>();
+    for (const run of runs) {
+      for (const f of run.findings) {
+        const k = key(f);
+        const hit = inGroup.get(k);
+        if (hit) hit.runs.push(run.name);
+        else inGroup.set(k, { finding: f, runs: [run.name] });
       }
     }
-    return entry.hcl;
+    for (const [k, { finding, runs: holds }] of inGroup) {
+      if (reported.has(k)) continue;
+      const entry = seen.get(k) ?? { finding, runs: new Set<string>(), partial: false };
+      for (const r of holds) entry.runs.add(r);
+      entry.partial ||= holds.length < runs.length;
+      seen.set(k, entry);
+    }
   }
+  for (const { finding, runs, partial } of seen.values()) {
+    if (!partial) out.push(finding);
+    else {
+      const names = [...runs].sort();
+      out.push({ ...finding, message: `${finding.message} (In ${names.length === 1 ? 'environment' : 'environments'} ${names.join(', ')}.)` });
+    }
+  }
+  return out;
+}
+
+/** One finding per rule and span across runs and units (a value read by a module in two units is one finding). */
+function dedupe(findings: Finding[]): Finding[] {
+  const seen = new Set<string>();
+  return findings.filter((f) => {
+    const k = `${f.ruleId}\u0000${f.start}\u0000${f.end}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}
+
+/**
+ * A finding in a file that is not the user's own (a downloaded module) moves to where the user's configuration leads
+ * to it, saying where it came from; its fixes would edit the downloaded copy, so they go.
+ */
+function relocate(f: Finding, borrowed: ReadonlyMap<string, { at: Span; note: string }>): Finding {
+  const to = borrowed.get(f.file);
+  if (!to) return f;
+  return {
+    ...f,
+    file: to.at.file,
+    start: to.at.start,
+    end: to.at.end,
+    message: `${f.message} ${to.note}`,
+    related: [
+      { file: f.file, start: f.start, end: f.end, message: 'Written here, in the module as downloaded' },
+      ...f.related.filter((r) => !borrowed.has(r.file)),
+    ],
+    fixes: f.fixes.filter((x) => x.edits.every((e) => !borrowed.has(e.file))),
+  };
 }
 
 /** The backend whose block holds `offset` (the innermost), else one whose URL or flag value is written there. */
@@ -381,62 +441,43 @@ function backendAt(model: Model, file: string, offset: number): Backend | undefi
   return model.backends.find((b) => [b.validateChain, b.validateName, b.url].some((bound) => inside(bound?.val.span) || inside(bound?.consumer)));
 }
 
-/** Tree-sitter's point for an offset: rows split at \n only, as tree-sitter counts them. */
-function pointAt(text: string, offset: number): { row: number; column: number } {
-  let row = 0;
-  let lineStart = 0;
-  for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) {
-    row++;
-    lineStart = i + 1;
-  }
-  return { row, column: offset - lineStart };
+/**
+ * The text's size in UTF-8 bytes when it is over MAX_FILE_SIZE, else undefined. A UTF-16 code unit is one to three
+ * bytes, so only texts between a third of the cap and the cap in code units need counting.
+ */
+function sizeOver(text: string): number | undefined {
+  if (text.length * 3 <= MAX_FILE_SIZE) return undefined;
+  const bytes = typeof Buffer === 'undefined' ? utf8Length(text) : Buffer.byteLength(text, 'utf8');
+  return bytes > MAX_FILE_SIZE ? bytes : undefined;
 }
 
-function advance(p: { row: number; column: number }, inserted: string): { row: number; column: number } {
-  const last = inserted.lastIndexOf('\n');
-  if (last < 0) return { row: p.row, column: p.column + inserted.length };
-  let rows = 0;
-  for (let i = inserted.indexOf('\n'); i >= 0; i = inserted.indexOf('\n', i + 1)) rows++;
-  return { row: p.row + rows, column: inserted.length - last - 1 };
+function utf8Length(text: string): number {
+  let bytes = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x80) bytes += 1;
+    else if (c < 0x800) bytes += 2;
+    // A surrogate pair is one four-byte character: two units, two bytes each.
+    else if (c >= 0xd800 && c <= 0xdfff) bytes += 2;
+    else bytes += 3;
+  }
+  return bytes;
 }
 
-/** The modules of `paths` plus every module linked to them by local module calls, in either direction. */
-function connectedModules(modules: Map<string, TfModule>, paths: string[], varFiles: ReadonlySet<string>): Set<string> {
-  if (paths.some((p) => varFiles.has(p))) return new Set(modules.keys());
-  const links = new Map<string, Set<string>>();
-  const link = (a: string, b: string) => {
-    if (!links.has(a)) links.set(a, new Set());
-    links.get(a)!.add(b);
-  };
-  for (const m of modules.values()) {
-    for (const c of m.moduleCalls) {
-      if (c.sourceDir && modules.has(c.sourceDir)) {
-        link(m.dir, c.sourceDir);
-        link(c.sourceDir, m.dir);
-      }
-    }
-  }
-  const out = new Set<string>();
-  const stack = paths.map(dirname);
-  while (stack.length) {
-    const dir = stack.pop()!;
-    if (out.has(dir)) continue;
-    out.add(dir);
-    for (const next of links.get(dir) ?? []) stack.push(next);
-  }
-  return out;
-}
-
-function tooLargeFinding(path: string, text: string): Finding {
-  const mb = (text.length / 1024 / 1024).toFixed(1);
+function tooLargeFinding(path: string, bytes: number): Finding {
   return {
     file: path,
     start: 0,
     end: 0,
     ruleId: FILE_TOO_LARGE_CODE,
     severity: 'info',
-    message: `apim-tls-lint skipped this file: at ${mb} MB it is over the ${MAX_FILE_SIZE / 1024 / 1024} MB limit.`,
+    message: `apim-tls-lint skipped this file: it has ${bytes.toLocaleString('en')} bytes, more than the limit of ${MAX_FILE_SIZE.toLocaleString('en')} bytes (5 MB).`,
     related: [],
     fixes: [],
   };
+}
+
+function dirname(path: string): string {
+  const i = path.lastIndexOf('/');
+  return i <= 0 ? (i === 0 ? '/' : '.') : path.slice(0, i);
 }

@@ -2,7 +2,19 @@
 // never opened), an ARM template, and a JSON file that is not a template and must stay clean.
 const assert = require('assert');
 const vscode = require('vscode');
-const { EXTENSION_ID, SOURCE, assertRange, codeOf, findings, openInEditor, revertAndClose, valueRange, waitFor, waitForFindings } = require('./helpers');
+const {
+  EXTENSION_ID,
+  SOURCE,
+  assertRange,
+  codeOf,
+  findings,
+  openInEditor,
+  revertAndClose,
+  valueRange,
+  waitFor,
+  waitForFindings,
+  workspaceUri,
+} = require('./helpers');
 
 suite('File formats', () => {
   suiteSetup(async () => {
@@ -42,6 +54,19 @@ suite('File formats', () => {
       edit.replace(doc.uri, range, 'true');
       assert.ok(await vscode.workspace.applyEdit(edit), 'the edit applied');
       await waitFor('APIM001 to go from the tfvars', () => findings(doc.uri, 'APIM001').length === 0);
+    } finally {
+      await revertAndClose();
+    }
+  });
+
+  test('an environment’s var file gets its finding on the literal, naming the environment; the other one none', async () => {
+    const doc = await openInEditor('environments/env/dev.tfvars');
+    try {
+      const [d] = await waitForFindings(doc.uri, 'APIM001');
+      assertRange(d.range, valueRange(doc.getText(), 'chain_check', 'false'), 'dev.tfvars APIM001');
+      assert.match(d.message, /\(In environment dev\.\)$/);
+      const prod = workspaceUri('environments/env/prod.tfvars');
+      assert.deepStrictEqual(findings(prod, 'APIM001'), [], 'prod sets true');
     } finally {
       await revertAndClose();
     }

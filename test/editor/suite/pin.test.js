@@ -1,12 +1,12 @@
 // The certificate commands in the editor: "Pin Issuing CA from Certificate File…" writes the overlay into the
-// document and the findings go; "Extract Certificate Thumbprint…" copies the SHA-1. The certificates are made here,
-// in a temporary folder outside the workspace, with the repository's @peculiar/x509; no key is written anywhere.
+// document and the findings go; "Extract Certificate Thumbprint…" copies the SHA-1. The certificates (certs.js) are
+// written to a temporary folder outside the workspace; no key is written anywhere.
 const assert = require('assert');
-const crypto = require('crypto');
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
 const vscode = require('vscode');
+const { makeChain, sha1 } = require('./certs');
 const { EXTENSION_ID, extensionApi, findings, waitFor, waitForFindings, workspaceUri } = require('./helpers');
 
 const HOST = 'orders.internal.contoso.com';
@@ -34,7 +34,7 @@ suite('Certificate commands', () => {
     const api = await extensionApi();
     await waitFor('the language client running', () => api.client && api.client.isRunning());
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'apim-pin-'));
-    chain = await makeChain();
+    chain = await makeChain(HOST);
     fs.writeFileSync(path.join(dir, 'bundle.pem'), chain.leaf.pem + chain.issuing.pem + chain.root.pem);
     fs.writeFileSync(path.join(dir, 'issuing.cer'), chain.issuing.der);
     moduleUri = workspaceUri('pin-test/main.tf');
@@ -91,39 +91,3 @@ suite('Certificate commands', () => {
     }
   });
 });
-
-function sha1(der) {
-  return crypto.createHash('sha1').update(der).digest('hex').toUpperCase();
-}
-
-/** root → issuing CA → leaf, EC P-256, as test/support/certs.ts makes them (that file is TypeScript, not built here). */
-async function makeChain() {
-  const modules = path.join(vscode.extensions.getExtension(EXTENSION_ID).extensionPath, 'node_modules');
-  require(path.join(modules, 'reflect-metadata'));
-  const x509 = require(path.join(modules, '@peculiar/x509'));
-  const { webcrypto } = crypto;
-  x509.cryptoProvider.set(webcrypto);
-  const alg = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' };
-  const make = async (subject, issuer, ca) => {
-    const keys = await webcrypto.subtle.generateKey(alg, true, ['sign', 'verify']);
-    const extensions = [new x509.BasicConstraintsExtension(ca, undefined, true), await x509.SubjectKeyIdentifierExtension.create(keys.publicKey)];
-    if (issuer) extensions.push(await x509.AuthorityKeyIdentifierExtension.create(issuer.keys.publicKey));
-    if (!ca) extensions.push(new x509.SubjectAlternativeNameExtension([{ type: 'dns', value: HOST }]));
-    const cert = await x509.X509CertificateGenerator.create({
-      serialNumber: '01' + crypto.randomBytes(8).toString('hex'),
-      subject,
-      issuer: issuer ? issuer.cert.subject : subject,
-      notBefore: new Date(Date.now() - 86400000),
-      notAfter: new Date(Date.now() + 365 * 86400000),
-      publicKey: keys.publicKey,
-      signingKey: issuer ? issuer.keys.privateKey : keys.privateKey,
-      signingAlgorithm: alg,
-      extensions,
-    });
-    return { cert, keys, pem: cert.toString('pem') + '\n', der: Buffer.from(cert.rawData) };
-  };
-  const root = await make('CN=Editor Test Root CA, O=Contoso', undefined, true);
-  const issuing = await make('CN=Editor Test Issuing CA, O=Contoso', root, true);
-  const leaf = await make(`CN=${HOST}, O=Contoso`, issuing, false);
-  return { root, issuing, leaf };
-}

@@ -2,7 +2,11 @@
 // next to what it removes, so removals are done here by hand).
 import { findNodeAtOffset, type Node } from 'jsonc-parser';
 import { parseJsonTree } from '../json-depth';
-import type { TextEdit } from '../types';
+import type { Misplaced } from '../model';
+import { indentAt, indentUnit } from '../fixes/hcl';
+import { relativeLines, renameKey } from '../fixes/move-member';
+import { lineBreakOf } from '../text';
+import type { Span, TextEdit } from '../types';
 
 /**
  * Removes the property `"key": value` whose value starts at `valueStart`, with the comma that separates it from its
@@ -63,4 +67,39 @@ function skipTrivia(text: string, from: number): number {
     } else break;
   }
   return i;
+}
+
+/**
+ * Moves a property into the object where the API reads it (APIM017), with the commas JSON needs, or renames its key.
+ * The property must stand on lines of its own; undefined when it does not, or the text is not what the model read.
+ */
+export function moveJsonMember(file: string, text: string, move: NonNullable<Misplaced['move']>): TextEdit[] | undefined {
+  if (move.rename) return [renameKey(file, text, move.key, move.rename)];
+  const root = parseJsonTree(text, [], { allowTrailingComma: true }).root;
+  const member = root && propertyAt(root, move.member);
+  const removed = root && propertyAt(root, move.emptiesParent ?? move.member);
+  const into = root && findNodeAtOffset(root, move.into.span.start, false);
+  if (!member || !removed || into?.type !== 'object' || into.offset !== move.into.span.start) return undefined;
+  const lineStart = text.lastIndexOf('\n', member.offset - 1) + 1;
+  if (text.slice(lineStart, member.offset).trim() !== '') return undefined;
+  if (removed.offset <= into.offset && into.offset + into.length <= removed.offset + removed.length) return undefined;
+  const eol = lineBreakOf(text);
+  const unit = indentUnit(text);
+  const first = into.children?.[0];
+  const indent = first ? indentAt(text, first.offset) : indentAt(text, into.offset) + unit;
+  const lines = relativeLines(text, member.offset, member.offset + member.length).map((l, i) => {
+    if (i === 0) return indent + l;
+    const steps = /^ */.exec(l)![0].length / 2;
+    return l === '' ? '' : indent + unit.repeat(steps) + l.trimStart();
+  });
+  const remaining = (into.children ?? []).filter((c) => c !== removed).length;
+  const insert: TextEdit = { file, start: into.offset + 1, end: into.offset + 1, newText: eol + lines.join(eol) + (remaining > 0 ? ',' : '') };
+  return [insert, ...removePropertyNode(file, text, removed)];
+}
+
+/** The property node whose key starts at `span.start`. */
+function propertyAt(root: Node, span: Span): Node | undefined {
+  let node = findNodeAtOffset(root, span.start, false);
+  while (node && node.type !== 'property') node = node.parent;
+  return node?.children?.[0]?.offset === span.start ? node : undefined;
 }

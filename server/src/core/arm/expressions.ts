@@ -21,11 +21,14 @@ export function nodeVal(node: Node, file: string, scope: ArmScope | undefined, d
   switch (node.type) {
     case 'object': {
       const entries = new Map<string, Val>();
+      const keys = new Map<string, Span>();
       for (const p of node.children ?? []) {
         const [k, v] = p.children ?? [];
-        if (k && v && typeof k.value === 'string') entries.set(k.value, nodeVal(v, file, scope, depth + 1));
+        if (!k || !v || typeof k.value !== 'string') continue;
+        entries.set(k.value, nodeVal(v, file, scope, depth + 1));
+        keys.set(k.value, { file, start: k.offset, end: k.offset + k.length });
       }
-      return { kind: 'object', entries, span };
+      return { kind: 'object', entries, span, keys };
     }
     case 'array':
       return { kind: 'list', items: (node.children ?? []).map((c) => nodeVal(c, file, scope, depth + 1)), span };

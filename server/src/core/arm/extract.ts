@@ -4,19 +4,13 @@
 import type { Node } from 'jsonc-parser';
 import { armSchemaKind, type SourceText } from '../formats';
 import { parseJsonTree, tooDeepNotice } from '../json-depth';
-import { gatewaySecuritySwitch, member, type ApiVersion, type Backend, type BlockSpan, type Bound, type Model, type Service, type Val } from '../model';
-import { pinsOf } from '../terraform/resources';
+import type { FormatResult } from '../source-format';
+import { member, type ApiVersion, type Backend, type BlockSpan, type Bound, type Model, type Service, type Val } from '../model';
+import { caStoreOf, gatewaySwitchesOf, isPool, misplacedTls, pinsOf } from '../resource-body';
 import type { Finding, Span } from '../types';
 import { evaluateString, isExpression, nodeVal, parseExpression, type ArmScope, type Expr } from './expressions';
 import { parametersFileFor, parameterValues, property } from './parameters';
-
-export interface FormatResult {
-  model: Model;
-  /** Every file the extraction covered (templates and the parameters files read with them). */
-  files: string[];
-  /** Findings that are not rules' (a parse budget exceeded, say). */
-  notices: Finding[];
-}
+import { relevantTemplate } from './template-index';
 
 /**
  * Extracts every template among `files` (JSON files whose $schema is a deployment template), with the parameters
@@ -86,6 +80,11 @@ interface Segment {
   val: Val;
 }
 
+/** A parameter's value from outside the template; `strict` asks for it without the caller's defaults. */
+type Supplied = (strict: boolean) => Val;
+
+type TemplateScope = ArmScope & { id: number; strict: () => ArmScope };
+
 interface Pending {
   backend: Backend;
   serviceKey?: string;
@@ -102,16 +101,21 @@ class TemplateReader {
     private readonly model: Model,
   ) {}
 
-  /** A scope of a template: parameters from `supplied` (a parameters file or a nested deployment), else defaults. */
-  scope(template: Node, supplied: Map<string, () => Val>): ArmScope & { id: number } {
+  /**
+   * A scope of a template: parameters from `supplied` (a parameters file or a nested deployment), else defaults. Its
+   * `strict` twin leaves defaults unknown: a `condition` false only through a default does not hide a resource.
+   */
+  scope(template: Node, supplied: Map<string, Supplied>, strict = false): ArmScope & { id: number; strict: () => ArmScope } {
     const file = this.file;
     const params = property(template, 'parameters');
     const vars = property(template, 'variables');
     const memo = new Map<string, Val>();
     const busy: Val = { kind: 'unknown' };
-    const scope: ArmScope & { id: number } = {
+    let twin: ArmScope | undefined;
+    const scope: ArmScope & { id: number; strict: () => ArmScope } = {
       id: this.scopes++,
       file,
+      strict: () => (strict ? scope : (twin ??= this.scope(template, supplied, true))),
       parameter(name) {
         const key = `p:${name.toLowerCase()}`;
         const hit = memo.get(key);
@@ -119,8 +123,8 @@ class TemplateReader {
         memo.set(key, busy);
         let val: Val = { kind: 'unknown' };
         const given = supplied.get(name.toLowerCase());
-        if (given) val = given();
-        else {
+        if (given) val = given(strict);
+        else if (!strict) {
           const decl = params?.type === 'object' ? property(params, name) : undefined;
           const def = decl?.type === 'object' ? property(decl, 'defaultValue') : undefined;
           if (def) val = nodeVal(def, file, scope);
@@ -142,19 +146,20 @@ class TemplateReader {
     return scope;
   }
 
-  template(template: Node, scope: ArmScope & { id: number }): void {
+  template(template: Node, scope: TemplateScope): void {
     const resources = property(template, 'resources');
     if (!resources) return;
     for (const r of resourceNodes(resources)) this.resource(r.node, r.symbol, scope, undefined);
   }
 
-  private resource(res: Node, symbol: string | undefined, scope: ArmScope & { id: number }, parent: Parent | undefined): void {
+  private resource(res: Node, symbol: string | undefined, scope: TemplateScope, parent: Parent | undefined): void {
     const typeNode = property(res, 'type');
     if (typeNode?.type !== 'string') return;
     const type = typeNode.value as string;
     if (isExpression(type)) return;
     const condition = property(res, 'condition');
-    if (condition && asTruth(nodeVal(condition, this.file, scope)) === false) return;
+    // Hidden only when false without parameter defaults (an opt-in resource is linted as deployed, DESIGN §2).
+    if (condition && asTruth(nodeVal(condition, this.file, scope)) === false && asTruth(nodeVal(condition, this.file, scope.strict())) === false) return;
     const fullType = qualify(type, parent?.fullType);
     const lower = fullType.toLowerCase();
     const nameNode = property(res, 'name');
@@ -190,19 +195,11 @@ class TemplateReader {
       ciphers: [],
       caStore: [],
     };
-    const certs = this.read(res, ['properties', 'certificates'], scope).val;
-    if (certs?.kind === 'list') {
-      for (const c of certs.items) if (c.kind !== 'unknown') service.caStore.push({ header: c.span, storeName: member(c, 'storeName') });
-    }
+    service.caStore.push(...caStoreOf(this.read(res, ['properties', 'certificates'], scope).val));
     const custom = this.read(res, ['properties', 'customProperties'], scope).val;
-    if (custom?.kind === 'object') {
-      for (const key of custom.entries.keys()) {
-        const sw = gatewaySecuritySwitch(key);
-        if (!sw) continue;
-        const bound = this.bound(res, ['properties', 'customProperties', key], scope, `customProperties["${key}"]`);
-        if (bound) (sw.kind === 'protocol' ? service.backendProtocols : service.ciphers).push({ setting: key, label: sw.label, bound });
-      }
-    }
+    const switches = gatewaySwitchesOf(custom, (key) => this.bound(res, ['properties', 'customProperties', key], scope, `customProperties["${key}"]`));
+    service.backendProtocols.push(...switches.backendProtocols);
+    service.ciphers.push(...switches.ciphers);
     this.model.services.push(service);
     const key = segments.map((s) => s.key).join('/');
     if (!this.services.has(key)) this.services.set(key, service);
@@ -214,6 +211,7 @@ class TemplateReader {
     const name = displayName('backend', last, symbol);
     const apiVersion = apiVersionOf(property(res, 'apiVersion'), this.file);
     const tls = this.read(res, ['properties', 'tls'], scope);
+    const pool = isPool(this.read(res, ['properties'], scope).val);
     const backend: Backend = {
       name,
       address: `${this.file}#${res.offset}`,
@@ -221,13 +219,16 @@ class TemplateReader {
       header: spanOf(typeNode, this.file),
       block: blockOf(res, this.file),
       backendName: last?.val,
-      url: this.bound(res, ['properties', 'url'], scope),
-      validateChain: this.bound(res, ['properties', 'tls', 'validateCertificateChain'], scope),
-      validateName: this.bound(res, ['properties', 'tls', 'validateCertificateName'], scope),
+      url: pool ? undefined : this.bound(res, ['properties', 'url'], scope),
+      validateChain: pool ? undefined : this.bound(res, ['properties', 'tls', 'validateCertificateChain'], scope),
+      validateName: pool ? undefined : this.bound(res, ['properties', 'tls', 'validateCertificateName'], scope),
       tlsBlocks: [],
-      pins: pinsOf(tls.val, apiVersion, name),
+      pins: pool ? [] : pinsOf(tls.val, apiVersion, name),
       overlays: [],
       service,
+      pool: pool || undefined,
+      apiVersion,
+      misplaced: pool || !/tls/i.test(this.text.slice(res.offset, res.offset + res.length)) ? [] : misplacedTls(nodeVal(res, this.file, scope), name),
     };
     this.model.backends.push(backend);
     // A top-level backend names its service in the first segment(s) of its name: `svc/backend`.
@@ -242,7 +243,7 @@ class TemplateReader {
   }
 
   /** A nested deployment's inline template: its own scope when `expressionEvaluationOptions.scope` is `inner`. */
-  private deployment(res: Node, outer: ArmScope & { id: number }): void {
+  private deployment(res: Node, outer: TemplateScope): void {
     const props = property(res, 'properties');
     const template = props?.type === 'object' ? property(props, 'template') : undefined;
     if (template?.type !== 'object' || !/ApiManagement/i.test(this.text.slice(template.offset, template.offset + template.length))) return;
@@ -252,14 +253,14 @@ class TemplateReader {
       this.template(template, outer);
       return;
     }
-    const supplied = new Map<string, () => Val>();
+    const supplied = new Map<string, Supplied>();
     const given = property(props!, 'parameters');
     if (given?.type === 'object') {
       for (const p of given.children ?? []) {
         const [k, v] = p.children ?? [];
         if (!k || !v || typeof k.value !== 'string') continue;
         const value = v.type === 'object' ? property(v, 'value') : undefined;
-        supplied.set(k.value.toLowerCase(), value ? () => nodeVal(value, this.file, outer) : () => ({ kind: 'unknown' }));
+        supplied.set(k.value.toLowerCase(), value ? (strict) => nodeVal(value, this.file, strict ? outer.strict() : outer) : () => ({ kind: 'unknown' }));
       }
     }
     this.template(template, this.scope(template, supplied));
@@ -297,7 +298,7 @@ class TemplateReader {
   }
 
   /** The segments of a resource name: `svc/backend`, or `[format('{0}/{1}', parameters('svc'), 'backend')]`. */
-  private segments(nameNode: Node, scope: ArmScope & { id: number }): Segment[] {
+  private segments(nameNode: Node, scope: TemplateScope): Segment[] {
     const span = spanOf(nameNode, this.file);
     if (nameNode.type !== 'string') return [];
     const s = nameNode.value as string;
@@ -341,12 +342,17 @@ class TemplateReader {
 }
 
 function extractTemplate(file: SourceText, params: SourceText | undefined, model: Model, notices: Map<string, Finding>): void {
-  const { root, cutAt } = parseJsonTree(file.text, [], { allowTrailingComma: true, disallowComments: false });
-  // What is nested too deep is not read; the file says so once, and what it holds above that is linted.
-  if (cutAt !== undefined) notices.set(file.path, tooDeepNotice(file.path, cutAt));
+  // Only the parts that can matter are parsed into trees; a template the outline cannot read (or one nested too deep
+  // for it) is parsed whole, with its depth capped: what is nested too deep is not read, and the file says so once.
+  let root = relevantTemplate(file.text);
+  if (!root) {
+    const parsed = parseJsonTree(file.text, [], { allowTrailingComma: true, disallowComments: false });
+    root = parsed.root;
+    if (parsed.cutAt !== undefined) notices.set(file.path, tooDeepNotice(file.path, parsed.cutAt));
+  }
   if (root?.type !== 'object') return;
   const reader = new TemplateReader(file.path, file.text, model);
-  const supplied = new Map<string, () => Val>();
+  const supplied = new Map<string, Supplied>();
   if (params) {
     const parsed = parseJsonTree(params.text, [], { allowTrailingComma: true });
     if (parsed.cutAt !== undefined) notices.set(params.path, tooDeepNotice(params.path, parsed.cutAt));

@@ -1,6 +1,7 @@
 // A Bicep file as plain objects: the named nodes of its tree-sitter tree (comments and MISSING nodes left out), so
 // the tree can be deleted at once (the wasm heap never shrinks) and a file that did not change is not parsed again.
-import type { BicepParser, SyntaxNode } from '../parse/bicep-parser';
+import type { BicepParser, Tree } from '../parse/bicep-parser';
+import { READ_RESOURCE, relevantRanges } from '../parse/bicep-relevant';
 
 export interface BNode {
   type: string;
@@ -27,12 +28,21 @@ const cache = new Map<string, { text: string; outcome: ParseOutcome }>();
 export function parseBicepFile(parser: BicepParser, path: string, text: string): ParseOutcome {
   const hit = cache.get(path);
   if (hit && hit.text === text) return hit.outcome;
-  const tree = parser.parse(text, /\.bicepparam$/i.test(path));
+  const paramFile = /\.bicepparam$/i.test(path);
+  // A template is parsed without the statements that cannot matter, unless that leaves errors a whole parse may not have.
+  const ranges = paramFile || !parser.parseRanges ? undefined : relevantRanges(text);
+  let tree = ranges ? parser.parseRanges!(text, ranges) : parser.parse(text, paramFile);
+  let partial = !!ranges;
+  if (tree && partial && tree.rootNode.hasError) {
+    tree.delete();
+    tree = parser.parse(text, paramFile);
+    partial = false;
+  }
   let outcome: ParseOutcome;
   if (!tree) outcome = { ok: false, reason: 'budget' };
   else {
     try {
-      outcome = { ok: true, file: { path, text, root: toPlain(tree.rootNode, 0), hasErrors: tree.rootNode.hasError } };
+      outcome = { ok: true, file: { path, text, root: toPlain(tree, text, paramFile || partial), hasErrors: tree.rootNode.hasError } };
     } finally {
       tree.delete();
     }
@@ -46,15 +56,85 @@ export function pruneCache(paths: ReadonlySet<string>): void {
   for (const p of [...cache.keys()]) if (!paths.has(p)) cache.delete(p);
 }
 
-function toPlain(node: SyntaxNode, depth: number): BNode {
-  const named: BNode[] = [];
-  if (depth < MAX_NODE_DEPTH) {
-    for (const c of node.namedChildren) {
-      if (!c || c.isMissing || c.type === 'comment' || c.type === 'diagnostic_comment') continue;
-      named.push(toPlain(c, depth + 1));
+const DECLARED_NAME = /\b(?:var|param)\s+([A-Za-z_]\w*)/;
+const IDENTIFIER = /[A-Za-z_]\w*/g;
+
+/**
+ * The named nodes of a tree as plain objects, walked with a cursor (asking each node object for its children costs as
+ * much as the parse itself). Of a template, only what the model can read is walked whole: resources of the types it
+ * reads, module calls, and the variables and parameters their text names (and those name, and so on); the rest keeps
+ * its name. A parameters file, and a tree of the relevant statements alone, are read whole.
+ */
+function toPlain(tree: Tree, text: string, whole: boolean): BNode {
+  const cursor = tree.walk();
+  const visit = (depth: number, skim?: (child: BNode, count: number) => boolean): BNode => {
+    const node: BNode = { type: cursor.nodeType, start: cursor.startIndex, end: cursor.endIndex, named: [] };
+    if (depth < MAX_NODE_DEPTH && cursor.gotoFirstChild()) {
+      do {
+        if (!cursor.nodeIsNamed || cursor.nodeIsMissing) continue;
+        const type = cursor.nodeType;
+        if (type === 'comment' || type === 'diagnostic_comment') continue;
+        const child = visit(depth + 1);
+        node.named.push(child);
+        if (skim?.(child, node.named.length)) break;
+      } while (cursor.gotoNextSibling());
+      cursor.gotoParent();
+    }
+    return node;
+  };
+  try {
+    const root: BNode = { type: cursor.nodeType, start: cursor.startIndex, end: cursor.endIndex, named: [] };
+    if (!cursor.gotoFirstChild()) return root;
+    const statements: Array<{ type: string; start: number; end: number }> = [];
+    do {
+      if (cursor.nodeIsNamed && !cursor.nodeIsMissing) statements.push({ type: cursor.nodeType, start: cursor.startIndex, end: cursor.endIndex });
+    } while (cursor.gotoNextSibling());
+    const needed = whole ? undefined : neededNames(text, statements);
+    cursor.gotoParent();
+    cursor.gotoFirstChild();
+    let i = 0;
+    do {
+      if (!cursor.nodeIsNamed || cursor.nodeIsMissing) continue;
+      const s = statements[i++];
+      if (s.type === 'comment' || s.type === 'diagnostic_comment') continue;
+      let skim: ((child: BNode, count: number) => boolean) | undefined;
+      if (needed && s.type === 'resource_declaration') {
+        skim = (child, count) => count === 2 && child.type === 'string' && !READ_RESOURCE.test(text.slice(child.start, child.end));
+      } else if (needed && (s.type === 'variable_declaration' || s.type === 'parameter_declaration')) {
+        const name = DECLARED_NAME.exec(text.slice(s.start, s.end))?.[1];
+        if (name !== undefined && !needed.has(name)) skim = (child) => child.type === 'identifier';
+      }
+      root.named.push(visit(1, skim));
+    } while (cursor.gotoNextSibling());
+    return root;
+  } finally {
+    cursor.delete();
+  }
+}
+
+/** Names the model may evaluate: those written in the resources it reads and module calls, and what those name. */
+function neededNames(text: string, statements: Array<{ type: string; start: number; end: number }>): Set<string> {
+  const declared = new Map<string, string>();
+  const pending: string[] = [];
+  for (const s of statements) {
+    const body = text.slice(s.start, s.end);
+    if (s.type === 'variable_declaration' || s.type === 'parameter_declaration') {
+      const name = DECLARED_NAME.exec(body)?.[1];
+      if (name !== undefined) declared.set(name, body);
+    } else if (s.type === 'module_declaration' || (s.type === 'resource_declaration' && READ_RESOURCE.test(/'[^']*'/.exec(body)?.[0] ?? ''))) {
+      pending.push(body);
+    } else if (s.type !== 'resource_declaration') pending.push(body);
+  }
+  const needed = new Set<string>();
+  while (pending.length) {
+    for (const m of pending.pop()!.match(IDENTIFIER) ?? []) {
+      if (needed.has(m)) continue;
+      needed.add(m);
+      const body = declared.get(m);
+      if (body !== undefined) pending.push(body);
     }
   }
-  return { type: node.type, start: node.startIndex, end: node.endIndex, named };
+  return needed;
 }
 
 export function textOf(file: BicepFile, node: BNode): string {

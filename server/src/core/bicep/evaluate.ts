@@ -17,6 +17,13 @@ export interface Scope {
   given: Map<string, Val>;
   /** Loop variables in scope. */
   locals: Map<string, Val>;
+  /**
+   * Param defaults count as unknown: only what the configuration sets (a literal, a parameters file, a module call's
+   * params read the same way) is known. A deploy condition is read so (DESIGN §2).
+   */
+  strict?: boolean;
+  /** The values a module call gives, read strictly (its `given` read defaults of the caller's params). */
+  strictGiven?: Map<string, Val>;
 }
 
 const MAX_DEPTH = 32;
@@ -122,14 +129,15 @@ export function evaluate(node: BNode, scope: Scope, depth = 0): Val {
 /** A param's value: given from outside, else its default, else null for a nullable param, else unknown. */
 export function paramValue(name: string, scope: Scope, depth = 0): Val | undefined {
   const decl = scope.unit.params.get(name);
-  const given = scope.given.get(name);
+  const given = (scope.strict ? (scope.strictGiven ?? scope.given) : scope.given).get(name);
   if (given) return given;
   if (!decl) return undefined;
-  const root: Scope = { unit: scope.unit, given: scope.given, locals: new Map() };
+  const span = { file: scope.unit.file.path, start: decl.start, end: decl.end };
+  if (scope.strict) return { kind: 'unknown', span };
+  const root: Scope = { ...scope, locals: new Map() };
   const def = decl.named[2];
   if (def) return evaluate(def, root, depth + 1);
   const type = decl.named[1];
-  const span = { file: scope.unit.file.path, start: decl.start, end: decl.end };
   return type?.type === 'nullable_type' || (type && textOf(scope.unit.file, type).trim().endsWith('?'))
     ? { kind: 'prim', value: null, quoted: false, span }
     : { kind: 'unknown', span };
@@ -143,7 +151,7 @@ function identifierValue(name: string, scope: Scope, depth: number, span: Span):
   const v = scope.unit.vars.get(name);
   if (v) {
     const expr = v.named[v.named.length - 1];
-    if (expr && expr !== v.named[0]) return evaluate(expr, { unit: scope.unit, given: scope.given, locals: new Map() }, depth + 1);
+    if (expr && expr !== v.named[0]) return evaluate(expr, { ...scope, locals: new Map() }, depth + 1);
   }
   return { kind: 'unknown', span };
 }
@@ -198,6 +206,7 @@ function objectValue(node: BNode, scope: Scope, depth: number, span: Span): Obje
       continue;
     }
     entries.set(name, evaluate(valueNode, scope, depth + 1));
+    (out.keys ??= new Map()).set(name, { file: file.path, start: keyNode.start, end: keyNode.end });
   }
   return out;
 }

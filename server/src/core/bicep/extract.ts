@@ -3,19 +3,22 @@
 // them (`parent:` or nesting), one instance per loop element and condition, with params given by a `.bicepparam`
 // file, a parameters JSON file beside the template, or the `params` of a local module call one level up.
 import type { Node as JsonNode } from 'jsonc-parser';
-import type { FormatResult } from '../arm/extract';
 import { JSON_TOO_DEEP_CODE, parseJsonTree, tooDeepNotice } from '../json-depth';
 import type { SourceText } from '../formats';
-import { gatewaySecuritySwitch, type ApiVersion, type Backend, type BlockSpan, type Bound, type Model, type Service, type Val } from '../model';
+import type { FormatResult } from '../source-format';
+import { type ApiVersion, type Backend, type BlockSpan, type Bound, type Model, type Service, type Val } from '../model';
 import type { BicepParser } from '../parse/bicep-parser';
-import { apiVersionOf, pinsOf } from '../terraform/resources';
+import { PARSE_BUDGET_CODE } from '../parse/parse-budget';
+import { avmBicepServiceVersion } from '../registry-modules';
+import { apiVersionOf, caStoreOf, gatewaySwitchesOf, isPool, misplacedTls, pinsOf } from '../resource-body';
 import type { Finding, Span } from '../types';
 import { parseBicepFile, pruneCache, textOf, type BicepFile, type BNode } from './ast';
+import { avmServiceCall } from './avm-service';
 import { evaluate, get, isPartial, loopScopes, unitOf, type Scope, type Unit } from './evaluate';
 
 export type { BicepParser } from '../parse/bicep-parser';
 
-export const BICEP_PARSE_BUDGET_CODE = 'parse-budget-exceeded';
+export const BICEP_PARSE_BUDGET_CODE = PARSE_BUDGET_CODE;
 
 const BACKEND_TYPE = /^Microsoft\.ApiManagement\/service\/(workspaces\/)?backends$/i;
 const SERVICE_TYPE = /^Microsoft\.ApiManagement\/service$/i;
@@ -23,12 +26,19 @@ const SERVICE_TYPE = /^Microsoft\.ApiManagement\/service$/i;
 /**
  * Extracts every .bicep file among `files` with its .bicepparam and parameters JSON files (other files are ignored);
  * with `only`, just the units (a template, its param files and the local modules it calls) touching those paths.
+ * `others` gives the workspace's files of other formats that a template may read (its parameters JSON).
  */
-export function extractBicepModel(parser: BicepParser, files: readonly SourceText[], only?: ReadonlySet<string>): FormatResult {
+export function extractBicepModel(
+  parser: BicepParser,
+  files: readonly SourceText[],
+  only?: ReadonlySet<string>,
+  others: (path: string) => SourceText | undefined = () => undefined,
+): FormatResult {
   const model: Model = { backends: [], services: [], overlays: [], dependsOn: [] };
   const notices: Finding[] = [];
   const covered = new Set<string>();
-  const byPath = new Map(files.map((f) => [f.path, f]));
+  const own = new Map(files.map((f) => [f.path, f]));
+  const byPath = { get: (p: string) => own.get(p) ?? others(p), has: (p: string) => own.has(p) || others(p) !== undefined };
   pruneCache(new Set(files.filter((f) => /\.(bicep|bicepparam)$/i.test(f.path)).map((f) => f.path)));
 
   const parsed = new Map<string, BicepFile | null>();
@@ -133,7 +143,7 @@ function joinPath(dir: string, rel: string): string {
 }
 
 /** `<name>.parameters.json` or `parameters.json` beside the template. */
-function parametersJsonFor(path: string, byPath: Map<string, SourceText>): SourceText[] {
+function parametersJsonFor(path: string, byPath: { get(path: string): SourceText | undefined }): SourceText[] {
   const dir = dirOf(path);
   const base = path.slice(dir ? dir.length + 1 : 0).replace(/\.bicep$/i, '');
   const prefix = dir ? `${dir}/` : '';
@@ -236,6 +246,7 @@ function extractUnit(scope: Scope, prefix: string, model: Model, load: (path: st
         model.services.push(service);
       } else if (isBackend) {
         const backend = bicepBackend(site, info.apiVersion);
+        if (inst.keysUnknown) backend.keysUnknown = true;
         backend.service = parent?.service;
         const parentProp = inst.body.named.find((p) => p.type === 'object_property' && p.named[0] && textOf(file, p.named[0]) === 'parent');
         const parentRef = parentProp?.named[1];
@@ -250,12 +261,39 @@ function extractUnit(scope: Scope, prefix: string, model: Model, load: (path: st
   };
   for (const s of file.root.named) {
     if (s.type === 'resource_declaration') visit(s, undefined);
+    else if (s.type === 'module_declaration' && registryVersion(file, s) !== undefined) extractRegistryCall(s, scope, prefix, model);
     else if (s.type === 'module_declaration' && depth === 0) extractModuleCall(s, scope, model, load);
   }
   for (const { backend, parentSymbol } of pending) {
     if (backend.service || !parentSymbol) continue;
     const candidates = services.get(parentSymbol);
     if (candidates?.length === 1) backend.service = candidates[0];
+  }
+}
+
+/** The version of a call of a registry module whose behaviour is known (the AVM service module), else undefined. */
+function registryVersion(file: BicepFile, decl: BNode): string | undefined {
+  const pathNode = decl.named[1];
+  if (!pathNode || pathNode.type !== 'string' || pathNode.named.some((n) => n.type === 'interpolation')) return undefined;
+  return avmBicepServiceVersion(textOf(file, pathNode).slice(1, -1));
+}
+
+/** A call of the AVM service module: the service and backends it deploys, once per instance of the call. */
+function extractRegistryCall(decl: BNode, scope: Scope, prefix: string, model: Model): void {
+  const file = scope.unit.file;
+  const version = registryVersion(file, decl)!;
+  const value = decl.named[decl.named.length - 1];
+  const nameNode = decl.named[0];
+  if (!value || !nameNode) return;
+  const symbol = textOf(file, nameNode);
+  for (const inst of resourceInstances(value, scope)) {
+    const paramsProp = inst.body.named.find((p) => p.type === 'object_property' && p.named[0] && textOf(file, p.named[0]) === 'params');
+    const params = paramsProp?.named[1] ? evaluate(paramsProp.named[1], inst.scope) : undefined;
+    const name = `${prefix}${symbol}${inst.key === undefined ? '' : `[${inst.key}]`}`;
+    const header = { file: file.path, start: nameNode.start, end: nameNode.end };
+    const { service, backends } = avmServiceCall(params, name, `${prefix}${symbol}`, header, version);
+    model.services.push(service);
+    model.backends.push(...backends);
   }
 }
 
@@ -270,12 +308,16 @@ function extractModuleCall(decl: BNode, scope: Scope, model: Model, load: (path:
   const symbol = textOf(file, decl.named[0]);
   for (const inst of resourceInstances(value, scope)) {
     const paramsProp = inst.body.named.find((p) => p.type === 'object_property' && p.named[0] && textOf(file, p.named[0]) === 'params');
-    const params = paramsProp?.named[1] ? evaluate(paramsProp.named[1], inst.scope) : undefined;
-    const given = new Map<string, Val>();
-    if (params?.kind === 'object') for (const [k, v] of params.entries) given.set(k, v);
-    // Params the call cannot be read for are unknown, not their defaults.
-    else if (params) for (const name of unit.params.keys()) given.set(name, { kind: 'unknown', span: params.span });
-    extractUnit({ unit, given, locals: new Map() }, `${symbol}${inst.key === undefined ? '' : `[${inst.key}]`}/`, model, load, 1);
+    const givenBy = (scope: Scope) => {
+      const params = paramsProp?.named[1] ? evaluate(paramsProp.named[1], scope) : undefined;
+      const given = new Map<string, Val>();
+      if (params?.kind === 'object') for (const [k, v] of params.entries) given.set(k, v);
+      // Params the call cannot be read for are unknown, not their defaults.
+      else if (params) for (const name of unit.params.keys()) given.set(name, { kind: 'unknown', span: params.span });
+      return given;
+    };
+    const scope: Scope = { unit, given: givenBy(inst.scope), strictGiven: givenBy({ ...inst.scope, strict: true }), locals: new Map() };
+    extractUnit(scope, `${symbol}${inst.key === undefined ? '' : `[${inst.key}]`}/`, model, load, 1);
   }
 }
 
@@ -305,20 +347,21 @@ interface Site {
 }
 
 /** The object bodies a resource or module declaration stands for: one, none (a false condition), or one per element. */
-function resourceInstances(value: BNode, scope: Scope): Array<{ body: BNode; scope: Scope; key?: string }> {
+function resourceInstances(value: BNode, scope: Scope): Array<{ body: BNode; scope: Scope; key?: string; keysUnknown?: boolean }> {
   const conditioned = (node: BNode | undefined, s: Scope, key?: string): Array<{ body: BNode; scope: Scope; key?: string }> => {
     if (!node) return [];
     if (node.type === 'object') return [{ body: node, scope: s, key }];
     if (node.type === 'if_statement') {
-      const c = node.named[0] ? evaluate(node.named[0], s) : undefined;
-      if (c?.kind === 'prim' && (c.value === false || c.value === null)) return [];
+      // A condition false only through a param's default is an opt-in resource: linted as deployed (DESIGN §2).
+      const off = (v: Val | undefined) => v?.kind === 'prim' && (v.value === false || v.value === null);
+      if (node.named[0] && off(evaluate(node.named[0], s)) && off(evaluate(node.named[0], { ...s, strict: true }))) return [];
       return conditioned(node.named[1], s, key);
     }
     return [];
   };
   if (value.type === 'for_statement') {
     const { scopes, body, known } = loopScopes(value, scope);
-    return scopes.flatMap((s) => conditioned(body, s.scope, known ? s.key : undefined));
+    return scopes.flatMap((s) => conditioned(body, s.scope, known ? s.key : undefined).map((i) => (known ? i : { ...i, keysUnknown: true })));
   }
   return conditioned(value, scope);
 }
@@ -336,6 +379,7 @@ function bicepBackend(site: Site, apiVersion: ApiVersion | undefined): Backend {
   const props = get(body, 'properties');
   const tls = get(props, 'tls');
   const nameNode = site.decl.named[0];
+  const pool = isPool(props, get);
   return {
     name: site.name,
     address: site.address,
@@ -344,12 +388,15 @@ function bicepBackend(site: Site, apiVersion: ApiVersion | undefined): Backend {
     header: { file: site.file.path, start: nameNode.start, end: nameNode.end },
     block: blockOf(site),
     backendName: get(body, 'name'),
-    url: bodyBound(site, get(props, 'url'), 'properties.url'),
-    validateChain: bodyBound(site, get(tls, 'validateCertificateChain'), 'properties.tls.validateCertificateChain'),
-    validateName: bodyBound(site, get(tls, 'validateCertificateName'), 'properties.tls.validateCertificateName'),
+    url: pool ? undefined : bodyBound(site, get(props, 'url'), 'properties.url'),
+    validateChain: pool ? undefined : bodyBound(site, get(tls, 'validateCertificateChain'), 'properties.tls.validateCertificateChain'),
+    validateName: pool ? undefined : bodyBound(site, get(tls, 'validateCertificateName'), 'properties.tls.validateCertificateName'),
     tlsBlocks: [],
-    pins: pinsOfTls(tls, apiVersion, site.name),
+    pins: pool ? [] : pinsOfTls(tls, apiVersion, site.name),
     overlays: [],
+    pool: pool || undefined,
+    apiVersion,
+    misplaced: pool ? [] : misplacedTls(body, site.name),
   };
 }
 
@@ -377,20 +424,9 @@ function bicepService(site: Site): Service {
     caStore: [],
   };
   const props = get(body, 'properties');
-  const certs = get(props, 'certificates');
-  if (certs?.kind === 'list') {
-    for (const c of certs.items) if (c.kind !== 'unknown') service.caStore.push({ header: c.span, storeName: get(c, 'storeName') });
-  }
-  const custom = get(props, 'customProperties');
-  if (custom?.kind !== 'object') return service;
-  for (const [key, val] of custom.entries) {
-    const sw = gatewaySecuritySwitch(key);
-    if (!sw) continue;
-    (sw.kind === 'protocol' ? service.backendProtocols : service.ciphers).push({
-      setting: key,
-      label: sw.label,
-      bound: bodyBound(site, val, `properties.customProperties['${key}']`)!,
-    });
-  }
+  service.caStore.push(...caStoreOf(get(props, 'certificates'), get));
+  const switches = gatewaySwitchesOf(get(props, 'customProperties'), (key, val) => bodyBound(site, val, `properties.customProperties['${key}']`));
+  service.backendProtocols.push(...switches.backendProtocols);
+  service.ciphers.push(...switches.ciphers);
   return service;
 }

@@ -9,13 +9,7 @@ import type { CertificateInfo, CertificateReadResult } from './types';
 // The library asks its provider for hashing only; parsing needs none, but a provider must be set for it to load.
 x509.cryptoProvider.set(webcrypto as Parameters<typeof x509.cryptoProvider.set>[1]);
 
-/** The extensions of files that may hold certificates (what workspace scans look for). */
-export const CERTIFICATE_EXTENSIONS: readonly string[] = ['.cer', '.crt', '.pem', '.der', '.p7b'];
-
-export function isCertificateFile(path: string): boolean {
-  const lower = path.toLowerCase();
-  return CERTIFICATE_EXTENSIONS.some((ext) => lower.endsWith(ext));
-}
+export { CERTIFICATE_EXTENSIONS, isCertificateFile } from './files';
 
 /**
  * Every certificate in a file. `fileName` names the file in messages and in the results; only its extension
@@ -144,9 +138,26 @@ function certificateInfo(der: Uint8Array, file: string, index: number): Certific
       sha256: createHash('sha256').update(der).digest('hex').toUpperCase(),
       subjectKeyId: keyId(() => cert.getExtension(x509.SubjectKeyIdentifierExtension)?.keyId),
       authorityKeyId: keyId(() => cert.getExtension(x509.AuthorityKeyIdentifierExtension)?.keyId),
+      names: namesOf(cert),
     };
   } catch {
     return undefined;
+  }
+}
+
+/** subjectAltName's DNS names and IP addresses; the CN when the certificate has no subjectAltName at all. */
+function namesOf(cert: x509.X509Certificate): string[] {
+  let san: x509.SubjectAlternativeNameExtension | null = null;
+  try {
+    san = cert.getExtension(x509.SubjectAlternativeNameExtension);
+  } catch {
+    // A malformed extension names nothing; the CN still may.
+  }
+  if (san) return san.names.items.filter((n) => n.type === 'dns' || n.type === 'ip').map((n) => n.value);
+  try {
+    return cert.subjectName.getField('CN').filter((cn) => /^[\w*.:-]+$/.test(cn));
+  } catch {
+    return [];
   }
 }
 

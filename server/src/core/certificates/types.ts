@@ -17,6 +17,11 @@ export interface CertificateInfo {
   subjectKeyId?: string;
   /** The keyIdentifier of the authorityKeyIdentifier extension, uppercase hex, when present. */
   authorityKeyId?: string;
+  /**
+   * The host names and addresses the certificate is issued to: the DNS and IP entries of subjectAltName, or the
+   * subject's CN when there is no subjectAltName (as older clients still read it). What a pin's name is checked against.
+   */
+  names: string[];
 }
 
 export type CertificateReadResult = { ok: true; certificates: CertificateInfo[] } | { ok: false; reason: string };

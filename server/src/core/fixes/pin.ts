@@ -1,34 +1,36 @@
-// The pin edit (DESIGN §4): everything that pinning one azurerm backend to a CA certificate changes in its module.
-// An azapi overlay after the backend, or the pin merged into the overlay it already has; azapi in required_providers;
-// the backend's own tls block removed; depends_on pointed at the overlay; replace_triggered_by on the overlay.
+// The pin edit (DESIGN §4): everything that pinning an azurerm backend to a CA certificate changes in its module.
+// An azapi overlay after the backend, or the pin merged into the overlay it already has; azapi (with the version the
+// overlay's body needs) in required_providers; the backend's own tls block removed; depends_on pointed at the
+// overlay; replace_triggered_by on the overlay. A `for_each` backend is pinned per instance: the overlay iterates
+// over a map of the pinned keys, each with its own host and CA (pin-flow.ts decides which keys and names).
 import { compareApiVersions, PIN_API_VERSION } from '../api-versions';
-import type { CertificateInfo } from '../certificates/types';
-import { urlHostOf } from '../hosts';
-import type { Backend, DependsOnRef, Overlay } from '../model';
+import { asBool, sameSpan, type Backend, type DependsOnRef, type Overlay } from '../model';
 import type { Expr, HclAttribute, HclBlock, HclFile, ObjectItem } from '../parse/hcl-ast';
 import { lineBreakOf } from '../text';
 import type { TextEdit } from '../types';
+import { azapiRequirement, type BodyStyle } from './azapi-provider';
 import { appendToBody, hclString, indentAt, indentStep, indentUnit, isClosedBlock, replace } from './hcl';
+import { setBooleanLiteral } from './literal';
+import { decidePin, type PinQuestion, type PinRequest } from './pin-flow';
 import { isReferenceable, removeTlsBlock, retargetReference, retriggerEdit } from './terraform-edits';
 
-export interface PinRequest {
-  file: string;
-  /** Anywhere in the backend's block, or on one of its findings. */
-  offset: number;
-  certificate: CertificateInfo;
-}
+export type { PinRequest } from './pin-flow';
 
 export type PinPlan =
   | {
       ok: true;
       edits: TextEdit[];
       thumbprint: string;
+      /** The pinned backend, or `address["key"]` per pinned instance of a `for_each` backend. */
       backend: string;
       kind: 'issuer' | 'certificate';
+      /** The pinned certificate's subject. */
+      subject: string;
       /** Offsets of the name to fill in, in the text after the edits, when the URL host is unknown. */
       placeholder?: { file: string; start: number; end: number };
     }
-  | { ok: false; reason: string };
+  | { ok: false; reason: string }
+  | { ok: false; question: PinQuestion };
 
 /** What the builder needs to know of the backend's module. */
 export interface PinSite {
@@ -45,7 +47,7 @@ export interface PinSite {
 /** The name written in place of a URL host nobody can know from the configuration. */
 export const HOST_PLACEHOLDER = '<backend host>';
 
-export function planPinEdit(site: PinSite, certificate: CertificateInfo): PinPlan {
+export function planPinEdit(site: PinSite, request: PinRequest): PinPlan {
   const { backend } = site;
   if (backend.kind !== 'azurerm') {
     return refuse(`${backend.address} is an azapi backend: its pins belong in its own body, which this command does not edit yet.`);
@@ -57,40 +59,76 @@ export function planPinEdit(site: PinSite, certificate: CertificateInfo): PinPla
   if (!isReferenceable(backend.address))
     return refuse(`${JSON.stringify(backend.address)} is not a name Terraform can refer to: fix its labels first, then pin.`);
   if (attr(block, 'count')) return refuse(`${backend.address} uses count; pin its instances by hand, or use for_each.`);
-  const forEach = attr(block, 'for_each');
-  const keyed = forEach !== undefined;
-  const kind = certificate.isCa ? 'issuer' : 'certificate';
-  const pin: PinContent = { kind, thumbprint: certificate.sha1, name: hostName(site.instances, block, source.text) };
-  const edits: Array<TextEdit & { placeholderAt?: number }> = [];
+  const keyed = attr(block, 'for_each') !== undefined;
+  if (keyed && site.instances.some((b) => b.key === undefined)) {
+    return refuse(
+      `The keys of ${backend.address}'s for_each are not known from the configuration, and each instance needs a pin of its own ` +
+        '(its own host, perhaps its own CA); pin them by hand.',
+    );
+  }
+  const decided = decidePin(backend, keyed ? site.instances : [backend], request, {
+    allowLeaf: !keyed,
+    leafRefusal: `The instances of ${backend.address} are pinned to their issuing CA, one map entry each; pick the CA's file instead of the leaf.`,
+  });
+  if (!decided.ok) return decided;
+  const { certificate, kind, targets } = decided.decision;
+  const azapi = azapiRequirement(site.files, source);
+  const edits: Marked[] = [];
 
-  const overlays = uniqueOverlays(site.instances);
-  const existing = overlays.find((o) => o.tls !== undefined) ?? overlays[0];
   let overlayAddress: string;
-  let overlayKeyed: boolean;
-  if (existing) {
-    const file = site.files.find((f) => f.path === existing.block.file);
-    const oblock = file?.hcl.blocks.find((b) => b.type === 'resource' && b.start === existing.block.start);
-    if (!file || !oblock) return refuse(`${existing.address} could not be read from ${existing.block.file}.`);
-    if (!isClosedBlock(file.text, existing.block)) return refuse(unclosed(existing.address));
-    const merged = mergeIntoOverlay(existing, oblock, file.text, pin, backend);
-    if (!merged.ok) return merged;
-    edits.push(...merged.edits);
-    overlayAddress = existing.address;
-    overlayKeyed = existing.key !== undefined;
+  /** The instance keys whose depends_on references move to the overlay (undefined: every reference moves). */
+  let retargetKeys: Set<string> | undefined;
+  /** Whether a reference keeps its instance index when it moves (the overlay is keyed like the backend). */
+  let keepIndex = false;
+  const overlays = uniqueOverlays(site.instances);
+  if (!keyed) {
+    const name = targets[0].name !== undefined ? literal(targets[0].name) : hostExpression(block, source.text);
+    const pin: PinContent = { kind, thumbprint: literal(certificate.sha1), name };
+    const existing = overlays.find((o) => o.tls !== undefined) ?? overlays[0];
+    if (existing) {
+      const merged = mergeInto(site, existing, pin, backend, azapi.style);
+      if (!merged.ok) return merged;
+      edits.push(...merged.edits);
+      overlayAddress = existing.address;
+      keepIndex = existing.key !== undefined;
+    } else {
+      const name = overlayName(site, block);
+      overlayAddress = `azapi_update_resource.${name}`;
+      edits.push(newOverlay(source.path, source.text, block, backend.address, name, undefined, pin, azapi.style));
+    }
   } else {
-    const name = overlayName(site, block);
-    overlayAddress = `azapi_update_resource.${name}`;
-    overlayKeyed = keyed;
-    const forEachText = forEach ? source.text.slice(forEach.expr.start, forEach.expr.end) : undefined;
-    edits.push(newOverlay(source.path, source.text, block, backend.address, name, forEachText, pin));
+    const keyedPlan = planKeyed(site, source, block, targets, certificate.sha1, overlays, azapi.style);
+    if (!keyedPlan.ok) return keyedPlan;
+    edits.push(...keyedPlan.edits);
+    overlayAddress = keyedPlan.overlayAddress;
+    retargetKeys = keyedPlan.keys;
+    keepIndex = keyedPlan.keyedOverlay;
   }
 
-  const removed = new Set<number>();
-  for (const b of site.instances) {
-    for (const tls of b.tlsBlocks) {
-      if (removed.has(tls.start)) continue;
-      removed.add(tls.start);
-      edits.push(removeTlsBlock(tls, source.text));
+  // The backend's tls block is every instance's: it goes once every instance is pinned, and stays for the others.
+  const pinnedKeys = new Set(targets.map((t) => t.backend.key));
+  const allPinned = site.instances.every((b) => pinnedKeys.has(b.key) || b.pins.some((p) => !p.uncertain));
+  if (allPinned) {
+    const removed = new Set<number>();
+    for (const b of site.instances) {
+      for (const tls of b.tlsBlocks) {
+        if (removed.has(tls.start)) continue;
+        removed.add(tls.start);
+        edits.push(removeTlsBlock(tls, source.text));
+      }
+    }
+  } else {
+    // The block stays for the unpinned instances. A pinned instance's own `false` (its entry of the for_each map)
+    // becomes `true`, so that azurerm and the overlay write the same flags and no plan shows drift.
+    for (const t of targets) {
+      for (const bound of [t.backend.validateChain, t.backend.validateName]) {
+        const val = bound?.val;
+        if (val?.kind !== 'prim' || asBool(val) !== false) continue;
+        if (site.instances.some((o) => o !== t.backend && [o.validateChain, o.validateName].some((x) => x?.val.span && sameSpan(x.val.span, val.span))))
+          continue;
+        const file = site.files.find((f) => f.path === val.span.file);
+        if (file) edits.push(setBooleanLiteral(val, true, file.text));
+      }
     }
   }
 
@@ -101,13 +139,15 @@ export function planPinEdit(site: PinSite, certificate: CertificateInfo): PinPla
     const key = `${ref.span.file}|${ref.span.start}`;
     const text = site.files.find((f) => f.path === ref.span.file)?.text;
     if (retargeted.has(key) || text === undefined) continue;
-    retargeted.add(key);
     const written = text.slice(ref.span.start, ref.span.end);
-    edits.push(replace(ref.span.file, ref.span.start, ref.span.end, retargetReference(written, overlayAddress, overlayKeyed)));
+    // A reference to one instance moves only when that instance is pinned by the overlay.
+    const index = /\[\s*"((?:[^"\\]|\\.)*)"\s*\]/.exec(written)?.[1];
+    if (retargetKeys && index !== undefined && !retargetKeys.has(index)) continue;
+    retargeted.add(key);
+    edits.push(replace(ref.span.file, ref.span.start, ref.span.end, retargetReference(written, overlayAddress, keepIndex)));
   }
 
-  const provider = azapiProviderEdit(site.files, source);
-  if (provider) edits.push(provider);
+  if (azapi.edit) edits.push(azapi.edit);
 
   const changed = mergeInsertions(edits.filter((e) => site.files.find((f) => f.path === e.file)?.text.slice(e.start, e.end) !== e.newText));
   const overlap = overlapping(changed);
@@ -116,8 +156,9 @@ export function planPinEdit(site: PinSite, certificate: CertificateInfo): PinPla
     ok: true,
     edits: changed.map(({ file, start, end, newText }) => ({ file, start, end, newText })),
     thumbprint: certificate.sha1,
-    backend: backend.address,
+    backend: keyed ? targets.map((t) => t.backend.name).join(', ') : backend.address,
     kind,
+    subject: certificate.subject,
   };
   const marked = changed.find((e) => e.placeholderAt !== undefined);
   if (marked) {
@@ -132,8 +173,9 @@ export function planPinEdit(site: PinSite, certificate: CertificateInfo): PinPla
 
 interface PinContent {
   kind: 'issuer' | 'certificate';
-  thumbprint: string;
-  /** A host literal, an HCL expression that yields the host per instance, or nothing known (a placeholder). */
+  /** The thumbprint literal, or an HCL expression that yields it per instance (`each.value.thumbprint`). */
+  thumbprint: { kind: 'literal'; value: string } | { kind: 'expression'; text: string };
+  /** A host literal, an HCL expression that yields the host, or nothing known (a placeholder). */
   name: { kind: 'literal'; value: string } | { kind: 'expression'; text: string } | { kind: 'placeholder' };
 }
 
@@ -144,13 +186,12 @@ function refuse(reason: string): { ok: false; reason: string } {
   return { ok: false, reason };
 }
 
-/**
- * The host to pin: the URL host when every instance knows the same one; the interpolated expression of a URL
- * template such as `"https://${each.value.host}/api"`; a placeholder otherwise.
- */
-function hostName(instances: Backend[], block: HclBlock, text: string): PinContent['name'] {
-  const hosts = instances.map((b) => urlHostOf(b.url?.val)?.host);
-  if (hosts.length && hosts.every((h) => h !== undefined && h === hosts[0])) return { kind: 'literal', value: hosts[0]! };
+function literal(value: string): { kind: 'literal'; value: string } {
+  return { kind: 'literal', value };
+}
+
+/** The interpolated host of a URL template such as `"https://${var.host}/api"`, else a placeholder. */
+function hostExpression(block: HclBlock, text: string): PinContent['name'] {
   const url = attr(block, 'url')?.expr;
   if (url?.kind === 'template') {
     const [scheme, host, rest] = url.parts;
@@ -164,42 +205,47 @@ function hostName(instances: Backend[], block: HclBlock, text: string): PinConte
 
 /** The `tls` attributes of the pin, in two-space steps (the edit builders convert them to the file's unit). */
 function pinLines(pin: PinContent): string[] {
-  if (pin.kind === 'certificate') return [`serverCertificateThumbprints = [${hclString(pin.thumbprint)}]`];
+  const thumbprint = pin.thumbprint.kind === 'literal' ? hclString(pin.thumbprint.value) : pin.thumbprint.text;
+  if (pin.kind === 'certificate') return [`serverCertificateThumbprints = [${thumbprint}]`];
   // An expression written over several lines stays one value in parentheses (a line break ends an attribute).
   const expression = pin.name.kind === 'expression' ? (/[\r\n]/.test(pin.name.text) ? `(${pin.name.text})` : pin.name.text) : undefined;
   const name = pin.name.kind === 'literal' ? hclString(pin.name.value) : (expression ?? hclString(HOST_PLACEHOLDER));
-  return ['serverX509Names = [{', `  name                        = ${name}`, `  issuerCertificateThumbprint = ${hclString(pin.thumbprint)}`, '}]'];
+  return ['serverX509Names = [{', `  name                        = ${name}`, `  issuerCertificateThumbprint = ${thumbprint}`, '}]'];
 }
 
 function tlsLines(pin: PinContent): string[] {
   return ['validateCertificateChain = true', 'validateCertificateName  = true', ...pinLines(pin)];
 }
 
+/** `body = { ... }`, or `body = jsonencode({ ... })` for azapi 1.x, around two-space-indented inner lines. */
+function bodyLines(style: BodyStyle, inner: string[]): string[] {
+  return style === 'object' ? ['body = {', ...inner.map((l) => '  ' + l), '}'] : ['body = jsonencode({', ...inner.map((l) => '  ' + l), '})'];
+}
+
+/**
+ * A new overlay after the backend's block. `forEach` holds the lines of its `for_each` (a keyed overlay pins the
+ * instance `[each.key]`); without it the overlay pins the whole backend.
+ */
 function newOverlay(
   file: string,
   text: string,
   block: HclBlock,
   backendAddress: string,
   name: string,
-  forEachText: string | undefined,
+  forEach: string[] | undefined,
   pin: PinContent,
+  style: BodyStyle,
 ): Marked {
   const eol = lineBreakOf(text);
   const unit = indentUnit(text);
   const outer = indentAt(text, block.start);
-  const index = forEachText !== undefined ? '[each.key]' : '';
+  const index = forEach !== undefined ? '[each.key]' : '';
   const lines = [
     `resource "azapi_update_resource" "${name}" {`,
-    ...(forEachText !== undefined ? [`  for_each = ${forEachText}`, ''] : []),
+    ...(forEach !== undefined ? [...forEach.map((l) => '  ' + l), ''] : []),
     `  type        = "Microsoft.ApiManagement/service/backends@${PIN_API_VERSION}"`,
     `  resource_id = ${backendAddress}${index}.id`,
-    '  body = {',
-    '    properties = {',
-    '      tls = {',
-    ...tlsLines(pin).map((l) => '        ' + l),
-    '      }',
-    '    }',
-    '  }',
+    ...bodyLines(style, ['properties = {', '  tls = {', ...tlsLines(pin).map((l) => '    ' + l), '  }', '}']).map((l) => '  ' + l),
     '',
     '  lifecycle {',
     `    replace_triggered_by = [${backendAddress}${index}]`,
@@ -207,11 +253,117 @@ function newOverlay(
     '}',
   ];
   const body = reindent(lines, outer, unit).join(eol);
-  const newText = eol + eol + body;
-  const edit: Marked = { file, start: block.end, end: block.end, newText };
-  const at = newText.indexOf(hclString(HOST_PLACEHOLDER));
-  if (pin.name.kind === 'placeholder' && pin.kind === 'issuer' && at >= 0) edit.placeholderAt = at + 1;
-  return edit;
+  return markPlaceholder({ file, start: block.end, end: block.end, newText: eol + eol + body });
+}
+
+/** The keyed plan's result: its edits, the overlay that pins the instances, and the keys it pins afterwards. */
+type KeyedPlan = { ok: true; edits: Marked[]; overlayAddress: string; keys: Set<string>; keyedOverlay: boolean } | { ok: false; reason: string };
+
+/**
+ * Pins instances of a `for_each` backend: an instance that has an overlay of its own gets the pin merged there; the
+ * others become entries (`key = { name, thumbprint }`) of the map a keyed overlay iterates over, which is created
+ * when the backend has none, and extended (or an entry replaced) when it has.
+ */
+function planKeyed(
+  site: PinSite,
+  source: PinSite['files'][number],
+  block: HclBlock,
+  targets: Array<{ backend: Backend; name: string | undefined }>,
+  thumbprint: string,
+  overlays: Overlay[],
+  style: BodyStyle,
+): KeyedPlan {
+  const edits: Marked[] = [];
+  const remaining: typeof targets = [];
+  let single: Overlay | undefined;
+  for (const t of targets) {
+    const own = overlays.find((o) => o.key === undefined && o.target.kind === 'backend' && o.target.backend === t.backend);
+    if (!own) {
+      remaining.push(t);
+      continue;
+    }
+    const name = t.name !== undefined ? literal(t.name) : ({ kind: 'placeholder' } as const);
+    const merged = mergeInto(site, own, { kind: 'issuer', thumbprint: literal(thumbprint), name }, t.backend, style);
+    if (!merged.ok) return merged;
+    edits.push(...merged.edits);
+    single = own;
+  }
+  const address = site.backend.address;
+  if (remaining.length === 0)
+    return { ok: true, edits, overlayAddress: single!.address, keys: new Set(targets.map((t) => t.backend.key!)), keyedOverlay: false };
+
+  const keyed = overlays.filter((o) => o.key !== undefined);
+  const map = keyed.map((o) => mapShape(site, o)).find((m) => m !== undefined);
+  const keyList = remaining.map((t) => JSON.stringify(t.backend.key)).join(', ');
+  if (keyed.length && !map) {
+    return refuse(`${keyed[0].address} pins the instances of ${address} through a for_each this command cannot extend; add ${keyList} to it by hand.`);
+  }
+  if (map) {
+    const { overlay, file, expr } = map;
+    const eol = lineBreakOf(file.text);
+    const unit = indentUnit(file.text);
+    const keys = new Set(expr.items.map((i) => i.key!));
+    for (const t of remaining) {
+      const key = t.backend.key!;
+      keys.add(key);
+      const item = expr.items.find((i) => i.key === key);
+      if (!item) {
+        edits.push(markPlaceholder(appendToObject(file.path, file.text, expr, entryLines(key, t.name, thumbprint))));
+        continue;
+      }
+      const value = item.value.kind === 'object' ? item.value : undefined;
+      const same = (k: string, v: string) => {
+        const x = value?.items.find((i) => i.key === k)?.value;
+        return x?.kind === 'literal' && x.value === v;
+      };
+      if (value && t.name !== undefined && same('name', t.name) && same('thumbprint', thumbprint)) continue;
+      const indent = indentAt(file.text, item.start);
+      const [, ...rest] = entryLines(key, t.name, thumbprint);
+      const newText = ['{', ...reindent(rest, indent, unit)].join(eol);
+      edits.push(markPlaceholder(replace(file.path, item.value.start, item.value.end, newText)));
+    }
+    for (const t of remaining) {
+      const trigger = retriggerEdit(overlay, t.backend, file.text);
+      if (trigger && !edits.some((e) => e.start === trigger.start && e.file === trigger.file)) edits.push(trigger);
+    }
+    return { ok: true, edits, overlayAddress: overlay.address, keys, keyedOverlay: true };
+  }
+
+  const name = overlayName(site, block);
+  const forEach = [
+    `# The pinned instances of ${address}, each with its host and issuing CA.`,
+    'for_each = {',
+    ...remaining.flatMap((t) => entryLines(t.backend.key!, t.name, thumbprint).map((l) => '  ' + l)),
+    '}',
+  ];
+  const pin: PinContent = {
+    kind: 'issuer',
+    thumbprint: { kind: 'expression', text: 'each.value.thumbprint' },
+    name: { kind: 'expression', text: 'each.value.name' },
+  };
+  edits.push(newOverlay(source.path, source.text, block, address, name, forEach, pin, style));
+  return { ok: true, edits, overlayAddress: `azapi_update_resource.${name}`, keys: new Set(remaining.map((t) => t.backend.key!)), keyedOverlay: true };
+}
+
+/** One entry of a keyed overlay's map, in two-space steps. */
+function entryLines(key: string, name: string | undefined, thumbprint: string): string[] {
+  const k = /^[A-Za-z_][A-Za-z0-9_-]*$/.test(key) ? key : hclString(key);
+  return [`${k} = {`, `  name       = ${hclString(name ?? HOST_PLACEHOLDER)}`, `  thumbprint = ${hclString(thumbprint)}`, '}'];
+}
+
+/** A keyed overlay written the way planKeyed writes one: `for_each` a map of `{ name, thumbprint }` its body reads. */
+function mapShape(site: PinSite, overlay: Overlay) {
+  const file = site.files.find((f) => f.path === overlay.block.file);
+  const block = file?.hcl.blocks.find((b) => b.type === 'resource' && b.start === overlay.block.start);
+  const expr = block && attr(block, 'for_each')?.expr;
+  if (!file || !block || expr?.kind !== 'object') return undefined;
+  const entries = expr.items.every(
+    (i) => i.key !== undefined && i.value.kind === 'object' && ['name', 'thumbprint'].every((k) => item(i.value as ObjectExpr, k) !== undefined),
+  );
+  const body = attr(block, 'body');
+  const reads =
+    body && /each\.value\.name\b/.test(file.text.slice(body.start, body.end)) && /each\.value\.thumbprint\b/.test(file.text.slice(body.start, body.end));
+  return entries && reads ? { overlay, file, block, expr } : undefined;
 }
 
 /** Lines written in two-space steps, given the block's own indentation and the file's unit. */
@@ -227,8 +379,17 @@ function unclosed(address: string): string {
   return `${address} is missing its closing brace: fix the syntax first, then pin.`;
 }
 
+/** Merges the pin into an overlay of the module, read from its file. */
+function mergeInto(site: PinSite, overlay: Overlay, pin: PinContent, backend: Backend, style: BodyStyle): Merge {
+  const file = site.files.find((f) => f.path === overlay.block.file);
+  const block = file?.hcl.blocks.find((b) => b.type === 'resource' && b.start === overlay.block.start);
+  if (!file || !block) return refuse(`${overlay.address} could not be read from ${overlay.block.file}.`);
+  if (!isClosedBlock(file.text, overlay.block)) return refuse(unclosed(overlay.address));
+  return mergeIntoOverlay(overlay, block, file.text, pin, backend, style);
+}
+
 /** Merges the pin into an existing overlay: the pin list set or replaced, flags turned on, api-version, trigger. */
-function mergeIntoOverlay(overlay: Overlay, block: HclBlock, text: string, pin: PinContent, backend: Backend): Merge {
+function mergeIntoOverlay(overlay: Overlay, block: HclBlock, text: string, pin: PinContent, backend: Backend, style: BodyStyle): Merge {
   const file = overlay.block.file;
   const edits: Marked[] = [];
   if (overlay.apiVersion && (compareApiVersions(overlay.apiVersion.value, PIN_API_VERSION) ?? -1) < 0) {
@@ -237,17 +398,8 @@ function mergeIntoOverlay(overlay: Overlay, block: HclBlock, text: string, pin: 
   const body = attr(block, 'body');
   if (!body) {
     edits.push(
-      mark(
-        appendToBody(file, text, overlay.block, [
-          'body = {',
-          '  properties = {',
-          '    tls = {',
-          ...tlsLines(pin).map((l) => '      ' + l),
-          '    }',
-          '  }',
-          '}',
-        ]),
-        pin,
+      markPlaceholder(
+        appendToBody(file, text, overlay.block, bodyLines(style, ['properties = {', '  tls = {', ...tlsLines(pin).map((l) => '    ' + l), '  }', '}'])),
       ),
     );
   } else {
@@ -256,12 +408,12 @@ function mergeIntoOverlay(overlay: Overlay, block: HclBlock, text: string, pin: 
     if (root.kind !== 'object') return refuse(`The body of ${overlay.address} is not an object this command can edit; add the pin by hand.`);
     const properties = item(root, 'properties');
     if (!properties) {
-      edits.push(mark(appendToObject(file, text, root, ['properties = {', '  tls = {', ...tlsLines(pin).map((l) => '    ' + l), '  }', '}']), pin));
+      edits.push(markPlaceholder(appendToObject(file, text, root, ['properties = {', '  tls = {', ...tlsLines(pin).map((l) => '    ' + l), '  }', '}'])));
     } else if (properties.value.kind !== 'object') {
       return refuse(`body.properties of ${overlay.address} is not an object this command can edit; add the pin by hand.`);
     } else {
       const tls = item(properties.value, 'tls');
-      if (!tls) edits.push(mark(appendToObject(file, text, properties.value, ['tls = {', ...tlsLines(pin).map((l) => '  ' + l), '}']), pin));
+      if (!tls) edits.push(markPlaceholder(appendToObject(file, text, properties.value, ['tls = {', ...tlsLines(pin).map((l) => '  ' + l), '}'])));
       else if (tls.value.kind !== 'object')
         return refuse(`body.properties.tls of ${overlay.address} is not an object this command can edit; add the pin by hand.`);
       else {
@@ -276,7 +428,7 @@ function mergeIntoOverlay(overlay: Overlay, block: HclBlock, text: string, pin: 
   return { ok: true, edits };
 }
 
-function mergeIntoTls(overlay: Overlay, tls: Extract<Expr, { kind: 'object' }>, text: string, pin: PinContent): Merge {
+function mergeIntoTls(overlay: Overlay, tls: ObjectExpr, text: string, pin: PinContent): Merge {
   const file = overlay.block.file;
   const edits: Marked[] = [];
   for (const flag of ['validateCertificateChain', 'validateCertificateName']) {
@@ -288,14 +440,14 @@ function mergeIntoTls(overlay: Overlay, tls: Extract<Expr, { kind: 'object' }>, 
   const key = pin.kind === 'issuer' ? 'serverX509Names' : 'serverCertificateThumbprints';
   const list = item(tls, key);
   if (!list) {
-    edits.push(mark(appendToObject(file, text, tls, pinLines(pin)), pin));
+    edits.push(markPlaceholder(appendToObject(file, text, tls, pinLines(pin))));
   } else if (!alreadyPinned(overlay, pin)) {
     const [first, ...rest] = pinLines(pin);
     const valueText = first.slice(first.indexOf('=') + 1).trim();
     const eol = lineBreakOf(text);
     const unit = indentStep(text, { file, start: tls.start, end: tls.end, bodyStart: tls.start + 1, bodyEnd: tls.end - 1 });
     const newText = [valueText, ...reindent(rest, indentAt(text, list.start), unit)].join(eol);
-    edits.push(mark(replace(file, list.value.start, list.value.end, newText), pin));
+    edits.push(markPlaceholder(replace(file, list.value.start, list.value.end, newText)));
   }
   return { ok: true, edits };
 }
@@ -306,47 +458,20 @@ function alreadyPinned(overlay: Overlay, pin: PinContent): boolean {
   if (same.length !== 1) return false;
   const [p] = same;
   const thumb = p.thumbprint?.kind === 'prim' ? String(p.thumbprint.value) : undefined;
-  if (thumb !== pin.thumbprint) return false;
+  if (pin.thumbprint.kind !== 'literal' || thumb !== pin.thumbprint.value) return false;
   if (pin.kind === 'certificate' || pin.name.kind !== 'literal') return true;
   return p.name?.kind === 'prim' && p.name.value === pin.name.value;
 }
 
 /** Remembers where the placeholder name sits inside an edit's new text. */
-function mark(edit: TextEdit, pin: PinContent): Marked {
+function markPlaceholder(edit: TextEdit): Marked {
   const at = edit.newText.indexOf(hclString(HOST_PLACEHOLDER));
-  return pin.kind === 'issuer' && pin.name.kind === 'placeholder' && at >= 0 ? { ...edit, placeholderAt: at + 1 } : edit;
+  return at >= 0 ? { ...edit, placeholderAt: at + 1 } : edit;
 }
 
 /** Adds lines at the end of an object expression's body, as `appendToBody` does for a block. */
 function appendToObject(file: string, text: string, obj: Expr, lines: string[]): TextEdit {
   return appendToBody(file, text, { file, start: obj.start, end: obj.end, bodyStart: obj.start + 1, bodyEnd: obj.end - 1 }, lines);
-}
-
-/**
- * `azapi` in `required_providers`: nothing when it is there; added to the module's `required_providers` or
- * `terraform` block; or a new `terraform` block at the top of the backend's file.
- */
-function azapiProviderEdit(files: PinSite['files'], backendFile: PinSite['files'][number]): TextEdit | undefined {
-  const terraform: Array<{ path: string; text: string; block: HclBlock; providers?: HclBlock }> = [];
-  for (const f of files) {
-    for (const b of f.hcl.blocks) {
-      if (b.type !== 'terraform') continue;
-      const providers = b.blocks.find((x) => x.type === 'required_providers');
-      if (providers && attr(providers, 'azapi')) return undefined;
-      terraform.push({ path: f.path, text: f.text, block: b, providers });
-    }
-  }
-  const entry = ['azapi = {', '  source = "Azure/azapi"', '}'];
-  const withProviders = terraform.find((t) => t.providers);
-  if (withProviders) return appendToBody(withProviders.path, withProviders.text, span(withProviders.path, withProviders.providers!), entry);
-  if (terraform.length) {
-    const t = terraform[0];
-    return appendToBody(t.path, t.text, span(t.path, t.block), ['required_providers {', ...entry.map((l) => '  ' + l), '}'], true);
-  }
-  const { text, path } = backendFile;
-  const eol = lineBreakOf(text);
-  const lines = reindent(['terraform {', '  required_providers {', ...entry.map((l) => '    ' + l), '  }', '}'], '', indentUnit(text));
-  return { file: path, start: 0, end: 0, newText: lines.join(eol) + eol + eol };
 }
 
 /** A name for the new overlay that no resource of the module has yet: `<backend>_tls`. */
@@ -398,12 +523,10 @@ function attr(block: HclBlock, name: string): HclAttribute | undefined {
   return block.attributes.find((a) => a.name === name);
 }
 
-function item(obj: Extract<Expr, { kind: 'object' }>, key: string): ObjectItem | undefined {
-  return obj.items.find((i) => i.key === key);
-}
+type ObjectExpr = Extract<Expr, { kind: 'object' }>;
 
-function span(file: string, block: HclBlock) {
-  return { file, start: block.start, end: block.end, bodyStart: block.bodyStart, bodyEnd: block.bodyEnd };
+function item(obj: ObjectExpr, key: string): ObjectItem | undefined {
+  return obj.items.find((i) => i.key === key);
 }
 
 function dirOf(file: string): string {

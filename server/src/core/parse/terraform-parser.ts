@@ -4,11 +4,25 @@
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 import TS = require('web-tree-sitter');
 
+import { blankRunsAsComments } from './hcl-blank-runs';
+import { budgeted, ParseBudgetError } from './parse-budget';
+
 export type SyntaxNode = TS.Node;
 export type Tree = TS.Tree;
 
+/**
+ * Milliseconds a Terraform parse may take: a 1 MB file parses in about a third of a second, so this leaves a wide margin
+ * for a slow machine, and a file that takes longer is pathological (a run of thousands of quotes or `${`).
+ */
+export function terraformParseBudgetMs(length: number): number {
+  return 1500 + Math.round(length / 2000);
+}
+
 export interface TerraformParser {
-  /** Parses `text`; with `oldTree` (already `edit`ed) the parse is incremental. */
+  /**
+   * Parses `text`; with `oldTree` (already `edit`ed) the parse is incremental. Throws ParseBudgetError when the parse
+   * takes longer than terraformParseBudgetMs.
+   */
   parse(text: string, oldTree?: Tree): Tree;
   /**
    * Parses only the given line-aligned ranges of `text` (sorted, disjoint), keeping offsets absolute: for recovery
@@ -24,6 +38,15 @@ export const RUNTIME_WASM = 'tree-sitter.wasm';
 export const GRAMMAR_WASM = 'tree-sitter-terraform.wasm';
 
 let runtime: Promise<void> | undefined;
+let wasmReader: ((path: string) => Uint8Array) | undefined;
+
+/**
+ * How the caller reads a grammar's wasm file. Without it web-tree-sitter reads the file itself, through a dynamic
+ * `import()`, which a script compiled from a code cache cannot do (cli/main.ts uses one to start fast).
+ */
+export function setWasmReader(read: (path: string) => Uint8Array): void {
+  wasmReader = read;
+}
 const languages = new Map<string, Promise<TS.Language>>();
 
 /** The runtime is initialised once per process (the Bicep parser shares it); later calls share it whatever they pass. */
@@ -40,18 +63,25 @@ export async function newParser(location: WasmLocation, grammarWasm: string): Pr
   const dir = typeof location === 'string' ? location.replace(/[\\/]+$/, '') : undefined;
   const files = dir ? { runtime: `${dir}/${RUNTIME_WASM}`, grammar: `${dir}/${grammarWasm}` } : (location as { runtime: string; grammar: string });
   await initRuntime(files.runtime);
-  if (!languages.has(files.grammar)) languages.set(files.grammar, TS.Language.load(files.grammar));
+  if (!languages.has(files.grammar)) languages.set(files.grammar, TS.Language.load(wasmReader?.(files.grammar) ?? files.grammar));
   const parser = new TS.Parser();
   parser.setLanguage(await languages.get(files.grammar)!);
   return parser;
 }
 
 export async function loadTerraformParser(location: WasmLocation): Promise<TerraformParser> {
-  const parser = await newParser(location, GRAMMAR_WASM);
+  const run = budgeted(await newParser(location, GRAMMAR_WASM));
+  // Recovery parses many ranges of one text: prepare each text once.
+  let last: { text: string; prepared: string } | undefined;
+  const prepare = (text: string) => {
+    if (last?.text !== text) last = { text, prepared: blankRunsAsComments(text) };
+    return last.prepared;
+  };
   return {
     parse(text, oldTree) {
-      const tree = parser.parse(text, oldTree ?? null);
-      if (!tree) throw new Error('tree-sitter returned no tree');
+      const budgetMs = terraformParseBudgetMs(text.length);
+      const tree = run(prepare(text), { budgetMs, oldTree });
+      if (!tree) throw new ParseBudgetError(budgetMs);
       return tree;
     },
     parseRanges(text, ranges, rowOf) {
@@ -61,8 +91,9 @@ export async function loadTerraformParser(location: WasmLocation): Promise<Terra
         startPosition: { row: rowOf(r.start), column: 0 },
         endPosition: { row: rowOf(r.end), column: 0 },
       }));
-      const tree = parser.parse(text, null, { includedRanges });
-      if (!tree) throw new Error('tree-sitter returned no tree');
+      const budgetMs = terraformParseBudgetMs(text.length);
+      const tree = run(prepare(text), { budgetMs, includedRanges });
+      if (!tree) throw new ParseBudgetError(budgetMs);
       return tree;
     },
   };

@@ -18,7 +18,7 @@ export const backendLegacyProtocol: Rule = {
           span: v.span,
           message:
             `${service.name} lets APIM talk ${sw.label} to backends (${sw.setting}). These protocols are broken and ` +
-            'deprecated; a backend that still needs them should be upgraded, not accommodated.',
+            `deprecated; a backend that still needs them should be upgraded, not accommodated.${sw.note ? ` ${sw.note}` : ''}`,
           related: consumerInfo(sw.bound, service.name),
           fixes: [{ title: `Set ${sw.setting} to false`, kind: 'fix', isPreferred: true, edits: [setBooleanLiteral(v, false, ctx.textOf(v.span.file))] }],
         });

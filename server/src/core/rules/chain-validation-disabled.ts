@@ -1,4 +1,6 @@
 import { asBool } from '../model';
+import { howToPin } from './pin-words';
+import { impliedNote, writeImplied } from './implied-default';
 import { consumerInfo, isPrim, type Rule } from './rule';
 
 export const chainValidationDisabled: Rule = {
@@ -16,9 +18,11 @@ export const chainValidationDisabled: Rule = {
         span: bound.val.span,
         message:
           `Certificate chain validation is disabled for ${backend.name}: APIM accepts any certificate the backend presents, ` +
-          'like curl -k. Pin the issuing CA on the backend instead (an azapi TLS overlay setting serverX509Names); ' +
-          'on v2 tiers that pin is the only way to trust an internal CA.',
+          `like curl -k. Pin the issuing CA on the backend instead (${howToPin(ctx, backend)}); ` +
+          `on v2 tiers that pin is the only way to trust an internal CA.${impliedNote(bound)}`,
         related: consumerInfo(bound, backend.name),
+        // Chain validation on may stop a backend behind an internal CA: writing it is offered, never preferred.
+        fixes: writeImplied(bound, ctx, true, true, `Write ${bound.implied?.member ?? 'tls'} with validation on`, false),
       });
     }
   },

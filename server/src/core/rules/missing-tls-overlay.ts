@@ -2,6 +2,7 @@ import type { Config } from '../config';
 import { certificateNameMatches, urlHostOf } from '../hosts';
 import { asBool, asString, tierOf, type Backend, type CaStoreEntry, type Model, type Service } from '../model';
 import type { RelatedInfo } from '../types';
+import { howToPin } from './pin-words';
 import type { Rule } from './rule';
 
 export const missingTlsOverlay: Rule = {
@@ -45,7 +46,7 @@ export const missingTlsOverlay: Rule = {
         span: backend.header,
         message:
           `${backend.name} calls ${url} with no CA pin, although ${reason}. Expect 500 BackendConnectionFailure (or ` +
-          'someone turning validation off): pin the issuing CA with an azapi overlay setting properties.tls.serverX509Names.',
+          `someone turning validation off): pin the issuing CA with ${howToPin(ctx, backend)}.`,
         related,
       });
     }

@@ -17,7 +17,7 @@ export const overlayNotRetriggered: Rule = {
       if (!overlay.address.startsWith('azapi_update_resource.') || !overlay.isBackendType) continue;
       if (overlay.target.kind !== 'backend' || !overlay.pins.some((p) => !p.uncertain)) continue;
       const backend = overlay.target.backend;
-      if (backend.kind !== 'azurerm' || overlay.replaceTriggeredByAttr?.opaque) continue;
+      if (!backend.fullPut || overlay.replaceTriggeredByAttr?.opaque) continue;
       const text = ctx.textOf(overlay.block.file);
       const listed = triggerListing(overlay, backend, text);
       if (listed.kind === 'instance') continue;

@@ -13,11 +13,16 @@ export const overlayTlsConflict: Rule = {
     formats: ['terraform'],
   },
   check(model, ctx) {
+    // Only an overlay that certainly writes `properties.tls` fights the block; one whose body is unknown may not.
+    const tlsOverlay = (b: Backend) => b.overlays.find((o) => o.tls?.val.kind === 'object');
     for (const backend of model.backends) {
-      if (backend.kind !== 'azurerm' || backend.tlsBlocks.length === 0) continue;
-      // Only an overlay that certainly writes `properties.tls` fights the block; one whose body is unknown may not.
-      const overlay = backend.overlays.find((o) => o.tls?.val.kind === 'object');
+      if (!backend.fullPut || backend.tlsBlocks.length === 0) continue;
+      const overlay = tlsOverlay(backend);
       if (!overlay) continue;
+      // A for_each backend whose instances are pinned one by one shares its block with instances the overlay does not
+      // cover yet: they still need it, so removing it is no fix until every instance is pinned.
+      const instances = model.backends.filter((b) => b.block.file === backend.block.file && b.block.start === backend.block.start);
+      if (instances.some((b) => !tlsOverlay(b))) continue;
       for (const block of backend.tlsBlocks) {
         const text = ctx.textOf(block.file);
         ctx.report({

@@ -1,7 +1,6 @@
-import { replace } from '../fixes/hcl';
-import { certificateNameMatches, urlHostOf } from '../hosts';
+import { certificateNameMatches, isHostName, urlHostOf } from '../hosts';
 import type { Pin } from '../model';
-import { pinWriters, usedBy } from './pin-sources';
+import { pinWriters, useUrlHostFixes, usedBy } from './pin-sources';
 import type { Rule } from './rule';
 
 export const pinNameMismatch: Rule = {
@@ -27,11 +26,9 @@ export const pinNameMismatch: Rule = {
           });
         }
         const name = pin.name;
-        if (host === undefined || !name || name.kind !== 'prim' || typeof name.value !== 'string') continue;
+        // A name that is no host name at all (the pin command's placeholder) is APIM022's finding.
+        if (host === undefined || !name || name.kind !== 'prim' || typeof name.value !== 'string' || !isHostName(name.value)) continue;
         if (certificateNameMatches(name.value, host)) continue;
-        const original = ctx.textOf(name.span.file)?.slice(name.span.start, name.span.end);
-        // Only a plain string literal is rewritten; a name built from references stays the user's to change.
-        const plain = name.quoted && original !== undefined && /^(?:"[^"\\$%]*"|'[^'\\$]*')$/.test(original);
         const backend = writer.backend!.name;
         const wildcard = name.value.startsWith('*.') ? ' (a wildcard stands for exactly one label)' : '';
         ctx.report({
@@ -40,16 +37,7 @@ export const pinNameMismatch: Rule = {
             `The pinned name "${name.value}" does not match ${host}, the host ${backend} calls: APIM checks the ` +
             `backend's certificate against both, so unless it names both, every call fails. Pin the URL host${wildcard}.`,
           related: [...usedBy(writer, name.span, 'serverX509Names name'), { ...url!.span, message: `The URL of ${backend}, host ${host}` }],
-          fixes: plain
-            ? [
-                {
-                  title: 'Use the URL host',
-                  kind: 'fix',
-                  isPreferred: true,
-                  edits: [replace(name.span.file, name.span.start, name.span.end, `${original[0]}${host}${original[0]}`)],
-                },
-              ]
-            : [],
+          fixes: useUrlHostFixes(name, host, ctx.textOf(name.span.file)),
         });
       }
     }

@@ -1,7 +1,8 @@
 // The resources that write backend pins, for the rules that check the pins themselves: azapi overlays of a backend
 // type (linked to a backend or not) and azapi backends that carry pins in their own body.
-import type { ApiVersion, Backend, BlockSpan, Model, Pin } from '../model';
-import type { RelatedInfo, Span } from '../types';
+import { replace } from '../fixes/hcl';
+import type { ApiVersion, Backend, BlockSpan, Model, Pin, PrimVal } from '../model';
+import type { Fix, RelatedInfo, Span } from '../types';
 
 export interface PinWriter {
   /** The resource instance, e.g. `azapi_update_resource.orders_tls["eu"]`. */
@@ -20,8 +21,7 @@ export function pinWriters(model: Model): PinWriter[] {
     out.push({ name: o.name, block: o.block, apiVersion: o.apiVersion, pins: o.pins, backend: o.target.kind === 'backend' ? o.target.backend : undefined });
   }
   for (const b of model.backends) {
-    // azurerm backends carry no pins of their own; azapi, ARM and Bicep backends may.
-    if (b.kind === 'azurerm') continue;
+    // A backend pinned only by overlays (azurerm) has no pins of its own; azapi, ARM and Bicep backends may.
     const own = b.pins.filter((p) => p.owner === b.name);
     if (own.length) out.push({ name: b.name, block: b.block, apiVersion: own[0].apiVersion, pins: own, backend: b });
   }
@@ -33,4 +33,15 @@ export function usedBy(writer: PinWriter, span: Span, what: string): RelatedInfo
   const b = writer.block;
   if (span.file === b.file && span.start >= b.start && span.end <= b.end) return [];
   return [{ file: b.file, start: b.start, end: b.bodyStart, message: `Used by ${writer.name} as ${what}` }];
+}
+
+/**
+ * "Use the URL host": the pin's name literal rewritten to `host`, keeping its quotes. None for a name built from
+ * references or escapes, which stays the user's to change.
+ */
+export function useUrlHostFixes(name: PrimVal, host: string | undefined, text: string | undefined): Fix[] {
+  const original = text?.slice(name.span.start, name.span.end);
+  if (host === undefined || !name.quoted || original === undefined || !/^(?:"[^"\\$%]*"|'[^'\\$]*')$/.test(original)) return [];
+  const edit = replace(name.span.file, name.span.start, name.span.end, `${original[0]}${host}${original[0]}`);
+  return [{ title: 'Use the URL host', kind: 'fix', isPreferred: true, edits: [edit] }];
 }

@@ -1,9 +1,6 @@
 import { asBool, type Bound, type Model, type Pin, type PrimVal } from '../model';
-import { removeItem } from '../fixes/hcl';
-import { removeJsonProperty } from '../arm/edits';
-import { formatOf } from '../formats';
 import type { Fix, Span } from '../types';
-import { consumerInfo, isPrim, type Rule } from './rule';
+import { consumerInfo, isPrim, type Rule, type RuleContext } from './rule';
 
 export const redundantValidationFlags: Rule = {
   meta: {
@@ -14,16 +11,18 @@ export const redundantValidationFlags: Rule = {
   },
   check(model, ctx) {
     const uses = flagUses(model);
+    // Only a `false` can be redundant; uses of one literal share its span, and so its value.
     const byValue = groupBy(
-      uses.filter((u) => isPrim(u.bound.val)),
+      uses.filter((u) => isPrim(u.bound.val) && asBool(u.bound.val) === false),
       (u) => u.bound.val.span!,
     );
-    const byConsumer = groupBy(uses, (u) => u.bound.consumer);
+    let byConsumer: Map<string, FlagUse[]> | undefined;
     for (const group of byValue.values()) {
       const [{ bound, owner }] = group;
       const val = bound.val as PrimVal;
       // A value shared with an unpinned backend (a for_each instance, another module call) still does its job there.
-      if (asBool(val) !== false || !group.every((u) => u.pinned)) continue;
+      if (!group.every((u) => u.pinned)) continue;
+      byConsumer ??= groupBy(uses, (u) => u.bound.consumer);
       const flag = bound.consumerName.replace(/^.*\./, '');
       ctx.report({
         span: val.span,
@@ -32,7 +31,7 @@ export const redundantValidationFlags: Rule = {
           'Remove the flag, so nobody reads it as trust being switched off.',
         related: consumerInfo(bound, owner),
         unnecessary: true,
-        fixes: removal({ ...bound, val }, byConsumer.get(spanKey(bound.consumer)) ?? [], ctx.textOf(val.span.file), ctx.textOf(bound.consumer.file)),
+        fixes: removal({ ...bound, val }, byConsumer.get(spanKey(bound.consumer)) ?? [], ctx),
       });
     }
   },
@@ -70,34 +69,17 @@ function isPinned(pins: Pin[]): boolean {
 }
 
 /**
- * Removing the attribute that reads the flag: a `tls {}` attribute goes whole (even when the `false` comes from
- * tfvars or a local, provided every backend reading that attribute is pinned); an item of an azapi `body` goes
- * only when the `false` is written there.
+ * Removing the flag, in the syntax of the file that writes the `false`: the attribute that reads it may go whole only
+ * when every backend reading that attribute is pinned.
  */
-function removal(bound: Bound & { val: PrimVal }, consumers: FlagUse[], valText: string | undefined, consumerText: string | undefined): Fix[] {
-  const title = 'Remove the redundant flag';
-  const { val, consumer } = bound;
-  if (formatOf(val.span.file) === 'arm') {
-    // JSON: the property holding the `false` goes with its comma, wherever it is written (resource or parameter).
-    const edits = valText === undefined ? undefined : removeJsonProperty(val.span.file, valText, val.span.start, bound.consumerName.replace(/^.*\./, ''));
-    return edits ? [{ title, kind: 'fix', isPreferred: true, edits }] : [];
-  }
-  // An item of an azapi `body` or of ARM/Bicep `properties` goes only when the `false` is written there.
-  if (!/^(body|properties)\./.test(bound.consumerName)) {
-    if (consumerText === undefined || !consumers.every((u) => u.pinned)) return [];
-    return [{ title, kind: 'fix', isPreferred: true, edits: [removeItem(consumer.file, consumerText, consumer.start, consumer.end)] }];
-  }
-  if (valText === undefined || val.span.file !== consumer.file || val.span.start < consumer.start || val.span.end > consumer.end) return [];
-  const key = itemKeyStart(valText, val.span, bound.consumerName.replace(/^.*\./, ''));
-  if (key === undefined) return [];
-  return [{ title, kind: 'fix', isPreferred: true, edits: [removeItem(val.span.file, valText, key, val.span.end)] }];
-}
-
-/** Where the object item `name = value` starts, when its key is written just before the value. */
-function itemKeyStart(text: string, val: Span, name: string): number | undefined {
-  const before = text.slice(Math.max(0, val.start - 200), val.start);
-  const m = new RegExp(`(?:"${name}"|\\b${name})[ \\t]*[=:][ \\t]*$`).exec(before);
-  return m ? val.start - before.length + m.index : undefined;
+function removal(bound: Bound & { val: PrimVal }, consumers: FlagUse[], ctx: RuleContext): Fix[] {
+  const textOf = (file: string) => ctx.textOf(file);
+  const edits = ctx.formatOf(bound.val.span.file)?.edits.removeFlag(
+    bound,
+    consumers.every((u) => u.pinned),
+    textOf,
+  );
+  return edits ? [{ title: 'Remove the redundant flag', kind: 'fix', isPreferred: true, edits }] : [];
 }
 
 function groupBy<T>(items: T[], spanOf: (item: T) => Span): Map<string, T[]> {

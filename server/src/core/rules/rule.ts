@@ -2,6 +2,7 @@
 import type { CertificateInfo } from '../certificates/types';
 import type { Config } from '../config';
 import type { Format } from '../formats';
+import type { SourceFormat } from '../source-format';
 import type { Bound, Model, PrimVal } from '../model';
 import type { Fix, RelatedInfo, Severity, Span } from '../types';
 
@@ -12,7 +13,10 @@ export interface RuleMeta {
   defaultSeverity: Severity;
   /** One line, for the docs index and the README table. */
   summary: string;
-  /** The formats the rule applies to; all three unless it is about a Terraform-only construct. */
+  /**
+   * The built-in formats whose files can hold what the rule reads (all, unless it reads a Terraform-only construct
+   * such as overlays or depends_on). Documentation for the fixtures' meta-test: rules never branch on a format.
+   */
   formats?: readonly Format[];
 }
 
@@ -37,6 +41,8 @@ export interface RuleContext {
   now: Date;
   /** The text of a file of the workspace, for fixes that must look at it. */
   textOf(file: string): string | undefined;
+  /** The format a file of the workspace is read by: its edit builders (and words) for fixes in that file. */
+  formatOf(file: string): SourceFormat | undefined;
   report(report: Report): void;
 }
 

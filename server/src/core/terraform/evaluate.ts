@@ -4,30 +4,57 @@
 import type { Expr } from '../parse/hcl-ast';
 import type { Span } from '../types';
 import { UNKNOWN, type ListVal, type ObjectVal, type Val } from '../model';
-import type { TfModule, TfModuleCall } from './module';
+import type { TfModule, TfModuleCall, TfSource } from './module';
 
 /** One use of a module: as a root (no call) or through a `module` block of a parent instance. */
 export interface ModuleInstance {
   module: TfModule;
   call?: { call: TfModuleCall; parent: ModuleInstance };
+  /** A root's var files for one environment's run (the module's own, then the environment's file); else the module's. */
+  varFiles?: TfSource[];
+  /** The environment this instance (or the root it is called from) is evaluated for. */
+  environment?: string;
+  /** Told of each variable and local value when it is first evaluated (model-cache.ts moves their spans with edits). */
+  onValue?: (val: Val) => void;
 }
 
 export interface Scope {
   instance: ModuleInstance;
   /** `each.key`/`each.value` of the enclosing resource, and dynamic-block iterators by name. */
   iterators: Map<string, { key: Val; value: Val }>;
+  /**
+   * Variable defaults count as unknown: only what the configuration sets (a literal, a var file, a module argument)
+   * is known. A deploy condition is read so (DESIGN §2): false only through a default does not hide a resource.
+   */
+  strict?: boolean;
 }
 
 const MAX_DEPTH = 24;
 
-export function rootScope(instance: ModuleInstance): Scope {
-  return { instance, iterators: new Map() };
+/**
+ * Values of `var.x` and `local.x` per module instance, by the depth they were asked at (a value cut short by
+ * MAX_DEPTH depends on it): a local that every `for_each` of a module reads is evaluated once, not once per resource.
+ */
+const memo = new WeakMap<ModuleInstance, Map<string, Val | undefined>>();
+
+function remembered(instance: ModuleInstance, key: string, compute: () => Val | undefined): Val | undefined {
+  let values = memo.get(instance);
+  if (!values) memo.set(instance, (values = new Map<string, Val | undefined>()));
+  if (values.has(key)) return values.get(key);
+  const val = compute();
+  values.set(key, val);
+  if (val) instance.onValue?.(val);
+  return val;
+}
+
+export function rootScope(instance: ModuleInstance, strict?: boolean): Scope {
+  return strict ? { instance, iterators: new Map(), strict } : { instance, iterators: new Map() };
 }
 
 export function withIterator(scope: Scope, name: string, key: Val, value: Val): Scope {
   const iterators = new Map(scope.iterators);
   iterators.set(name, { key, value });
-  return { instance: scope.instance, iterators };
+  return { instance: scope.instance, iterators, strict: scope.strict };
 }
 
 export function evaluate(expr: Expr, file: string, scope: Scope, depth = 0): Val {
@@ -48,8 +75,13 @@ export function evaluate(expr: Expr, file: string, scope: Scope, depth = 0): Val
     }
     case 'object': {
       const entries = new Map<string, Val>();
-      for (const item of expr.items) if (item.key !== undefined) entries.set(item.key, evaluate(item.value, file, scope, depth + 1));
-      return { kind: 'object', entries, span };
+      const keys = new Map<string, Span>();
+      for (const item of expr.items) {
+        if (item.key === undefined) continue;
+        entries.set(item.key, evaluate(item.value, file, scope, depth + 1));
+        keys.set(item.key, { file, start: item.keyStart, end: item.keyEnd });
+      }
+      return { kind: 'object', entries, span, keys };
     }
     case 'tuple':
       return { kind: 'list', items: expr.items.map((e) => evaluate(e, file, scope, depth + 1)), span };
@@ -78,10 +110,16 @@ function evaluateRef(expr: Extract<Expr, { kind: 'ref' }>, file: string, scope: 
   if (iterator && (first === 'key' || first === 'value')) {
     base = first === 'key' ? iterator.key : iterator.value;
   } else if (expr.root === 'var' && typeof first === 'string') {
-    base = variableValue(scope.instance, first, depth + 1);
+    const mode = scope.strict ? '!' : '';
+    base = remembered(scope.instance, `${mode}var.${first}@${depth + 1}`, () => variableValue(scope.instance, first, depth + 1, scope.strict));
   } else if (expr.root === 'local' && typeof first === 'string') {
     const local = scope.instance.module.locals.get(first);
-    base = local ? evaluate(local.attr.expr, local.path, rootScope(scope.instance), depth + 1) : undefined;
+    const mode = scope.strict ? '!' : '';
+    base =
+      local &&
+      remembered(scope.instance, `${mode}local.${first}@${depth + 1}`, () =>
+        evaluate(local.attr.expr, local.path, rootScope(scope.instance, scope.strict), depth + 1),
+      );
   } else {
     path = [];
   }
@@ -108,22 +146,25 @@ function index(val: Val, key: string | number): Val | undefined {
   return undefined;
 }
 
-/** var.x: a module argument of the calling instance, else the highest-precedence var file, else the default. */
-export function variableValue(instance: ModuleInstance, name: string, depth = 0): Val | undefined {
+/**
+ * var.x: a module argument of the calling instance, else the highest-precedence var file (the instance's own list
+ * when it is one environment's run), else the default; `strict` leaves the default unknown.
+ */
+export function variableValue(instance: ModuleInstance, name: string, depth = 0, strict?: boolean): Val | undefined {
   const decl = instance.module.variables.get(name);
   if (!decl) return undefined;
   if (instance.call) {
     const arg = instance.call.call.block.attributes.find((a) => a.name === name);
-    if (arg) return evaluate(arg.expr, instance.call.call.path, rootScope(instance.call.parent), depth + 1);
+    if (arg) return evaluate(arg.expr, instance.call.call.path, rootScope(instance.call.parent, strict), depth + 1);
   } else {
-    const files = instance.module.varFiles;
+    const files = instance.varFiles ?? instance.module.varFiles;
     for (let i = files.length - 1; i >= 0; i--) {
       const attr = files[i].file.attributes.find((a) => a.name === name);
-      if (attr) return evaluate(attr.expr, files[i].path, rootScope(instance), depth + 1);
+      if (attr) return evaluate(attr.expr, files[i].path, rootScope(instance, strict), depth + 1);
     }
   }
   const def = decl.block.attributes.find((a) => a.name === 'default');
-  return def ? evaluate(def.expr, decl.path, rootScope(instance), depth + 1) : { kind: 'unknown' };
+  return def && !strict ? evaluate(def.expr, decl.path, rootScope(instance), depth + 1) : { kind: 'unknown' };
 }
 
 function callFunction(name: string, args: Expr[], file: string, scope: Scope, depth: number, span: Span): Val {

@@ -2,9 +2,11 @@
 // overlays (read by resources.ts), then the links between them — overlay to backend through `resource_id`, backend
 // to service through `api_management_name` or `parent_id` — and every `depends_on` reference.
 import type { HclAttribute, HclBlock } from '../parse/hcl-ast';
-import { asString, type Backend, type DependsOnRef, type Model, type Overlay, type Service } from '../model';
+import { asString, type Backend, type DependsOnRef, type Deployer, type Model, type Overlay, type Pin, type Service, type Val } from '../model';
 import { evaluate, rootScope, withIterator, type ModuleInstance, type Scope } from './evaluate';
-import type { TfModule } from './module';
+import { isAvmTerraformService } from '../registry-modules';
+import { avmServiceCall } from './avm-service';
+import { isDownloaded, type TfEnvironment, type TfModule } from './module';
 import {
   attr,
   azapiBackend,
@@ -19,8 +21,11 @@ import {
   type ResourceSite,
 } from './resources';
 
-/** Every instance of every module: roots once, called modules once per local `module` call. */
-export function moduleInstances(modules: Map<string, TfModule>): ModuleInstance[] {
+/**
+ * Every instance of every module: roots once, or once per environment (with that environment's var file applied
+ * last), called modules once per local `module` call of each parent instance.
+ */
+export function moduleInstances(modules: Map<string, TfModule>, environments: ReadonlyMap<string, TfEnvironment[]> = new Map()): ModuleInstance[] {
   const calls = new Map<string, Array<{ call: TfModule['moduleCalls'][number]; parent: TfModule }>>();
   for (const m of modules.values()) {
     for (const call of m.moduleCalls) {
@@ -31,7 +36,8 @@ export function moduleInstances(modules: Map<string, TfModule>): ModuleInstance[
     }
   }
   const instances: ModuleInstance[] = [];
-  const roots = [...modules.values()].filter((m) => !calls.has(m.dir));
+  // A downloaded module is read only through the calls that lead to it (never as a root of its own).
+  const roots = [...modules.values()].filter((m) => !calls.has(m.dir) && !isDownloaded(`${m.dir}/`));
   const seen = new Set<string>();
   // Walk down from roots so that each called module is instantiated by each call of each parent instance.
   const visit = (instance: ModuleInstance, depth: number) => {
@@ -39,67 +45,160 @@ export function moduleInstances(modules: Map<string, TfModule>): ModuleInstance[
     if (depth > 4) return;
     for (const call of instance.module.moduleCalls) {
       const child = call.sourceDir ? modules.get(call.sourceDir) : undefined;
-      if (child && child !== instance.module) visit({ module: child, call: { call, parent: instance } }, depth + 1);
+      if (child && child !== instance.module) visit({ module: child, call: { call, parent: instance }, environment: instance.environment }, depth + 1);
     }
   };
   for (const r of roots) {
     seen.add(r.dir);
-    visit({ module: r }, 0);
+    const envs = environments.get(r.dir);
+    if (!envs?.length) visit({ module: r }, 0);
+    else for (const env of envs) visit({ module: r, varFiles: [...r.varFiles, env.source], environment: env.name }, 0);
   }
   // Modules only reachable through cycles still get linted on their own.
-  for (const m of modules.values()) if (!instances.some((i) => i.module === m)) instances.push({ module: m });
+  for (const m of modules.values()) if (!isDownloaded(`${m.dir}/`) && !instances.some((i) => i.module === m)) instances.push({ module: m });
   return instances;
 }
 
-export function extractModel(instances: ModuleInstance[]): Model {
+/** What one resource block contributes to the model in one module instance, before resources are linked. */
+export interface ResourceParts {
+  /** Each backend with the pins of its own body (overlays add theirs when linked). */
+  backends: Array<{ backend: Backend; site: ResourceSite; ownPins: Pin[] }>;
+  services: Service[];
+  overlays: Array<{ overlay: Overlay; site: ResourceSite }>;
+}
+
+export type Resource = TfModule['resources'][number];
+
+/** What linking found for backends whose services have not changed since (kept by a caller that links again often). */
+export interface LinkMemo {
+  services: Service[];
+  serviceOf: WeakMap<Backend, Service | undefined>;
+}
+
+/**
+ * The model of the given module instances. `partsOf` reads one resource block of an instance (extractResource, or a
+ * cache of its earlier results: reading a block depends only on the block and its instance's inputs).
+ */
+export function extractModel(
+  instances: ModuleInstance[],
+  partsOf: (res: Resource, instance: ModuleInstance) => ResourceParts = extractResource,
+  memoOf?: (instance: ModuleInstance) => LinkMemo,
+): Model {
   const model: Model = { backends: [], services: [], overlays: [], dependsOn: [] };
   for (const instance of instances) {
-    const backends: Array<{ backend: Backend; site: ResourceSite }> = [];
-    const services: Service[] = [];
-    const overlays: Array<{ overlay: Overlay; site: ResourceSite }> = [];
+    const parts: ResourceParts[] = [];
     for (const res of instance.module.resources) {
-      const address = `${res.type}.${res.name}`;
-      collectDependsOn(res.block, res.path, address, model.dependsOn);
-      for (const { scope, key } of resourceInstances(res.block, res.path, instance)) {
-        const site: ResourceSite = {
-          block: res.block,
-          path: res.path,
-          scope,
-          address,
-          key,
-          name: `${address}${key === undefined ? '' : `[${JSON.stringify(key)}]`}`,
-        };
-        if (res.type === 'azurerm_api_management_backend') backends.push({ backend: azurermBackend(site), site });
-        else if (res.type === 'azurerm_api_management') services.push(azurermService(site));
-        else if (res.type === 'azapi_resource' || res.type === 'azapi_update_resource') {
-          const typeAttr = attr(res.block, 'type');
-          const type = typeAttr ? bound(typeAttr, res.path, scope, 'type') : undefined;
-          const t = asString(type?.val) ?? '';
-          if (SERVICE_TYPE.test(t)) services.push(azapiService(site));
-          else if (res.type === 'azapi_resource' && BACKEND_TYPE.test(t)) backends.push({ backend: azapiBackend(site, type), site });
-          else if (res.type === 'azapi_update_resource' && (BACKEND_TYPE.test(t) || pointsAtBackend(attr(res.block, 'resource_id')))) {
-            overlays.push({ overlay: azapiOverlay(site, type), site });
-          }
-        }
-      }
+      collectDependsOn(res.block, res.path, `${res.type}.${res.name}`, model.dependsOn);
+      parts.push(partsOf(res, instance));
     }
-    for (const call of instance.module.moduleCalls) collectDependsOn(call.block, call.path, `module.${call.name}`, model.dependsOn);
-    for (const { overlay, site } of overlays) {
-      overlay.target = resolveTarget(
-        site,
-        backends.map((b) => b.backend),
-      );
-      if (overlay.target.kind === 'backend' && overlay.isBackendType) {
-        overlay.target.backend.overlays.push(overlay);
-        overlay.target.backend.pins.push(...overlay.pins);
-      }
+    for (const call of instance.module.moduleCalls) {
+      collectDependsOn(call.block, call.path, `module.${call.name}`, model.dependsOn);
+      // A registry module whose behaviour is known is read like the resources it deploys.
+      if (call.source !== undefined && isAvmTerraformService(call.source))
+        parts.push(partsOf({ type: 'module', name: call.name, block: call.block, path: call.path }, instance));
     }
-    for (const { backend, site } of backends) backend.service = serviceOf(site, services);
-    model.backends.push(...backends.map((b) => b.backend));
-    model.services.push(...services);
-    model.overlays.push(...overlays.map((o) => o.overlay));
+    link(parts, model, memoOf?.(instance));
   }
   return model;
+}
+
+/** The backends, services and overlays one resource block declares in one module instance (one per `for_each` key). */
+export function extractResource(res: Resource, instance: ModuleInstance): ResourceParts {
+  const parts: ResourceParts = { backends: [], services: [], overlays: [] };
+  const address = `${res.type}.${res.name}`;
+  let keysUnknown: boolean | undefined;
+  const backend = (b: Backend, site: ResourceSite) => {
+    if (keysUnknown) b.keysUnknown = true;
+    if (instance.environment !== undefined) b.environment = instance.environment;
+    parts.backends.push({ backend: b, site, ownPins: [...b.pins] });
+  };
+  for (const { scope, key, unknownKeys } of resourceInstances(res.block, res.path, instance)) {
+    keysUnknown = unknownKeys;
+    const site: ResourceSite = {
+      block: res.block,
+      path: res.path,
+      scope,
+      address,
+      key,
+      name: `${address}${key === undefined ? '' : `[${JSON.stringify(key)}]`}`,
+    };
+    if (res.type === 'module') {
+      const call = avmServiceCall(site);
+      parts.services.push(call.service);
+      for (const b of call.backends) backend(b, site);
+    } else if (res.type === 'azurerm_api_management_backend') backend(azurermBackend(site), site);
+    else if (res.type === 'azurerm_api_management') parts.services.push(azurermService(site));
+    else if (res.type === 'azapi_resource' || res.type === 'azapi_update_resource') {
+      const typeAttr = attr(res.block, 'type');
+      const type = typeAttr ? bound(typeAttr, res.path, scope, 'type') : undefined;
+      const t = asString(type?.val) ?? '';
+      if (SERVICE_TYPE.test(t)) parts.services.push(azapiService(site));
+      else if (res.type === 'azapi_resource' && BACKEND_TYPE.test(t)) {
+        const b = azapiBackend(site, type);
+        b.deployer = azapiDeployer(instance);
+        backend(b, site);
+      } else if (res.type === 'azapi_update_resource' && (BACKEND_TYPE.test(t) || pointsAtBackend(attr(res.block, 'resource_id')))) {
+        parts.overlays.push({ overlay: azapiOverlay(site, type), site });
+      }
+    }
+  }
+  return parts;
+}
+
+/**
+ * azapi as an `azapi_resource` backend's deployer: it validates the body against the schema its release embeds, so the
+ * azapi constraints of the module and of every module calling it decide which api-versions plan (APIM018).
+ */
+function azapiDeployer(instance: ModuleInstance): Deployer {
+  const deployer: Deployer = { tool: 'azapi', constraints: [] };
+  for (let at: ModuleInstance | undefined = instance; at; at = at.call?.parent) {
+    const entry = at.module.providers.get('azapi');
+    if (entry?.constraint) deployer.constraints.push(entry.constraint);
+    deployer.declaredAt ??= entry?.entry;
+  }
+  return deployer;
+}
+
+/**
+ * Links the resources of one module instance: each overlay to the backend its `resource_id` names (the backend gets
+ * the overlay's pins), each backend to its service. Links are set afresh, so parts read earlier can be linked again.
+ */
+function link(parts: ResourceParts[], model: Model, memo?: LinkMemo): void {
+  const backends = parts.flatMap((p) => p.backends);
+  const services = parts.flatMap((p) => p.services);
+  const overlays = parts.flatMap((p) => p.overlays);
+  const byAddress = new Map<string, Backend[]>();
+  for (const { backend, ownPins } of backends) {
+    // Linking only appends overlays' pins to a backend's own: a list of the same length is the own one.
+    if (backend.overlays.length) backend.overlays = [];
+    if (backend.pins.length !== ownPins.length) backend.pins = [...ownPins];
+    const same = byAddress.get(backend.address);
+    if (same) same.push(backend);
+    else byAddress.set(backend.address, [backend]);
+  }
+  for (const { overlay, site } of overlays) {
+    overlay.target = resolveTarget(site, backends, byAddress);
+    if (overlay.target.kind === 'backend' && overlay.isBackendType) {
+      overlay.target.backend.overlays.push(overlay);
+      overlay.target.backend.pins.push(...overlay.pins);
+    }
+  }
+  if (memo && (memo.services.length !== services.length || memo.services.some((s, i) => s !== services[i]))) {
+    memo.services = services;
+    memo.serviceOf = new WeakMap();
+  }
+  for (const { backend, site } of backends) {
+    // A registry module's backends belong to the service the same call deploys.
+    if (site.block.type === 'module') continue;
+    if (memo?.serviceOf.has(backend)) backend.service = memo.serviceOf.get(backend);
+    else {
+      backend.service = serviceOf(site, services);
+      memo?.serviceOf.set(backend, backend.service);
+    }
+  }
+  model.backends.push(...backends.map((b) => b.backend));
+  model.services.push(...services);
+  model.overlays.push(...overlays.map((o) => o.overlay));
 }
 
 function pointsAtBackend(resourceId: HclAttribute | undefined): boolean {
@@ -110,14 +209,14 @@ function pointsAtBackend(resourceId: HclAttribute | undefined): boolean {
 }
 
 /** What an overlay's `resource_id` names among the backends of its module instance. */
-function resolveTarget(site: ResourceSite, backends: Backend[]): Overlay['target'] {
+function resolveTarget(site: ResourceSite, backends: Array<{ backend: Backend }>, byAddress: ReadonlyMap<string, Backend[]>): Overlay['target'] {
   const idAttr = attr(site.block, 'resource_id');
   if (!idAttr) return { kind: 'unknown' };
   const expr = idAttr.expr;
   const span = { file: site.path, start: expr.start, end: expr.end };
   if (expr.kind === 'ref' && (expr.root === 'azurerm_api_management_backend' || expr.root === 'azapi_resource') && typeof expr.path[0] === 'string') {
     const address = `${expr.root}.${expr.path[0]}`;
-    const candidates = backends.filter((b) => b.address === address);
+    const candidates = byAddress.get(address) ?? [];
     if (candidates.length === 0) return expr.root === 'azurerm_api_management_backend' ? { kind: 'none', span } : { kind: 'unknown' };
     const index = expr.path[1];
     if (index === undefined || index === 'id') {
@@ -136,7 +235,7 @@ function resolveTarget(site: ResourceSite, backends: Backend[]): Overlay['target
   const id = asString(evaluate(expr, site.path, site.scope));
   const m = id === undefined ? null : /\/backends\/([^/]+)$/i.exec(id);
   if (!m) return { kind: 'unknown' };
-  const hit = backends.find((b) => asString(b.backendName)?.toLowerCase() === m[1].toLowerCase());
+  const hit = backends.find((b) => asString(b.backend.backendName)?.toLowerCase() === m[1].toLowerCase())?.backend;
   return hit ? { kind: 'backend', backend: hit } : { kind: 'none', span };
 }
 
@@ -166,17 +265,27 @@ function collectDependsOn(block: HclBlock, path: string, owner: string, out: Dep
   }
 }
 
-/** One scope per resource instance: `for_each` over a known map or set gives each.key/each.value. */
-function resourceInstances(block: HclBlock, path: string, instance: ModuleInstance): Array<{ scope: Scope; key?: string }> {
+/**
+ * One scope per resource instance: `for_each` over a known map or set gives each.key/each.value. A deploy condition
+ * (`count = 0`, a `for_each` conditional that yields nothing) hides the resource only when it holds without variable
+ * defaults (DESIGN §2): `count = var.enabled ? 1 : 0` with `default = false` is an opt-in resource, linted as deployed.
+ */
+function resourceInstances(block: HclBlock, path: string, instance: ModuleInstance): Array<{ scope: Scope; key?: string; unknownKeys?: boolean }> {
   const scope = rootScope(instance);
   const count = block.attributes.find((a) => a.name === 'count');
   if (count) {
     const n = evaluate(count.expr, path, scope);
-    if (n.kind === 'prim' && n.value === 0) return [];
+    if (n.kind === 'prim' && n.value === 0 && isZero(evaluate(count.expr, path, rootScope(instance, true)))) return [];
   }
   const forEach = block.attributes.find((a) => a.name === 'for_each');
   if (!forEach) return [{ scope }];
-  const coll = evaluate(forEach.expr, path, scope);
+  let coll = evaluate(forEach.expr, path, scope);
+  if (isEmpty(coll) && forEach.expr.kind === 'conditional') {
+    if (isEmpty(evaluate(forEach.expr, path, rootScope(instance, true)))) return [];
+    // Deployed after all: the branch that yields instances is the one the deploy condition chooses when it is on.
+    const branches = [forEach.expr.then, forEach.expr.else].map((e) => evaluate(e, path, scope)).filter((v) => !isEmpty(v));
+    coll = branches.length === 1 ? branches[0] : { kind: 'unknown', span: { file: path, start: forEach.expr.start, end: forEach.expr.end } };
+  }
   const unknown = { kind: 'unknown' as const, span: { file: path, start: forEach.expr.start, end: forEach.expr.end } };
   if (coll.kind === 'object') {
     return [...coll.entries].map(([k, v]) => ({
@@ -190,5 +299,14 @@ function resourceInstances(block: HclBlock, path: string, instance: ModuleInstan
       return { key: k, scope: withIterator(scope, 'each', v, v) };
     });
   }
-  return [{ scope: withIterator(scope, 'each', unknown, unknown) }];
+  return [{ scope: withIterator(scope, 'each', unknown, unknown), unknownKeys: true }];
+}
+
+function isZero(v: Val): boolean {
+  return v.kind === 'prim' && (v.value === 0 || v.value === false);
+}
+
+/** A known collection with nothing in it (`{}`, `[]`, `toset([])`). */
+function isEmpty(v: Val): boolean {
+  return (v.kind === 'object' && v.entries.size === 0) || (v.kind === 'list' && v.items.length === 0);
 }

@@ -1,22 +1,11 @@
 // Readers for the Terraform resources that matter for backend TLS: azurerm backends (with `tls {}` and
 // `dynamic "tls"`), azapi backends, azapi backend overlays, and the service-wide settings of `azurerm_api_management`
-// (`security {}` in its 3.x and 4.x names, `certificate {}`) and of azapi services. Linking them to each other is
-// done by extract.ts.
+// (`security {}` in its 3.x and 4.x names, `certificate {}`) and of azapi services, whose `body` is read by
+// ../resource-body.ts as ARM and Bicep bodies are. Linking them to each other is done by extract.ts.
 import type { Expr, HclAttribute, HclBlock } from '../parse/hcl-ast';
 import type { Span } from '../types';
-import {
-  gatewaySecuritySwitch,
-  member,
-  type ApiVersion,
-  type Backend,
-  type BlockSpan,
-  type Bound,
-  type Overlay,
-  type Pin,
-  type Service,
-  type ServiceSwitch,
-  type Val,
-} from '../model';
+import { member, type Backend, type BlockSpan, type Bound, type Overlay, type Service, type ServiceSwitch, type Val } from '../model';
+import { apiVersionOf, caStoreOf, gatewaySwitchesOf, isPool, misplacedTls, pinsOf } from '../resource-body';
 import { evaluate, withIterator, type Scope } from './evaluate';
 
 export const BACKEND_TYPE = /^Microsoft\.ApiManagement\/service\/(workspaces\/)?backends@/i;
@@ -102,6 +91,7 @@ function baseBackend(site: ResourceSite, kind: Backend['kind']): Backend {
 export function azurermBackend(site: ResourceSite): Backend {
   const { block, path, scope } = site;
   const backend = baseBackend(site, 'azurerm');
+  backend.fullPut = true;
   const name = attr(block, 'name');
   if (name) backend.backendName = evaluate(name.expr, path, scope);
   const url = attr(block, 'url');
@@ -122,19 +112,27 @@ export function azapiBackend(site: ResourceSite, type: Bound | undefined): Backe
   const backend = baseBackend(site, 'azapi');
   const name = attr(site.block, 'name');
   if (name) backend.backendName = evaluate(name.expr, site.path, site.scope);
-  const props = member(bodyOf(site), 'properties');
+  const body = bodyOf(site);
+  const props = member(body, 'properties');
+  backend.apiVersion = apiVersionOf(type?.val);
+  if (isPool(props)) {
+    backend.pool = true;
+    return backend;
+  }
   backend.url = bodyBound(site, member(props, 'url'), 'body.properties.url');
   const tls = member(props, 'tls');
   backend.validateChain = bodyBound(site, member(tls, 'validateCertificateChain'), 'body.properties.tls.validateCertificateChain');
   backend.validateName = bodyBound(site, member(tls, 'validateCertificateName'), 'body.properties.tls.validateCertificateName');
-  backend.pins = pinsOf(tls, apiVersionOf(type?.val), site.name);
+  backend.pins = pinsOf(tls, backend.apiVersion, site.name);
+  backend.misplaced = misplacedTls(body, site.name);
   return backend;
 }
 
 /** An `azapi_update_resource` on a backend type, or one whose `resource_id` points at a backend. */
 export function azapiOverlay(site: ResourceSite, type: Bound | undefined): Overlay {
   const t = type?.val.kind === 'prim' && typeof type.val.value === 'string' ? type.val.value : undefined;
-  const tls = member(member(bodyOf(site), 'properties'), 'tls');
+  const body = bodyOf(site);
+  const tls = member(member(body, 'properties'), 'tls');
   const apiVersion = apiVersionOf(type?.val);
   const lifecycle = site.block.blocks.find((b) => b.type === 'lifecycle');
   const triggers = lifecycle ? attr(lifecycle, 'replace_triggered_by') : undefined;
@@ -152,6 +150,7 @@ export function azapiOverlay(site: ResourceSite, type: Bound | undefined): Overl
     validateChain: bodyBound(site, member(tls, 'validateCertificateChain'), 'body.properties.tls.validateCertificateChain'),
     validateName: bodyBound(site, member(tls, 'validateCertificateName'), 'body.properties.tls.validateCertificateName'),
     pins: pinsOf(tls, apiVersion, site.name),
+    misplaced: misplacedTls(body, site.name),
     replaceTriggeredBy: triggers?.expr.kind === 'tuple' ? triggers.expr.items.map(refAddress).filter((a): a is string => !!a) : [],
     replaceTriggeredByAttr: triggers
       ? {
@@ -168,43 +167,6 @@ export function azapiOverlay(site: ResourceSite, type: Bound | undefined): Overl
 function bodyOf(site: ResourceSite): Val | undefined {
   const body = attr(site.block, 'body');
   return body ? evaluate(body.expr, site.path, site.scope) : undefined;
-}
-
-/**
- * `properties.tls.serverX509Names` and `serverCertificateThumbprints`, each item a pin. A list read from nowhere
- * (a variable with no value) has no span: its pin is located at the tls it sits in.
- */
-export function pinsOf(tls: Val | undefined, apiVersion: ApiVersion | undefined, owner: string): Pin[] {
-  const pins: Pin[] = [];
-  const uncertain = tls?.kind === 'unknown' ? true : undefined;
-  const names = member(tls, 'serverX509Names');
-  if (names?.kind === 'list') {
-    for (const item of names.items) {
-      if (item.kind === 'unknown') continue;
-      pins.push({ kind: 'issuer', span: item.span, name: member(item, 'name'), thumbprint: member(item, 'issuerCertificateThumbprint'), apiVersion, owner });
-    }
-  } else if (names?.kind === 'unknown') {
-    pins.push({ kind: 'issuer', span: names.span ?? tls?.span ?? { file: '', start: 0, end: 0 }, apiVersion, owner, uncertain });
-  }
-  const thumbs = member(tls, 'serverCertificateThumbprints');
-  if (thumbs?.kind === 'list') {
-    for (const item of thumbs.items) if (item.kind !== 'unknown') pins.push({ kind: 'certificate', span: item.span, thumbprint: item, apiVersion, owner });
-  } else if (thumbs?.kind === 'unknown') {
-    pins.push({ kind: 'certificate', span: thumbs.span ?? tls?.span ?? { file: '', start: 0, end: 0 }, apiVersion, owner, uncertain });
-  }
-  return pins;
-}
-
-/** The version part of an azapi `type` literal, with its own span inside the string. */
-export function apiVersionOf(type: Val | undefined): ApiVersion | undefined {
-  if (!type || type.kind !== 'prim' || typeof type.value !== 'string') return undefined;
-  const at = type.value.lastIndexOf('@');
-  if (at < 0) return undefined;
-  const value = type.value.slice(at + 1);
-  // Offsets inside the literal are exact only when the source holds the string as written (no escapes).
-  const direct = type.quoted && type.span.end - type.span.start === type.value.length + 2;
-  const start = direct ? type.span.start + 1 + at + 1 : type.span.start;
-  return { value, span: { file: type.span.file, start, end: direct ? start + value.length : type.span.end } };
 }
 
 /** `azurerm_api_management_backend.x` (or `...x[each.key]`) as the address without index, from a reference. */
@@ -224,6 +186,15 @@ const BACKEND_PROTOCOLS: Record<string, string> = {
   enable_backend_tls10: 'TLS 1.0',
   enable_backend_tls11: 'TLS 1.1',
 };
+
+/**
+ * azurerm's 3.x names of the backend protocol switches: deprecated from 4.27 (which added `backend_*_enabled`) and
+ * removed in 5.0 (DESIGN §1a). They are still read, and the finding says what 5.x needs instead.
+ */
+function renamedSwitch(setting: string): string | undefined {
+  const m = /^enable_backend_(ssl30|tls10|tls11)$/.exec(setting);
+  return m ? `azurerm 5.0 removed ${setting} (under 5.x it is an unsupported argument): the name since 4.27 is backend_${m[1]}_enabled.` : undefined;
+}
 
 /** Every cipher switch APIM exposes is a legacy one (3DES, CBC or static-RSA key exchange). */
 function cipherLabel(setting: string): string | undefined {
@@ -248,6 +219,7 @@ export function azurermService(site: ResourceSite): Service {
     service.caStore.push({
       header: { file: path, start: cert.outer.start, end: cert.outer.typeEnd },
       storeName: store ? evaluate(store.expr, path, cert.scope) : undefined,
+      block: blockSpan(cert.outer, path),
     });
   }
   for (const sec of nestedBlocks(block, 'security', path, scope)) {
@@ -255,7 +227,7 @@ export function azurermService(site: ResourceSite): Service {
       const protocol = BACKEND_PROTOCOLS[a.name];
       const label = protocol ?? cipherLabel(a.name);
       if (!label) continue;
-      const sw: ServiceSwitch = { setting: a.name, label, bound: bound(a, path, sec.scope, `security.${a.name}`) };
+      const sw: ServiceSwitch = { setting: a.name, label, bound: bound(a, path, sec.scope, `security.${a.name}`), note: renamedSwitch(a.name) };
       (protocol ? service.backendProtocols : service.ciphers).push(sw);
     }
   }
@@ -270,20 +242,9 @@ export function azapiService(site: ResourceSite): Service {
   if (name) service.serviceName = evaluate(name.expr, site.path, site.scope);
   service.sku = bodyBound(site, member(member(body, 'sku'), 'name'), 'body.sku.name');
   const props = member(body, 'properties');
-  const certs = member(props, 'certificates');
-  if (certs?.kind === 'list') {
-    for (const c of certs.items) if (c.kind !== 'unknown') service.caStore.push({ header: c.span, storeName: member(c, 'storeName') });
-  }
-  const custom = member(props, 'customProperties');
-  if (custom?.kind !== 'object') return service;
-  for (const [key, val] of custom.entries) {
-    const sw = gatewaySecuritySwitch(key);
-    if (!sw) continue;
-    (sw.kind === 'protocol' ? service.backendProtocols : service.ciphers).push({
-      setting: key,
-      label: sw.label,
-      bound: bodyBound(site, val, `customProperties["${key}"]`)!,
-    });
-  }
+  service.caStore.push(...caStoreOf(member(props, 'certificates')));
+  const switches = gatewaySwitchesOf(member(props, 'customProperties'), (key, val) => bodyBound(site, val, `customProperties["${key}"]`));
+  service.backendProtocols.push(...switches.backendProtocols);
+  service.ciphers.push(...switches.ciphers);
   return service;
 }

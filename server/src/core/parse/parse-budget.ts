@@ -1,0 +1,77 @@
+// Every tree-sitter parse runs under a time budget: both grammars are slow on some valid inputs (tree-sitter-bicep is
+// quadratic in `${...}` runs and unclosed brackets, tree-sitter-hcl in long runs of quotes or `${`), and a linter must
+// answer with one honest notice, not hang. A text whose parse ran out of time is remembered by the part the parser had
+// read when it was stopped (and a little more, for the lexer's look-ahead): the time to get there depends on that part
+// alone, so a later text that starts the same way (an edit storm after that point) is given up at once instead of
+// spending the budget again. A change before that point is parsed again.
+// The budget counts the process's CPU time, not the wall clock: on a busy machine (a CI runner, an editor building in
+// the background) another process's work must not turn a file that parses in time into a notice, and a parse that
+// truly runs away still stops after the same amount of its own work.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+import TS = require('web-tree-sitter');
+
+/** The finding code of a file given up because its parse ran out of time. */
+export const PARSE_BUDGET_CODE = 'parse-budget-exceeded';
+
+/** Thrown by parses that ran out of time, where callers expect a tree. */
+export class ParseBudgetError extends Error {
+  constructor(readonly budgetMs: number) {
+    super(`parsing took longer than its ${budgetMs} ms budget`);
+  }
+}
+
+/** How many costly heads a parser remembers (each is a slice of a text that was parsed). */
+const REMEMBERED = 8;
+/** Characters past the stopping point kept in a head (the lexer reads ahead of the parser). */
+const LOOK_AHEAD = 256;
+/** Shorter heads are not remembered: a text that slow so early is rare, and a short head would match too much. */
+const MIN_HEAD = 1024;
+/**
+ * Texts this short parse without a deadline: even the worst inputs known take a fraction of a second at this length,
+ * and watching the clock costs a small file's parse almost half again (most files of a large workspace are small).
+ */
+const UNWATCHED = 4096;
+
+export interface BudgetedParse {
+  (text: string, options: { budgetMs: number; oldTree?: TS.Tree | null; includedRanges?: TS.Range[] }): TS.Tree | null;
+}
+
+/** Wraps a parser so that each parse stops at its deadline (null) and costly heads are not parsed twice. */
+export function budgeted(parser: TS.Parser): BudgetedParse {
+  const costly: string[] = [];
+  return (text, { budgetMs, oldTree, includedRanges }) => {
+    // Partial parses (ranges) read only part of the text: a head says nothing about them.
+    const whole = !includedRanges;
+    if (whole && costly.some((head) => text.startsWith(head))) return null;
+    const deadline = cpuMs() + budgetMs;
+    let reached = 0;
+    let calls = 0;
+    const watched = text.length > UNWATCHED;
+    const tree = parser.parse(text, oldTree ?? null, {
+      includedRanges,
+      progressCallback: watched
+        ? (state) => {
+            reached = state.currentOffset;
+            // Reading the CPU clock is a system call: look at it on every 16th report only.
+            return (++calls & 15) === 0 && cpuMs() > deadline;
+          }
+        : undefined,
+    });
+    if (tree) return tree;
+    // A cancelled parse leaves the parser mid-way; reset so the next parse starts clean.
+    parser.reset();
+    // The offset is in bytes of the UTF-16 text the parser reads.
+    const head = Math.min(text.length, Math.ceil(reached / 2) + LOOK_AHEAD);
+    if (whole && head >= MIN_HEAD) {
+      costly.unshift(text.slice(0, head));
+      costly.length = Math.min(costly.length, REMEMBERED);
+    }
+    return null;
+  };
+}
+
+/** CPU time this process has used, user and system, in milliseconds. */
+function cpuMs(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+}

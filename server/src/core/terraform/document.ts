@@ -1,0 +1,124 @@
+// One Terraform file as the workspace keeps it: its text and its extracted blocks (plain objects), read once per text.
+// A .tf file opened for editing is kept as top-level segments (parse/hcl-segments.ts): a keystroke parses again only
+// the block it falls in, and the other blocks keep their objects, so what the model read from them can be reused.
+// No tree-sitter tree is kept (the wasm heap never shrinks).
+import { extractFile, type HclFile, type Located } from '../parse/hcl-ast';
+import { SegmentedHcl } from '../parse/hcl-segments';
+import { ParseBudgetError } from '../parse/parse-budget';
+import { parseForExtraction } from '../parse/parse-relevant';
+import type { TerraformParser } from '../parse/terraform-parser';
+import type { FormatDocument, TextChange } from '../source-format';
+import { isConfigFile, isModulesManifest, isVarFile } from './module';
+
+/** A file that mentions none of these cannot hold a backend, a service or a value a backend reads. */
+const RELEVANT = /api_management|ApiManagement|azapi|variable|locals|module/;
+
+export class TerraformDocument implements FormatDocument {
+  private hclFile: HclFile | undefined;
+  private segments: SegmentedHcl | undefined;
+  /**
+   * Bumped by every change after which what was read from this file must be read again whole: any change of a
+   * closed file or a var file, and an edit of an open file that touched a variable, a local, a module call, or
+   * could not be followed segment by segment. Edits inside resources leave it as it is.
+   */
+  generation = 0;
+
+  constructor(
+    private readonly parser: TerraformParser,
+    readonly path: string,
+    public text: string,
+    private readonly editing: boolean,
+  ) {}
+
+  /** Set when the file's parse ran out of time (the file then reads as empty, and gets one notice). */
+  overBudget: number | undefined;
+
+  /** The file's blocks and attributes, extracted on first use and kept until the text changes. */
+  hcl(): HclFile {
+    if (this.hclFile) return this.hclFile;
+    this.overBudget = undefined;
+    try {
+      return this.read();
+    } catch (e) {
+      if (!(e instanceof ParseBudgetError)) throw e;
+      this.segments = undefined;
+      this.overBudget = e.budgetMs;
+      return (this.hclFile = { blocks: [], attributes: [], hasErrors: true });
+    }
+  }
+
+  private read(): HclFile {
+    const { path, text, parser } = this;
+    // The modules manifest is JSON, read by the model cache from the text.
+    if (isModulesManifest(path) || (isConfigFile(path) && !RELEVANT.test(text))) {
+      this.segments = undefined;
+      this.hclFile = { blocks: [], attributes: [], hasErrors: false };
+    } else if (this.segments) {
+      this.hclFile = this.segments.hcl();
+    } else if (this.editing) {
+      const tree = parser.parse(text);
+      try {
+        this.hclFile = extractFile(tree, text, parser, isVarFile(path));
+      } finally {
+        tree.delete();
+      }
+      if (isConfigFile(path)) {
+        this.segments = SegmentedHcl.from(parser, text, this.hclFile);
+        this.hclFile = this.segments?.hcl() ?? this.hclFile;
+      }
+    } else {
+      const tree = isConfigFile(path) ? parseForExtraction(parser, text) : parser.parse(text);
+      try {
+        this.hclFile = extractFile(tree, text, parser, isVarFile(path));
+      } finally {
+        tree.delete();
+      }
+    }
+    return this.hclFile;
+  }
+
+  edit(changes: readonly TextChange[], text: string): void {
+    let before = this.text;
+    this.text = text;
+    this.hclFile = undefined;
+    for (const [k, change] of changes.entries()) {
+      const after = k === changes.length - 1 ? text : before.slice(0, change.start) + change.text + before.slice(change.end);
+      let result: ReturnType<SegmentedHcl['edit']>;
+      try {
+        result = this.segments?.edit(change, after);
+      } catch (e) {
+        // A segment whose parse ran out of time: the file is read whole again, and gets its notice then.
+        if (!(e instanceof ParseBudgetError)) throw e;
+      }
+      if (!result) {
+        this.segments = undefined;
+        this.generation++;
+        return;
+      }
+      if (result.shared) this.generation++;
+      before = after;
+    }
+    // A file that can no longer matter is read as empty (see hcl()); whatever was read from it goes.
+    if (isConfigFile(this.path) && !RELEVANT.test(text)) {
+      this.segments = undefined;
+      this.generation++;
+    }
+  }
+
+  /** Moves a span the model read from this file with the text it lies in, while the file is edited segment by segment. */
+  track(span: Located): boolean {
+    if (!this.segments) return false;
+    this.segments.track(span);
+    return true;
+  }
+
+  /** Forgets the spans tracked so far (the model is read again from scratch). */
+  untrack(): void {
+    this.segments?.untrack();
+  }
+
+  dispose(): void {
+    // Nothing outside the JavaScript heap is kept; a closed file is read as a whole from now on.
+    this.segments = undefined;
+  }
+}
