@@ -84,7 +84,10 @@ export function extractFile(tree: Tree, text: string, parser: TerraformParser, v
   };
   for (const c of root.namedChildren) visit(c);
   const rows = new RowIndex(text);
-  for (const region of mergeRegions(damaged)) recoverRegion(region, text, parser, file, varFile ? ATTRIBUTE_OR_BLOCK_START : BLOCK_START, rows);
+  // Chunk starts are found once for the file: searching from each damaged region to the next start would read the
+  // rest of the file once per region (seconds for thousands of small regions, as damaged text easily makes).
+  const chunkStarts = matchOffsets(text, varFile ? ATTRIBUTE_OR_BLOCK_START : BLOCK_START);
+  for (const region of mergeRegions(damaged, text)) recoverRegion(region, text, parser, file, chunkStarts, rows);
   file.blocks.sort((a, b) => a.start - b.start);
   file.attributes.sort((a, b) => a.start - b.start);
   return file;
@@ -98,10 +101,9 @@ const ATTRIBUTE_OR_BLOCK_START = /^(?:(?:resource|data|module|variable|locals|te
  * Re-parses each chunk of a damaged region on its own. A region that is one chunk is left as the main parse
  * read it: parsing the same text again would only give the same damage at twice the cost.
  */
-function recoverRegion(region: Located, text: string, parser: TerraformParser, file: HclFile, chunkStart: RegExp, rows: RowIndex): void {
+function recoverRegion(region: Located, text: string, parser: TerraformParser, file: HclFile, chunkStarts: readonly number[], rows: RowIndex): void {
   const starts: number[] = [];
-  chunkStart.lastIndex = region.start;
-  for (let m = chunkStart.exec(text); m && m.index < region.end; m = chunkStart.exec(text)) starts.push(m.index);
+  for (let i = firstAtOrAfter(chunkStarts, region.start); i < chunkStarts.length && chunkStarts[i] < region.end; i++) starts.push(chunkStarts[i]);
   if (starts.length === 0 || starts[0] !== region.start) starts.unshift(region.start);
   if (starts.length < 2) return;
   for (let i = 0; i < starts.length; i++) {
@@ -116,6 +118,31 @@ function recoverRegion(region: Located, text: string, parser: TerraformParser, f
       tree.delete();
     }
   }
+}
+
+const BLANK = /^\s*$/;
+
+/** Where each match of a global pattern starts, in order. */
+function matchOffsets(text: string, pattern: RegExp): number[] {
+  const out: number[] = [];
+  pattern.lastIndex = 0;
+  for (let m = pattern.exec(text); m; m = pattern.exec(text)) {
+    out.push(m.index);
+    if (m[0].length === 0) pattern.lastIndex++;
+  }
+  return out;
+}
+
+/** The index of the first offset at or after `offset` in a sorted list (its length when there is none). */
+function firstAtOrAfter(offsets: readonly number[], offset: number): number {
+  let lo = 0;
+  let hi = offsets.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (offsets[mid] < offset) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 class RowIndex {
@@ -135,12 +162,16 @@ class RowIndex {
   }
 }
 
-function mergeRegions(regions: Located[]): Located[] {
+/**
+ * Damaged regions joined where they overlap or only blanks separate them: tree-sitter may leave a damaged top level as
+ * thousands of small pieces, and a block cut into pieces is only found again when its pieces are one region.
+ */
+function mergeRegions(regions: Located[], text: string): Located[] {
   const sorted = regions.filter((r) => r.end > r.start).sort((a, b) => a.start - b.start);
   const out: Located[] = [];
   for (const r of sorted) {
     const last = out[out.length - 1];
-    if (last && r.start <= last.end) last.end = Math.max(last.end, r.end);
+    if (last && (r.start <= last.end || BLANK.test(text.slice(last.end, r.start)))) last.end = Math.max(last.end, r.end);
     else out.push({ ...r });
   }
   return out;
