@@ -31,9 +31,17 @@ export interface InputFile {
 export interface Outcome {
   /** What broke an invariant, one line each; empty when the input passed. */
   failures: string[];
-  /** Milliseconds of the core's lint (the parse budget) and of the whole CLI run. */
+  /** Milliseconds of the core's lint (the parse budget) and of the whole CLI run, on the wall clock. */
   lintMs: number;
   cliMs: number;
+  /**
+   * The same in CPU time of the process (the checking thread's work: the main thread waits meanwhile). The time bound
+   * is on these, as the parse budgets are: on a shared machine the wall clock also counts other processes' work.
+   */
+  lintCpuMs?: number;
+  cliCpuMs?: number;
+  /** The largest file's length in characters: the Terraform parse budget grows with it (0.5 ms per 1,000). */
+  maxChars?: number;
   /** For a slow input: how long the bare parses of its files took, to tell the parser's time from ours. */
   parseMs?: number;
 }
@@ -44,6 +52,8 @@ const SLOW_MS = 500;
 const MAX_FIXES_TRIED = 3;
 /** HashiCorp's parser takes seconds on big files; above this size its check is left to tree-sitter. */
 const HCL2_MAX_CHARS = 100_000;
+/** Nor on text nested deeper than this (counting brackets of any kind, strings included: an estimate is enough). */
+const HCL2_MAX_DEPTH = 200;
 
 export class Checker {
   private count = 0;
@@ -73,6 +83,8 @@ export class Checker {
     const dir = `/fuzz/${this.count++}`;
     const failures: string[] = [];
     let lintMs = 0;
+    let lintCpuMs: number | undefined;
+    let maxChars: number | undefined;
     let parseMs: number | undefined;
     let stage = 'setting the files';
     try {
@@ -80,8 +92,11 @@ export class Checker {
       const workspace = setup.workspace();
       stage = 'lint';
       const start = performance.now();
+      const cpuStart = process.cpuUsage();
       const { findings } = workspace.lint();
       lintMs = performance.now() - start;
+      lintCpuMs = cpuMsSince(cpuStart);
+      maxChars = Math.max(0, ...[...setup.texts.values()].map((x) => x.length));
       stage = 'the bare parse of a slow input';
       if (lintMs > SLOW_MS) parseMs = this.bareParseMs(setup.texts);
       failures.push(...outOfRange(findings, setup.texts));
@@ -100,7 +115,7 @@ export class Checker {
     }
     const cli = await this.checkCli(files);
     failures.push(...cli.failures);
-    return { failures, lintMs, cliMs: cli.ms, parseMs };
+    return { failures, lintMs, cliMs: cli.ms, lintCpuMs, cliCpuMs: cli.cpuMs, maxChars, parseMs };
   }
 
   /** The time of a plain tree-sitter parse of every Terraform and Bicep file, each under its budget (a spent one ends it). */
@@ -246,7 +261,8 @@ export class Checker {
         // HashiCorp's parser recurses per nesting level and overflows the stack on deep input: then it has no say.
         // Nor where a line ends in a lone CR: HCL reads no line break there (tree-sitter and editors do), so a `#`
         // comment runs on to the next LF and takes whatever follows with it.
-        const hcl2 = (t: string) => (/\r(?!\n)/.test(t) ? undefined : attempt(() => hclAccepts(t)));
+        // Nor on deep nesting: its recursion then ends in a Go panic unwound through GopherJS, seconds per text.
+        const hcl2 = (t: string) => (/\r(?!\n)/.test(t) || bracketDepth(t) > HCL2_MAX_DEPTH ? undefined : attempt(() => hclAccepts(t)));
         if (size <= HCL2_MAX_CHARS) checks.push(['hcl2-parser', hcl2]);
         return checks;
       }
@@ -280,13 +296,14 @@ export class Checker {
   }
 
   /** The CLI on the files written to disk as bytes: no internal error, findings inside the files' lines. */
-  private async checkCli(files: readonly InputFile[]): Promise<{ failures: string[]; ms: number }> {
+  private async checkCli(files: readonly InputFile[]): Promise<{ failures: string[]; ms: number; cpuMs: number }> {
     const dir = path.join(this.tmp, String(this.count));
     const failures: string[] = [];
     let stdout = '';
     let stderr = '';
     let code = -1;
     const start = performance.now();
+    const cpuStart = process.cpuUsage();
     try {
       for (const f of files) {
         fs.mkdirSync(path.dirname(path.join(dir, f.name)), { recursive: true });
@@ -303,6 +320,7 @@ export class Checker {
       failures.push(`the CLI threw: ${describe(e)}`);
     }
     const ms = performance.now() - start;
+    const cpuMs = cpuMsSince(cpuStart);
     try {
       if (code === 2 && !/fix the configuration file/.test(stderr)) failures.push(`the CLI failed: ${stderr.slice(0, 300)}`);
       else if (code === 0) {
@@ -318,7 +336,7 @@ export class Checker {
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
-    return { failures, ms };
+    return { failures, ms, cpuMs };
   }
 }
 
@@ -343,6 +361,24 @@ function spanFailures(spans: ReadonlyArray<[Span, string]>, texts: Map<string, s
     }
   }
   return out;
+}
+
+/** CPU time of this process, user and system, since `start` (a process.cpuUsage() reading), in milliseconds. */
+function cpuMsSince(start: NodeJS.CpuUsage): number {
+  const { user, system } = process.cpuUsage(start);
+  return (user + system) / 1000;
+}
+
+/** The deepest nesting of brackets in a text, whatever kind closes them. */
+function bracketDepth(text: string): number {
+  let depth = 0;
+  let max = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x7b || c === 0x5b || c === 0x28) max = Math.max(max, ++depth);
+    else if ((c === 0x7d || c === 0x5d || c === 0x29) && depth > 0) depth--;
+  }
+  return max;
 }
 
 function attempt(check: () => boolean): boolean | undefined {

@@ -3,7 +3,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { Checker, type Outcome } from './check';
 import { keyLinesOf, materialise, type FuzzCase } from './cases';
-import { KNOWN_PARSER_FAILURES } from './known-parser-failures';
+import { SLOW_INPUTS } from './slow-inputs';
 import { seedGroups, type SeedFile } from './seeds';
 
 /** What the runner asks: a generated case, or one of the known slow inputs by index. */
@@ -32,7 +32,7 @@ async function main(): Promise<void> {
   port.postMessage('ready');
 
   async function answer(request: WorkRequest): Promise<Outcome> {
-    if ('known' in request) return checker.checkGroup(KNOWN_PARSER_FAILURES[request.known].files(), true);
+    if ('known' in request) return checker.checkGroup(SLOW_INPUTS[request.known].files(), true);
     const c = request.case;
     const { files } = materialise(c, groups, certificates);
     return c.kind === 'certificate' ? checker.checkCertificate(files[0], keyLinesOf(certificates[c.seed])) : checker.checkGroup(files);

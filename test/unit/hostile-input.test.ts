@@ -25,7 +25,7 @@ import { applyEdits, compareFindings, fixtureFiles, isFixedFile, lintFixture, li
 import { hclAccepts } from '../support/hcl';
 import { HOSTILE_FIXTURES } from '../support/make-hostile-fixtures';
 import { REPO_ROOT, testParser } from '../support/parser';
-import { KNOWN_PARSER_FAILURES } from '../fuzz/known-parser-failures';
+import { SLOW_INPUTS } from '../fuzz/slow-inputs';
 
 const CA_FILE = path.join(REPO_ROOT, 'examples', 'certs', 'contoso-issuing-ca-01.cer');
 const TEMPLATE_SCHEMA = 'https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#';
@@ -313,9 +313,19 @@ describe('inputs the fuzzer found', () => {
   });
 });
 
-describe('known parser failures, owned by the parse budgets (issue 11); `npm run fuzz` runs them against its bound', () => {
-  // Listed, not run: each takes seconds to tens of seconds (or ends the parser) until the parses have their budget.
-  for (const slow of KNOWN_PARSER_FAILURES) void test.todo(`${slow.name}: ${slow.why}`);
+describe('inputs once slow: each linted, with what it reports (npm run fuzz bounds their time)', () => {
+  for (const slow of SLOW_INPUTS) {
+    test(slow.name, async () => {
+      const texts = new Map<string, string>(slow.files().map((f) => [`/slow/${f.name}`, Buffer.from(f.bytes).toString('utf8')]));
+      const { findings } = await lintTexts(texts);
+      for (const f of findings) assert.ok(f.start >= 0 && f.end <= texts.get(f.file)!.length, `${f.ruleId} at ${f.start}-${f.end}`);
+      const reported = findings.map((f) => f.ruleId);
+      assert.ok(
+        slow.reports.some((r) => JSON.stringify(r) === JSON.stringify(reported)),
+        `${slow.why}\nreported ${JSON.stringify(reported)}, expected one of ${JSON.stringify(slow.reports)}`,
+      );
+    });
+  }
 });
 
 const HEADER = `resource "azurerm_api_management_backend" "orders" {\n  name = "orders"\n  url  = "https://orders.contoso.com"\n  tls {\n    validate_certificate_chain = `;
