@@ -10,6 +10,11 @@ import { bicepFormat } from '../../server/src/core/bicep/format';
 import { readCertificates } from '../../server/src/core/certificates/read';
 import type { CertificateInfo } from '../../server/src/core/certificates/types';
 import { parseConfig } from '../../server/src/core/config';
+import { buildInventory } from '../../server/src/core/inventory/inventory';
+import { formatInventoryCsv } from '../../server/src/core/inventory/report/csv';
+import { formatInventoryHtml } from '../../server/src/core/inventory/report/html';
+import { formatInventoryJson } from '../../server/src/core/inventory/report/json';
+import { formatInventoryMarkdown } from '../../server/src/core/inventory/report/markdown';
 import type { PinAnswers, PinQuestion, PinRequest } from '../../server/src/core/fixes/pin-flow';
 import { formatOf } from '../../server/src/core/formats';
 import type { BicepParser } from '../../server/src/core/parse/bicep-parser';
@@ -103,6 +108,8 @@ export class Checker {
       if (!timeOnly) {
         stage = 'backendsIn (hover, code lens)';
         for (const p of setup.texts.keys()) workspace.backendsIn(p);
+        stage = 'the inventory';
+        failures.push(...checkInventory(workspace, findings, setup.texts));
         stage = 'planPin';
         failures.push(...this.checkPin(workspace, setup.texts));
         stage = 'fixes';
@@ -333,11 +340,61 @@ export class Checker {
           }
         }
       } else if (code !== 2) failures.push(`the CLI exited ${code}`);
+      // --fix costs passes of lints: every FIX_EVERY-th input that the lint read.
+      if (code === 0 && this.count % FIX_EVERY === 0) failures.push(...(await this.checkCliFix(dir, files)));
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
     return { failures, ms, cpuMs };
   }
+  /** `apim-tls-lint --fix` on the files as written: no internal error, and every file it rewrote that parsed still parses. */
+  private async checkCliFix(dir: string, files: readonly InputFile[]): Promise<string[]> {
+    const failures: string[] = [];
+    let stderr = '';
+    let code: number;
+    try {
+      code = await runCli([dir, '--fix'], { stdout: () => undefined, stderr: (t) => (stderr += t), cwd: this.tmp, env: {}, isTTY: false });
+    } catch (e) {
+      return [`the CLI threw on --fix: ${describe(e)}`];
+    }
+    if (code === 2) return [`the CLI failed on --fix: ${stderr.slice(0, 300)}`];
+    for (const f of files) {
+      const written = path.join(dir, f.name);
+      const after = fs.existsSync(written) ? new Uint8Array(fs.readFileSync(written)) : undefined;
+      if (!after) failures.push(`--fix removed ${f.name}`);
+      else if (!Buffer.from(after).equals(Buffer.from(f.bytes))) {
+        for (const [parser, parses] of this.parseChecks(f.name, f.bytes.length)) {
+          if (parses(decode(f.bytes)) === true && parses(decode(after)) === false)
+            failures.push(`the fix --fix wrote: ${f.name} parsed (${parser}) before and not after`);
+        }
+      }
+    }
+    return failures;
+  }
+}
+
+/** Inputs between two runs of `apim-tls-lint --fix`. */
+const FIX_EVERY = 4;
+
+/** The inventory of the lint (as `apim-tls-lint inventory` and the Backends view build it): each entry on a line of its file, and every report written. */
+function checkInventory(workspace: Workspace, findings: readonly Finding[], texts: Map<string, string>): string[] {
+  const inventory = buildInventory({ model: workspace.model(), findings, certificates: workspace.allCertificates(), textOf: (f) => workspace.textOf(f) });
+  const failures: string[] = [];
+  for (const entry of inventory.backends) {
+    const text = texts.get(entry.file);
+    const lines = text === undefined ? 0 : text.split(/\r\n|\r|\n/).length;
+    if (!(Number.isInteger(entry.line) && entry.line >= 1 && entry.line <= lines)) {
+      failures.push(
+        `the inventory puts ${entry.address} at ${path.basename(entry.file)}:${entry.line}, outside the file${text === undefined ? ' (not an input)' : ` (${lines} lines)`}`,
+      );
+    }
+  }
+  const options = { generatedAt: FIXTURE_NOW.toISOString(), version: '0.0.0', probed: false };
+  formatInventoryJson(inventory, options);
+  formatInventoryHtml(inventory, options);
+  formatInventoryCsv(inventory, options);
+  formatInventoryMarkdown(inventory, options);
+  return failures;
 }
 
 /** Ranges (findings, their related locations and fix edits) that are not inside their file's text. */
