@@ -165,6 +165,22 @@ describe('JSON nesting guard', () => {
     }
   });
 
+  test('found by the fuzzer: a varFiles entry too long for a file name names no file; the CLI lints the template', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'apim-tls-lint-hostile-'));
+    try {
+      fs.writeFileSync(path.join(dir, '.apim-tls-lint.json'), `{ "varFiles": ["env/prod.parameter${'['.repeat(10_000)}s.json"] }`);
+      fs.writeFileSync(path.join(dir, 'azuredeploy.json'), template(''));
+      const run = await cli([dir, '--format', 'json']);
+      assert.doesNotMatch(run.stderr, /internal error|ENAMETOOLONG/);
+      assert.deepEqual(
+        (JSON.parse(run.stdout) as Array<{ rule: string }>).map((r) => r.rule),
+        ['APIM001'],
+      );
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   test('an over-deep template keeps its findings, gets one info notice, and the pin command refuses to edit it', async () => {
     const file = '/w/azuredeploy.json';
     const text = template(`, "deep": ${'['.repeat(10_000)}${']'.repeat(10_000)}`);
@@ -251,6 +267,18 @@ describe('HCL: references of thousands of steps', () => {
 });
 
 describe('inputs the fuzzer found', () => {
+  test("a Bicep string of '${ nested 100,000 deep: read without recursion, and the backend before it still linted", async () => {
+    const backend =
+      "resource b 'Microsoft.ApiManagement/service/backends@2024-05-01' = {\n  name: 'x'\n  properties: {\n    url: 'https://x.contoso.com'\n" +
+      '    tls: {\n      validateCertificateChain: false\n    }\n  }\n}\n';
+    for (const closed of [false, true]) {
+      const text = `${backend}var deep = ${"'${".repeat(100_000)}1${closed ? "}'".repeat(100_000) : ''}\n`;
+      const { findings } = await lintTexts(new Map([['/h/main.bicep', text]]));
+      const reported = findings.map((f) => f.ruleId);
+      assert.ok(['APIM001', PARSE_BUDGET_CODE].includes(reported.join()), `closed ${closed}: ${JSON.stringify(reported)}`);
+    }
+  });
+
   test('fuzz-unclosed-overlay.tf: APIM011 without a fix when the overlay misses its closing brace', async () => {
     const { findings } = await lintFixture(path.join(HOSTILE_FIXTURES, 'fuzz-unclosed-overlay.tf'));
     const apim011 = findings.filter((f) => f.ruleId === 'APIM011');
