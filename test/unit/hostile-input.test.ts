@@ -268,6 +268,19 @@ describe('HCL: references of thousands of steps', () => {
 });
 
 describe('inputs the fuzzer found', () => {
+  test('APIM022 offers no "Use the URL host" when the URL host is no host name either (invalid UTF-8 in it)', async () => {
+    const fixture = fs.readFileSync(path.join(REPO_ROOT, 'test', 'fixtures', 'rules', 'APIM022', 'bicep-placeholder.bicep'), 'utf8');
+    const text = fixture.replace('https://orders.', 'https://\ufffd\ufffd\ufffdorders.');
+    assert.notEqual(text, fixture);
+    const { findings } = await lintTexts(new Map([['/h/main.bicep', text]]));
+    const apim022 = findings.filter((f) => f.ruleId === 'APIM022');
+    assert.equal(apim022.length, 1);
+    assert.deepEqual(
+      apim022[0].fixes.filter((f) => f.kind === 'fix').map((f) => f.title),
+      [],
+    );
+  });
+
   test('Bicep lines of 20,000 é and 100,000 "": handed to the grammar as # (it lexed each run again from each character: 4.7 s and 109 s in steps no budget stops)', async () => {
     // Found by the fuzzer (10,000 é in a corpus file took 5.5 s, 100,000 " in a fixture ran past 30 s); `npm run fuzz`
     // bounds the time, this checks the rewrite.
