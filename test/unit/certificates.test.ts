@@ -287,6 +287,75 @@ describe('readCertificates: refusals', () => {
     assert.match(reason('bundle-with-bad.pem'), /PEM block 2/);
   });
 
+  test('DER public keys are named public keys: PKCS#1 RSAPublicKey and SubjectPublicKeyInfo (RSA and EC)', () => {
+    const rsa = write('pub-rsa.key', openssl(['genrsa', '-traditional', '2048']));
+    openssl(['rsa', '-in', rsa, '-RSAPublicKey_out', '-outform', 'DER', '-out', file('rsa-pkcs1-public.der')]);
+    openssl(['rsa', '-in', rsa, '-pubout', '-outform', 'DER', '-out', file('rsa-spki.cer')]);
+    write('pub-ec.key', openssl(['ecparam', '-name', 'prime256v1', '-genkey', '-noout']));
+    openssl(['pkey', '-in', file('pub-ec.key'), '-pubout', '-outform', 'DER', '-out', file('ec-spki.der')]);
+    // OpenSSL itself reads each file as the public key it is.
+    assert.match(openssl(['rsa', '-RSAPublicKey_in', '-inform', 'DER', '-in', file('rsa-pkcs1-public.der'), '-noout', '-text']), /Public-Key: \(2048 bit\)/);
+    assert.match(openssl(['pkey', '-pubin', '-inform', 'DER', '-in', file('ec-spki.der'), '-noout', '-text']), /Public-Key: \(256 bit\)/);
+    assert.equal(
+      reason('rsa-pkcs1-public.der'),
+      'rsa-pkcs1-public.der holds a public key (PKCS#1 RSAPublicKey, DER), not a certificate: APIM pins certificates by thumbprint.',
+    );
+    assert.equal(
+      reason('rsa-spki.cer'),
+      'rsa-spki.cer holds a public key (SubjectPublicKeyInfo, DER), not a certificate: APIM pins certificates by thumbprint.',
+    );
+    assert.equal(reason('ec-spki.der'), 'ec-spki.der holds a public key (SubjectPublicKeyInfo, DER), not a certificate: APIM pins certificates by thumbprint.');
+  });
+
+  test('DER private keys that start with integers stay private keys: PKCS#1 RSA (9 integers), DSA (6), and odd pairs', () => {
+    const rsa = write('priv-rsa.key', openssl(['genrsa', '-traditional', '1024']));
+    openssl(['rsa', '-in', rsa, '-traditional', '-outform', 'DER', '-out', file('rsa-private.der')]);
+    write('dsa-params.pem', openssl(['dsaparam', '1024']));
+    write('dsa.key', openssl(['gendsa', file('dsa-params.pem')]));
+    openssl(['dsa', '-in', file('dsa.key'), '-outform', 'DER', '-out', file('dsa-private.cer')]);
+    for (const name of ['rsa-private.der', 'dsa-private.cer']) assert.match(reason(name), /holds a private key; nothing was read/, name);
+    // Two integers of which the first is a one-byte version are no RSAPublicKey: refused as a key, the safe side.
+    write('version-pair.der', new Uint8Array([0x30, 0x06, 0x02, 0x01, 0x00, 0x02, 0x01, 0x05]));
+    assert.match(reason('version-pair.der'), /private key/);
+  });
+
+  test('UTF-16 PEM files, little- and big-endian, with and without a byte order mark', () => {
+    const utf16 = (text: string, bigEndian: boolean, bom: boolean) => {
+      const units = Buffer.from((bom ? '\ufeff' : '') + text, 'utf16le');
+      return new Uint8Array(bigEndian ? units.swap16() : units);
+    };
+    for (const big of [false, true]) {
+      for (const bom of [false, true]) {
+        const name = `bundle-utf16${big ? 'be' : 'le'}${bom ? '-bom' : ''}.pem`;
+        write(name, utf16(chain.bundlePem.replace(/\n/g, '\r\n'), big, bom));
+        assert.deepEqual(
+          certificates(name).map((c) => c.sha1),
+          certificates('bundle.pem').map((c) => c.sha1),
+          `${name} gives the bundle's certificates`,
+        );
+      }
+    }
+    // What iconv writes for Windows' "Unicode" is the same bytes.
+    execFileSync('sh', ['-c', `iconv -f UTF-8 -t UTF-16 < '${file('issuing.crt')}' > '${file('iconv-utf16.crt')}'`]);
+    assert.equal(certificates('iconv-utf16.crt')[0].sha1, opensslView('issuing.crt', 'PEM').sha1);
+    write('notes-utf16.crt', utf16('Nothing here yet.\r\n', false, true));
+    assert.match(reason('notes-utf16.crt'), /text with no certificate/);
+  });
+
+  test('a UTF-16 private key is refused before anything of it is decoded, and none of it is in the message', async () => {
+    const key = await privateKeyPem(chain.leaf);
+    for (const [name, bytes] of [
+      ['key-utf16le.pem', Buffer.from('\ufeff' + key, 'utf16le')],
+      ['key-utf16be.pem', Buffer.from(key + chain.leaf.pem, 'utf16le').swap16()],
+    ] as const) {
+      write(name, new Uint8Array(bytes));
+      const result = read(name);
+      assert.ok(!result.ok);
+      assert.match(result.reason, /^key-utf16..\.pem holds a private key; nothing was read/);
+      assertKeyAbsent(result, key);
+    }
+  });
+
   test('random bytes never throw', () => {
     let seed = 7;
     const next = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31);

@@ -323,11 +323,20 @@ function isFileEntry(entry: fs.Dirent, abs: string): boolean {
 }
 
 function isFile(p: string): boolean {
-  return fs.statSync(p, { throwIfNoEntry: false })?.isFile() ?? false;
+  return statOf(p)?.isFile() ?? false;
 }
 
 function isDir(p: string): boolean {
-  return fs.statSync(p, { throwIfNoEntry: false })?.isDirectory() ?? false;
+  return statOf(p)?.isDirectory() ?? false;
+}
+
+/** Undefined for a path that names nothing, or nothing that can be looked at: a configured glob or var file may be any text (a name too long for the file system, say). */
+function statOf(p: string): fs.Stats | undefined {
+  try {
+    return fs.statSync(p, { throwIfNoEntry: false });
+  } catch {
+    return undefined;
+  }
 }
 
 function toKey(p: string): string {

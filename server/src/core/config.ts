@@ -1,6 +1,7 @@
 // `.apim-tls-lint.json`: parsed with jsonc-parser so that a broken file yields positioned problems (shown as
 // diagnostics on the file) and whatever was valid in it still applies.
-import { parseTree, ParseErrorCode, type Node as JsonNode, type ParseError } from 'jsonc-parser';
+import { ParseErrorCode, type Node as JsonNode, type ParseError } from 'jsonc-parser';
+import { MAX_JSON_DEPTH, parseJsonTree } from './json-depth';
 import { RULES } from './rules';
 import type { SeveritySetting } from './types';
 
@@ -39,7 +40,7 @@ export function parseConfig(text: string, knownRuleIds: readonly string[]): { co
   const config = defaultConfig();
   const problems: ConfigProblem[] = [];
   const errors: ParseError[] = [];
-  const root = parseTree(text, errors, { allowTrailingComma: true, disallowComments: false });
+  const { root, cutAt } = parseJsonTree(text, errors, { allowTrailingComma: true, disallowComments: false });
   for (const e of errors) {
     problems.push({
       start: e.offset,
@@ -47,6 +48,7 @@ export function parseConfig(text: string, knownRuleIds: readonly string[]): { co
       message: `Invalid JSON: ${JSON_ERRORS[e.error] ?? 'the text cannot be read here'}.`,
     });
   }
+  if (cutAt !== undefined) problems.push({ start: cutAt, end: cutAt + 1, message: `Values nested more than ${MAX_JSON_DEPTH} levels deep are not read.` });
   if (!root) {
     if (problems.length === 0) problems.push({ start: 0, end: text.length, message: 'The configuration file is empty; expected a JSON object.' });
     return { config, problems };
@@ -132,6 +134,12 @@ function readRules(node: JsonNode, known: readonly string[], config: Config, pro
 function readStringArray(node: JsonNode, key: string, problems: ConfigProblem[]): string[] | undefined {
   if (node.type !== 'array' || !(node.children ?? []).every((c) => c.type === 'string')) {
     problems.push(at(node, `"${key}" must be an array of strings.`));
+    return undefined;
+  }
+  // A NUL character names no file or host (Node refuses such paths outright).
+  const nul = (node.children ?? []).find((c) => String(c.value).includes('\u0000'));
+  if (nul) {
+    problems.push(at(nul, `The entries of "${key}" cannot contain a NUL character.`));
     return undefined;
   }
   return (node.children ?? []).map((c) => String(c.value));

@@ -20,7 +20,10 @@ import type { Span } from './types';
 /** How a format reads a member of an object value (Bicep's objects with an unreadable spread answer "unknown"). */
 export type MemberOf = (val: Val | undefined, key: string) => Val | undefined;
 
-/** `properties.tls.serverX509Names` and `serverCertificateThumbprints`, each item a pin. */
+/**
+ * `properties.tls.serverX509Names` and `serverCertificateThumbprints`, each item a pin. A list read from nowhere
+ * (a variable with no value) has no span: its pin is located at the tls it sits in.
+ */
 export function pinsOf(tls: Val | undefined, apiVersion: ApiVersion | undefined, owner: string, get: MemberOf = member): Pin[] {
   const pins: Pin[] = [];
   const uncertain = tls?.kind === 'unknown' ? true : undefined;
@@ -31,13 +34,13 @@ export function pinsOf(tls: Val | undefined, apiVersion: ApiVersion | undefined,
       pins.push({ kind: 'issuer', span: item.span, name: get(item, 'name'), thumbprint: get(item, 'issuerCertificateThumbprint'), apiVersion, owner });
     }
   } else if (names?.kind === 'unknown') {
-    pins.push({ kind: 'issuer', span: names.span ?? { file: '', start: 0, end: 0 }, apiVersion, owner, uncertain });
+    pins.push({ kind: 'issuer', span: names.span ?? tls?.span ?? { file: '', start: 0, end: 0 }, apiVersion, owner, uncertain });
   }
   const thumbs = get(tls, 'serverCertificateThumbprints');
   if (thumbs?.kind === 'list') {
     for (const item of thumbs.items) if (item.kind !== 'unknown') pins.push({ kind: 'certificate', span: item.span, thumbprint: item, apiVersion, owner });
   } else if (thumbs?.kind === 'unknown') {
-    pins.push({ kind: 'certificate', span: thumbs.span ?? { file: '', start: 0, end: 0 }, apiVersion, owner, uncertain });
+    pins.push({ kind: 'certificate', span: thumbs.span ?? tls?.span ?? { file: '', start: 0, end: 0 }, apiVersion, owner, uncertain });
   }
   return pins;
 }

@@ -1,6 +1,7 @@
 // Edits of ARM template JSON that keep the user's comments and layout (jsonc-parser's `modify` drops comments
 // next to what it removes, so removals are done here by hand).
-import { findNodeAtOffset, parseTree, type Node } from 'jsonc-parser';
+import { findNodeAtOffset, type Node } from 'jsonc-parser';
+import { parseJsonTree } from '../json-depth';
 import type { Misplaced } from '../model';
 import { indentAt, indentUnit } from '../fixes/hcl';
 import { relativeLines, renameKey } from '../fixes/move-member';
@@ -12,7 +13,8 @@ import type { Span, TextEdit } from '../types';
  * neighbours. None when the value there is not the value of a property named `key` (case-insensitive).
  */
 export function removeJsonProperty(file: string, text: string, valueStart: number, key: string): TextEdit[] | undefined {
-  const root = parseTree(text, [], { allowTrailingComma: true });
+  // Offsets are the real text's; the text itself (not the capped one) decides what the edit removes.
+  const root = parseJsonTree(text, [], { allowTrailingComma: true }).root;
   const value = root && findNodeAtOffset(root, valueStart, false);
   let prop: Node | undefined = value;
   while (prop && prop.type !== 'property') prop = prop.parent;
@@ -73,7 +75,7 @@ function skipTrivia(text: string, from: number): number {
  */
 export function moveJsonMember(file: string, text: string, move: NonNullable<Misplaced['move']>): TextEdit[] | undefined {
   if (move.rename) return [renameKey(file, text, move.key, move.rename)];
-  const root = parseTree(text, [], { allowTrailingComma: true });
+  const root = parseJsonTree(text, [], { allowTrailingComma: true }).root;
   const member = root && propertyAt(root, move.member);
   const removed = root && propertyAt(root, move.emptiesParent ?? move.member);
   const into = root && findNodeAtOffset(root, move.into.span.start, false);

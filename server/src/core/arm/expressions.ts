@@ -2,6 +2,7 @@
 // functions real templates use to pass TLS settings around (`[if(not(empty(parameters('tls'))), ...)]`). Anything
 // the evaluator does not know is unknown, and unknown never produces a finding.
 import type { Node } from 'jsonc-parser';
+import { MAX_JSON_DEPTH } from '../json-depth';
 import { type ListVal, type ObjectVal, type PrimVal, type UnknownVal, type Val } from '../model';
 import type { Span } from '../types';
 
@@ -15,6 +16,8 @@ export interface ArmScope {
 /** The value a JSON node writes, with expression strings evaluated in `scope` (none in a parameters file). */
 export function nodeVal(node: Node, file: string, scope: ArmScope | undefined, depth = 0): Val {
   const span: Span = { file, start: node.offset, end: node.offset + node.length };
+  // The tree is capped (json-depth.ts); this keeps the walk bounded for any tree it is handed.
+  if (depth > MAX_JSON_DEPTH) return { kind: 'unknown', span };
   switch (node.type) {
     case 'object': {
       const entries = new Map<string, Val>();
@@ -22,16 +25,16 @@ export function nodeVal(node: Node, file: string, scope: ArmScope | undefined, d
       for (const p of node.children ?? []) {
         const [k, v] = p.children ?? [];
         if (!k || !v || typeof k.value !== 'string') continue;
-        entries.set(k.value, nodeVal(v, file, scope, depth));
+        entries.set(k.value, nodeVal(v, file, scope, depth + 1));
         keys.set(k.value, { file, start: k.offset, end: k.offset + k.length });
       }
       return { kind: 'object', entries, span, keys };
     }
     case 'array':
-      return { kind: 'list', items: (node.children ?? []).map((c) => nodeVal(c, file, scope, depth)), span };
+      return { kind: 'list', items: (node.children ?? []).map((c) => nodeVal(c, file, scope, depth + 1)), span };
     case 'string': {
       const s = node.value as string;
-      if (scope && isExpression(s)) return evaluateString(s, span, scope, depth);
+      if (scope && isExpression(s)) return evaluateString(s, span, scope);
       return { kind: 'prim', value: scope && s.startsWith('[[') ? s.slice(1) : s, span, quoted: true };
     }
     case 'number':
@@ -48,12 +51,29 @@ export function isExpression(s: string): boolean {
   return s.length >= 2 && s[0] === '[' && s[1] !== '[' && s.trimEnd().endsWith(']');
 }
 
-/** Evaluates an expression string whose JSON literal spans `span`; computed results take that span. */
-export function evaluateString(s: string, span: Span, scope: ArmScope, depth = 0): Val {
-  if (depth > 32) return { kind: 'unknown', span };
+/**
+ * Evaluates an expression string whose JSON literal spans `span`; computed results take that span. A parameter
+ * whose default reads another parameter evaluates that one inside this call: past MAX_EVALUATION_NESTING such
+ * steps the value is unknown, so a chain of thousands cannot exhaust the stack.
+ */
+export function evaluateString(s: string, span: Span, scope: ArmScope): Val {
+  if (nesting >= MAX_EVALUATION_NESTING) return { kind: 'unknown', span };
   const ast = parseExpression(s.trim().slice(1, -1));
-  return ast ? new Evaluator(scope, span).eval(ast) : { kind: 'unknown', span };
+  if (!ast) return { kind: 'unknown', span };
+  nesting++;
+  try {
+    return new Evaluator(scope, span).eval(ast);
+  } finally {
+    nesting--;
+  }
 }
+
+/** Expression strings being evaluated, one inside another (through parameters and variables). */
+let nesting = 0;
+const MAX_EVALUATION_NESTING = 32;
+
+/** Calls, indexes and parentheses nested deeper than this make an expression unreadable (so its value unknown). */
+export const MAX_EXPRESSION_DEPTH = 64;
 
 export type Expr =
   | { k: 'str'; v: string; text: string }
@@ -62,9 +82,15 @@ export type Expr =
   | { k: 'prop'; obj: Expr; name: string; text: string }
   | { k: 'index'; obj: Expr; index: Expr; text: string };
 
-/** Parses the inside of `[...]`; undefined when it is not an expression this parser reads. */
+/** Parses the inside of `[...]`; undefined when it is not an expression this parser reads (or nests too deep). */
 export function parseExpression(src: string): Expr | undefined {
   let i = 0;
+  let depth = 0;
+  // Sticky patterns match at `i` without copying the rest of the text for every token.
+  const match = (re: RegExp) => {
+    re.lastIndex = i;
+    return re.exec(src);
+  };
   const ws = () => {
     while (i < src.length && /\s/.test(src[i])) i++;
   };
@@ -89,12 +115,12 @@ export function parseExpression(src: string): Expr | undefined {
       }
       return { k: 'str', v, text: src.slice(start, i) };
     }
-    const num = /^-?\d+(\.\d+)?/.exec(src.slice(i));
+    const num = match(NUMBER);
     if (num) {
       i += num[0].length;
       return { k: 'num', v: Number(num[0]), text: num[0] };
     }
-    const id = /^[A-Za-z_$][\w$.]*?(?=\s*\()/.exec(src.slice(i));
+    const id = match(FUNCTION_NAME);
     if (!id) return undefined;
     i += id[0].length;
     ws();
@@ -122,32 +148,46 @@ export function parseExpression(src: string): Expr | undefined {
     return { k: 'call', name: id[0].toLowerCase(), args, text: src.slice(start, i) };
   };
   const expr = (): Expr | undefined => {
-    ws();
-    const start = i;
-    let e = primary();
-    while (e) {
+    // Every nested call and every `.x` or `[i]` step deepens the tree the evaluator walks recursively: together
+    // they may not go deeper than MAX_EXPRESSION_DEPTH, whatever the input.
+    const entered = depth;
+    try {
+      if (++depth > MAX_EXPRESSION_DEPTH) return undefined;
       ws();
-      if (src[i] === '.') {
-        i++;
-        const m = /^\s*([A-Za-z_$][\w$]*)/.exec(src.slice(i));
-        if (!m) return undefined;
-        i += m[0].length;
-        e = { k: 'prop', obj: e, name: m[1], text: src.slice(start, i) };
-      } else if (src[i] === '[') {
-        i++;
-        const index = expr();
+      const start = i;
+      let e = primary();
+      while (e) {
         ws();
-        if (!index || src[i] !== ']') return undefined;
-        i++;
-        e = { k: 'index', obj: e, index, text: src.slice(start, i) };
-      } else break;
+        if (src[i] !== '.' && src[i] !== '[') break;
+        if (++depth > MAX_EXPRESSION_DEPTH) return undefined;
+        if (src[i] === '.') {
+          i++;
+          const m = match(PROPERTY_NAME);
+          if (!m) return undefined;
+          i += m[0].length;
+          e = { k: 'prop', obj: e, name: m[1], text: src.slice(start, i) };
+        } else {
+          i++;
+          const index = expr();
+          ws();
+          if (!index || src[i] !== ']') return undefined;
+          i++;
+          e = { k: 'index', obj: e, index, text: src.slice(start, i) };
+        }
+      }
+      return e;
+    } finally {
+      depth = entered;
     }
-    return e;
   };
   const out = expr();
   ws();
   return out && i === src.length ? out : undefined;
 }
+
+const NUMBER = /-?\d+(\.\d+)?/y;
+const FUNCTION_NAME = /[A-Za-z_$][\w$.]*?(?=\s*\()/y;
+const PROPERTY_NAME = /\s*([A-Za-z_$][\w$]*)/y;
 
 class Evaluator {
   constructor(
@@ -309,10 +349,12 @@ class Evaluator {
     return this.prim(text);
   }
 
-  private fromJs(v: unknown): Val {
+  /** A value `json('...')` parsed (JSON.parse does not recurse; this walk does, so it stops at the JSON cap). */
+  private fromJs(v: unknown, depth = 0): Val {
     if (v === null || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') return this.prim(v);
-    if (Array.isArray(v)) return { kind: 'list', items: v.map((x) => this.fromJs(x)), span: this.here };
-    if (typeof v === 'object') return { kind: 'object', entries: new Map(Object.entries(v).map(([k, x]) => [k, this.fromJs(x)])), span: this.here };
+    if (depth >= MAX_JSON_DEPTH) return this.unknown();
+    if (Array.isArray(v)) return { kind: 'list', items: v.map((x) => this.fromJs(x, depth + 1)), span: this.here };
+    if (typeof v === 'object') return { kind: 'object', entries: new Map(Object.entries(v).map(([k, x]) => [k, this.fromJs(x, depth + 1)])), span: this.here };
     return this.unknown();
   }
 

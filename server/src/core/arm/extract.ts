@@ -1,13 +1,14 @@
 // ARM templates into the format-neutral model: APIM services and backends (top-level, nested as child resources,
 // workspace backends, and inside nested deployments), with values read through parameters (defaults or the paired
 // parameters file) and variables, so that a finding lands on the `false` the user must edit.
-import { parseTree, type Node } from 'jsonc-parser';
+import type { Node } from 'jsonc-parser';
 import { armSchemaKind, POLICY, type SourceText } from '../formats';
+import { parseJsonTree, tooDeepNotice } from '../json-depth';
 import type { EmbeddedText, FormatResult } from '../source-format';
 import { member, type ApiVersion, type Backend, type BlockSpan, type Bound, type Model, type PolicyOwner, type Service, type Val } from '../model';
 import { jsonStringText } from '../policies/host-strings';
 import { caStoreOf, gatewaySwitchesOf, isPool, misplacedTls, pinsOf } from '../resource-body';
-import type { Span } from '../types';
+import type { Finding, Span } from '../types';
 import { evaluateString, isExpression, nodeVal, parseExpression, type ArmScope, type Expr } from './expressions';
 import { parametersFileFor, parameterValues, property } from './parameters';
 import { relevantTemplate } from './template-index';
@@ -26,6 +27,8 @@ export function extractArmModel(files: readonly SourceText[], only?: ReadonlySet
   };
   const configuredParams = [...configured].filter(isParams).sort();
   const embedded: EmbeddedText[] = [];
+  // By path: a parameters file read with two templates gets its notice once.
+  const notices = new Map<string, Finding>();
   for (const file of files) {
     if (armSchemaKind(file.text) !== 'template') continue;
     const paramsPath = configuredParametersFor(file, configuredParams, byPath) ?? parametersFileFor(file.path, isParams);
@@ -34,9 +37,9 @@ export function extractArmModel(files: readonly SourceText[], only?: ReadonlySet
     if (paramsPath) covered.push(paramsPath);
     // A template that names no APIM type cannot hold a backend or a service: it is not parsed.
     if (!/ApiManagement/i.test(file.text)) continue;
-    extractTemplate(file, paramsPath ? byPath.get(paramsPath) : undefined, model, embedded);
+    extractTemplate(file, paramsPath ? byPath.get(paramsPath) : undefined, model, notices, embedded);
   }
-  return { model, files: covered, notices: [], embedded };
+  return { model, files: covered, notices: [...notices.values()], embedded };
 }
 
 /**
@@ -45,14 +48,14 @@ export function extractArmModel(files: readonly SourceText[], only?: ReadonlySet
  */
 function configuredParametersFor(template: SourceText, configured: readonly string[], byPath: ReadonlyMap<string, SourceText>): string | undefined {
   if (configured.length === 0) return undefined;
-  const declared = new Set(Object.keys(objectKeys(parseTree(template.text), 'parameters')).map((k) => k.toLowerCase()));
+  const declared = new Set(Object.keys(objectKeys(parseJsonTree(template.text).root, 'parameters')).map((k) => k.toLowerCase()));
   return configured.find((p) => {
-    const names = Object.keys(objectKeys(parseTree(byPath.get(p)!.text), 'parameters'));
+    const names = Object.keys(objectKeys(parseJsonTree(byPath.get(p)!.text).root, 'parameters'));
     return names.length > 0 && names.every((n) => declared.has(n.toLowerCase()));
   });
 }
 
-function objectKeys(root: ReturnType<typeof parseTree>, key: string): Record<string, true> {
+function objectKeys(root: Node | undefined, key: string): Record<string, true> {
   const node = root?.type === 'object' ? property(root, key) : undefined;
   const out: Record<string, true> = {};
   for (const p of node?.type === 'object' ? (node.children ?? []) : []) {
@@ -373,14 +376,22 @@ class TemplateReader {
   }
 }
 
-function extractTemplate(file: SourceText, params: SourceText | undefined, model: Model, embedded: EmbeddedText[]): void {
-  // Only the parts that can matter are parsed into trees; a template the outline cannot read is parsed whole.
-  const root = relevantTemplate(file.text) ?? parseTree(file.text, [], { allowTrailingComma: true, disallowComments: false });
+function extractTemplate(file: SourceText, params: SourceText | undefined, model: Model, notices: Map<string, Finding>, embedded: EmbeddedText[]): void {
+  // Only the parts that can matter are parsed into trees; a template the outline cannot read (or one nested too deep
+  // for it) is parsed whole, with its depth capped: what is nested too deep is not read, and the file says so once.
+  let root = relevantTemplate(file.text);
+  if (!root) {
+    const parsed = parseJsonTree(file.text, [], { allowTrailingComma: true, disallowComments: false });
+    root = parsed.root;
+    if (parsed.cutAt !== undefined) notices.set(file.path, tooDeepNotice(file.path, parsed.cutAt));
+  }
   if (root?.type !== 'object') return;
   const reader = new TemplateReader(file.path, file.text, model, embedded);
   const supplied = new Map<string, Supplied>();
   if (params) {
-    const values = parameterValues(parseTree(params.text, [], { allowTrailingComma: true }), params.path);
+    const parsed = parseJsonTree(params.text, [], { allowTrailingComma: true });
+    if (parsed.cutAt !== undefined) notices.set(params.path, tooDeepNotice(params.path, parsed.cutAt));
+    const values = parameterValues(parsed.root, params.path);
     for (const [k, v] of values) supplied.set(k, () => v);
   }
   reader.template(root, reader.scope(root, supplied));

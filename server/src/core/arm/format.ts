@@ -1,6 +1,6 @@
 // ARM templates as a format of the workspace: JSON files whose `$schema` is a deployment template or parameters file
 // (any other JSON is not theirs), templates paired with their parameters file; pins written into properties.tls.
-import { parseTree, type ParseError } from 'jsonc-parser';
+import type { ParseError } from 'jsonc-parser';
 import { PIN_API_VERSION } from '../api-versions';
 import { removeFlagInJson } from '../fixes/remove-flag';
 import { removeJsonArrayElement } from '../fixes/remove-list-item';
@@ -10,6 +10,7 @@ import { ARM } from '../formats';
 import type { FormatDocument, SourceFormat } from '../source-format';
 import { moveJsonMember } from './edits';
 import { extractArmModel } from './extract';
+import { parseJsonTree } from '../json-depth';
 
 const HOW_TO_PIN = `properties.tls.serverX509Names in the backend resource, with apiVersion ${PIN_API_VERSION} or later`;
 
@@ -27,7 +28,7 @@ export const armFormat: SourceFormat = {
   parsesCleanly(_path, text) {
     // As the ARM reader parses templates: comments and trailing commas are allowed.
     const errors: ParseError[] = [];
-    parseTree(text, errors, { allowTrailingComma: true });
+    parseJsonTree(text, errors, { allowTrailingComma: true });
     return errors.length === 0;
   },
   planPin: ({ backend, documents, request }) =>

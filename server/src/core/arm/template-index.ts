@@ -3,6 +3,7 @@
 // backend, a nested deployment, or children of those) are then parsed into trees, so a large template costs little more
 // than reading it once. Anything the outline cannot be sure of gives undefined, and the whole template is parsed.
 import { createScanner, parseTree, ScanError, SyntaxKind, type JSONScanner, type Node as JsonNode, type ParseError } from 'jsonc-parser';
+import { MAX_JSON_DEPTH } from '../json-depth';
 
 /** jsonc-parser's node, built here by hand (its type is read-only for callers of its parser). */
 type Node = { -readonly [K in keyof JsonNode]: K extends 'parent' ? Node | undefined : K extends 'children' ? Node[] | undefined : JsonNode[K] };
@@ -98,7 +99,11 @@ function resources(text: string, scanner: JSONScanner, first: SyntaxKind): Node 
   }
 }
 
-/** Skips the value that starts with `first`; the offset just past it, or undefined if the text breaks off. */
+/**
+ * Skips the value that starts with `first`; the offset just past it, or undefined if the text breaks off or nests
+ * deeper than the JSON cap allows below the two levels above it (parseTree recurses per level: such a template is
+ * parsed whole, with its depth capped).
+ */
 function skipValue(scanner: JSONScanner, first: SyntaxKind): number | undefined {
   if (first !== SyntaxKind.OpenBraceToken && first !== SyntaxKind.OpenBracketToken) {
     const simple =
@@ -112,8 +117,9 @@ function skipValue(scanner: JSONScanner, first: SyntaxKind): number | undefined 
   let depth = 1;
   for (;;) {
     const token = scanner.scan();
-    if (token === SyntaxKind.OpenBraceToken || token === SyntaxKind.OpenBracketToken) depth++;
-    else if (token === SyntaxKind.CloseBraceToken || token === SyntaxKind.CloseBracketToken) {
+    if (token === SyntaxKind.OpenBraceToken || token === SyntaxKind.OpenBracketToken) {
+      if (++depth > MAX_JSON_DEPTH - 2) return undefined;
+    } else if (token === SyntaxKind.CloseBraceToken || token === SyntaxKind.CloseBracketToken) {
       if (--depth === 0) return scanner.getTokenOffset() + 1;
     } else if (token === SyntaxKind.EOF || token === SyntaxKind.Unknown || scanner.getTokenError() !== ScanError.None) return undefined;
   }

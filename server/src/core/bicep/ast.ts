@@ -1,6 +1,6 @@
 // A Bicep file as plain objects: the named nodes of its tree-sitter tree (comments and MISSING nodes left out), so
 // the tree can be deleted at once (the wasm heap never shrinks) and a file that did not change is not parsed again.
-import type { BicepParser, Tree } from '../parse/bicep-parser';
+import { BICEP_PARSE_BUDGET_MS, type BicepParser, type Tree } from '../parse/bicep-parser';
 import { readsResource, relevantRanges } from '../parse/bicep-relevant';
 
 export interface BNode {
@@ -31,11 +31,14 @@ export function parseBicepFile(parser: BicepParser, path: string, text: string):
   const paramFile = /\.bicepparam$/i.test(path);
   // A template is parsed without the statements that cannot matter, unless that leaves errors a whole parse may not have.
   const ranges = paramFile || !parser.parseRanges ? undefined : relevantRanges(text);
+  const started = cpuMs();
   let tree = ranges ? parser.parseRanges!(text, ranges) : parser.parse(text, paramFile);
   let partial = !!ranges;
   if (tree && partial && tree.rootNode.hasError) {
     tree.delete();
-    tree = parser.parse(text, paramFile);
+    // The whole parse gets what the partial one left of the budget: one file, one budget.
+    const left = BICEP_PARSE_BUDGET_MS - (cpuMs() - started);
+    tree = left > 0 ? parser.parse(text, paramFile, left) : null;
     partial = false;
   }
   let outcome: ParseOutcome;
@@ -49,6 +52,12 @@ export function parseBicepFile(parser: BicepParser, path: string, text: string):
   }
   cache.set(path, { text, outcome });
   return outcome;
+}
+
+/** CPU time of the process in milliseconds, as the parse budgets count it. */
+function cpuMs(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
 }
 
 /** Forgets cached files that are no longer among `paths`. */

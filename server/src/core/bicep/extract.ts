@@ -2,7 +2,8 @@
 // `resource b 'backends'` nested in a service), services (`Microsoft.ApiManagement/service@v`) and the links between
 // them (`parent:` or nesting), one instance per loop element and condition, with params given by a `.bicepparam`
 // file, a parameters JSON file beside the template, or the `params` of a local module call one level up.
-import { parseTree, type Node as JsonNode } from 'jsonc-parser';
+import type { Node as JsonNode } from 'jsonc-parser';
+import { JSON_TOO_DEEP_CODE, parseJsonTree, tooDeepNotice } from '../json-depth';
 import { POLICY, type SourceText } from '../formats';
 import type { EmbeddedText, FormatResult } from '../source-format';
 import { asString, type ApiVersion, type Backend, type BlockSpan, type Bound, type Model, type PolicyOwner, type Service, type Val } from '../model';
@@ -96,7 +97,7 @@ export function extractBicepModel(
       const pf = load(p.path);
       if (pf) givens.push(bicepparamValues(pf));
     }
-    for (const j of jsonFiles) givens.push(jsonParameterValues(j));
+    for (const j of jsonFiles) givens.push(jsonParameterValues(j, notices));
     if (givens.length === 0) givens.push(new Map());
     for (const given of givens) {
       extractUnit({ unit, given, locals: new Map() }, '', { model, embedded, loadText }, (path) => load(path));
@@ -177,9 +178,10 @@ function bicepparamValues(file: BicepFile): Map<string, Val> {
   return out;
 }
 
-function jsonParameterValues(src: SourceText): Map<string, Val> {
+function jsonParameterValues(src: SourceText, notices: Finding[]): Map<string, Val> {
   const out = new Map<string, Val>();
-  const root = parseTree(src.text, [], { allowTrailingComma: true });
+  const { root, cutAt } = parseJsonTree(src.text, [], { allowTrailingComma: true });
+  if (cutAt !== undefined && !notices.some((n) => n.file === src.path && n.ruleId === JSON_TOO_DEEP_CODE)) notices.push(tooDeepNotice(src.path, cutAt));
   const params = root && jsonMember(root, 'parameters');
   if (!params || params.type !== 'object') return out;
   for (const prop of params.children ?? []) {

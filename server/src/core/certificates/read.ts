@@ -22,6 +22,9 @@ export function readCertificates(bytes: Uint8Array, fileName: string): Certifica
   const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
   // A private key anywhere refuses the whole file, before any other block of it is decoded.
   if (PRIVATE_KEY_TEXT.test(text)) return refuse(privateKeyMessage(name));
+  // Windows tools save PEM as UTF-16: its text is read as what it is, from the private-key check on.
+  const utf16 = utf16Text(bytes);
+  if (utf16 !== undefined) return readCertificates(new Uint8Array(Buffer.from(utf16, 'utf8')), fileName);
   if (text.includes('-----BEGIN ')) return readPem(text, fileName, name);
   if (bytes[0] === 0x30) return readDer(bytes, fileName, name);
   const bare = text.replace(/\s+/g, '');
@@ -89,6 +92,8 @@ function readDer(der: Uint8Array, fileName: string, name: string): CertificateRe
       return refuse(pfxMessage(name));
     case 'private-key':
       return refuse(privateKeyMessage(name));
+    case 'public-key':
+      return refuse(`${name} holds a public key (${kind.form}, DER), not a certificate: APIM pins certificates by thumbprint.`);
     case 'csr':
       return refuse(csrMessage(name, 'CSR, DER'));
     case 'crl':
@@ -202,6 +207,31 @@ function baseName(path: string): string {
   return path.split(/[\\/]/).pop() || path;
 }
 
+/**
+ * The text of a UTF-16 file: with a byte order mark, or without one when its first characters are plain ASCII
+ * with a zero byte beside each (PEM is ASCII). Undefined for anything else.
+ */
+function utf16Text(bytes: Uint8Array): string | undefined {
+  let bigEndian: boolean;
+  let start = 0;
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) [bigEndian, start] = [false, 2];
+  else if (bytes[0] === 0xfe && bytes[1] === 0xff) [bigEndian, start] = [true, 2];
+  else {
+    const sample = bytes.subarray(0, Math.min(bytes.length, 256) & ~1);
+    const ascii = (hi: number, lo: number) => hi === 0 && (lo === 0x09 || lo === 0x0a || lo === 0x0d || (lo >= 0x20 && lo < 0x7f));
+    const pairs = (big: boolean) => {
+      for (let i = 0; i < sample.length; i += 2) if (!(big ? ascii(sample[i], sample[i + 1]) : ascii(sample[i + 1], sample[i]))) return false;
+      return sample.length >= 4;
+    };
+    if (pairs(false)) bigEndian = false;
+    else if (pairs(true)) bigEndian = true;
+    else return undefined;
+  }
+  const units = Buffer.from(bytes.subarray(start, start + ((bytes.length - start) & ~1)));
+  if (bigEndian) units.swap16();
+  return units.toString('utf16le');
+}
+
 function isText(bytes: Uint8Array): boolean {
   return bytes.subarray(0, 512).every((b) => b === 0x09 || b === 0x0a || b === 0x0d || (b >= 0x20 && b < 0x7f) || b >= 0x80);
 }
@@ -218,7 +248,8 @@ interface Tlv {
 
 const SIGNED_DATA_OID = [0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x02];
 
-type DerKind = { kind: 'certificate'; end: number } | { kind: 'pkcs7' | 'pfx' | 'private-key' | 'csr' | 'crl' | 'unknown' };
+type DerKind =
+  { kind: 'certificate'; end: number } | { kind: 'public-key'; form: string } | { kind: 'pkcs7' | 'pfx' | 'private-key' | 'csr' | 'crl' | 'unknown' };
 
 function classifyDer(der: Uint8Array): DerKind {
   // BER with an indefinite length (streamed PKCS#7): recognised by its content type, read by the library.
@@ -230,8 +261,14 @@ function classifyDer(der: Uint8Array): DerKind {
   if (a.tag === 0x02) {
     const version = smallInt(der, a);
     if (version === 3 && b?.tag === 0x30) return { kind: 'pfx' };
-    // PKCS#1 RSA and DSA keys (version, then integers), PKCS#8 (version, algorithm, key), SEC 1 EC keys (1, key).
-    if (b?.tag === 0x02) return { kind: 'private-key' };
+    // A PKCS#1 RSAPublicKey is exactly a modulus (many bytes) and an exponent. PKCS#1 RSAPrivateKey (version 0 or
+    // 1, then 8 integers) and DSA keys (0, then 5) start with two integers too; anything else that does is taken
+    // for a key as well, because refusing a key as a key is the safe mistake.
+    if (b?.tag === 0x02) {
+      const publicKey = kids.length === 2 && version === undefined && a.end - a.bodyStart > 1;
+      return publicKey ? { kind: 'public-key', form: 'PKCS#1 RSAPublicKey' } : { kind: 'private-key' };
+    }
+    // PKCS#8 (version, algorithm, key), SEC 1 EC keys (1, key).
     if ((version === 0 || version === 1) && b?.tag === 0x30 && c?.tag === 0x04) return { kind: 'private-key' };
     if (version === 1 && b?.tag === 0x04) return { kind: 'private-key' };
     return { kind: 'unknown' };
@@ -239,6 +276,9 @@ function classifyDer(der: Uint8Array): DerKind {
   if (a.tag === 0x06) return sameBytes(der.subarray(a.bodyStart, a.end), SIGNED_DATA_OID) ? { kind: 'pkcs7' } : { kind: 'unknown' };
   // EncryptedPrivateKeyInfo: algorithm, encrypted key.
   if (a.tag === 0x30 && b?.tag === 0x04 && kids.length === 2) return { kind: 'private-key' };
+  // SubjectPublicKeyInfo: algorithm (an OID first), the key as a BIT STRING.
+  if (a.tag === 0x30 && b?.tag === 0x03 && kids.length === 2 && childrenOf(der, a)?.[0]?.tag === 0x06)
+    return { kind: 'public-key', form: 'SubjectPublicKeyInfo' };
   if (a.tag === 0x30 && b?.tag === 0x30 && c?.tag === 0x03 && kids.length === 3) {
     const tbs = childrenOf(der, a);
     if (!tbs || tbs.length === 0) return { kind: 'unknown' };

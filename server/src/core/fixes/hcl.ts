@@ -51,7 +51,7 @@ export function appendToBlock(file: string, text: string, block: BlockSpan, line
   const unit = indentUnit(text);
   const base = indentAt(text, block.start) + unit;
   const body = lines.map((l) => {
-    const m = /^((?: {2})*)(.*)$/.exec(l)!;
+    const m = /^((?: {2})*)([\s\S]*)$/.exec(l)!;
     return l.trim() === '' ? '' : base + unit.repeat(m[1].length / 2) + m[2];
   });
   // Insert at the start of the closing brace's line when the brace sits on a line of its own.
@@ -64,13 +64,31 @@ export function appendToBlock(file: string, text: string, block: BlockSpan, line
   return { file, start: block.bodyEnd, end: block.bodyEnd, newText: eol + body.join(eol) + eol + indentAt(text, block.start) };
 }
 
+/**
+ * Whether a block ends with its own closing brace. One read back from damaged text (a `}` missing) ends where
+ * recovery stopped, which is no place to insert lines: they would land outside it, and the finding would stay.
+ */
+export function isClosedBlock(text: string, block: BlockSpan): boolean {
+  return text[block.bodyEnd] === '}';
+}
+
 export function replace(file: string, start: number, end: number, newText: string): TextEdit {
   return { file, start, end, newText };
 }
 
-/** A string literal in HCL syntax. */
+/** A string literal in HCL syntax: quotes, backslashes, control characters and template markers escaped. */
 export function hclString(value: string): string {
-  return `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\$\{/g, '$${').replace(/%\{/g, '%%{')}"`;
+  const escaped = value
+    .replace(/\\/g, '\\\\')
+    .replace(/"/g, '\\"')
+    .replace(/\n/g, '\\n')
+    .replace(/\r/g, '\\r')
+    .replace(/\t/g, '\\t')
+    // eslint-disable-next-line no-control-regex
+    .replace(/[\u0000-\u001f\u007f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
+    .replace(/\$\{/g, () => '$${')
+    .replace(/%\{/g, '%%{');
+  return `"${escaped}"`;
 }
 
 /**
@@ -107,7 +125,7 @@ export function appendToBody(file: string, text: string, block: BlockSpan, lines
   const outer = indentAt(text, block.start);
   const base = outer + unit;
   const body = lines.map((l) => {
-    const m = /^((?: {2})*)(.*)$/.exec(l)!;
+    const m = /^((?: {2})*)([\s\S]*)$/.exec(l)!;
     return l.trim() === '' ? '' : base + unit.repeat(m[1].length / 2) + m[2];
   });
   const inner = text.slice(block.bodyStart, block.bodyEnd);

@@ -1,11 +1,12 @@
 // The pin edit for an ARM template backend: `properties.tls.serverX509Names` set (merged into a list already there),
 // the validate flags written as false dropped (pins take precedence), and `apiVersion` raised to one that has pins.
 // Steps are applied one after another on the text and returned as one edit, so they never overlap.
-import { applyEdits, findNodeAtOffset, getNodePath, modify, parseTree, type Node } from 'jsonc-parser';
+import { applyEdits, findNodeAtOffset, getNodePath, modify, type Node } from 'jsonc-parser';
 import { removePropertyNode } from '../arm/edits';
 import { isExpression } from '../arm/expressions';
 import { property } from '../arm/parameters';
 import { compareApiVersions, PIN_API_VERSION } from '../api-versions';
+import { MAX_JSON_DEPTH, parseJsonTree } from '../json-depth';
 import type { Backend } from '../model';
 import { lineBreakOf } from '../text';
 import type { TextEdit } from '../types';
@@ -27,11 +28,14 @@ export function planArmPin(backend: Backend, text: string, pin: ArmPin): ArmPinP
   const unit = indentUnit(text);
   const options = { formattingOptions: { insertSpaces: !unit.startsWith('\t'), tabSize: unit.startsWith('\t') ? 1 : unit.length, eol: lineBreakOf(text) } };
   const resourceAt = (t: string): Node | undefined => {
-    const root = parseTree(t, [], { allowTrailingComma: true });
+    const root = parseJsonTree(t, [], { allowTrailingComma: true }).root;
     const node = root && findNodeAtOffset(root, backend.block.start, false);
     return node?.type === 'object' && node.offset === backend.block.start ? node : undefined;
   };
 
+  // jsonc-parser's modify parses the whole text itself, without the depth cap.
+  if (parseJsonTree(text).cutAt !== undefined)
+    return { ok: false, reason: `The template nests values more than ${MAX_JSON_DEPTH} levels deep, too deep to edit safely; add the pin by hand.` };
   let res = resourceAt(current);
   if (!res) return { ok: false, reason: 'The backend resource is no longer where it was; lint the file again.' };
   const props = property(res, 'properties');

@@ -9,10 +9,10 @@ import type { Expr, HclAttribute, HclBlock, HclFile, ObjectItem } from '../parse
 import { lineBreakOf } from '../text';
 import type { TextEdit } from '../types';
 import { azapiRequirement, type BodyStyle } from './azapi-provider';
-import { appendToBody, hclString, indentAt, indentStep, indentUnit, replace } from './hcl';
+import { appendToBody, hclString, indentAt, indentStep, indentUnit, isClosedBlock, replace } from './hcl';
 import { setBooleanLiteral } from './literal';
 import { decidePin, type PinQuestion, type PinRequest } from './pin-flow';
-import { removeTlsBlock, retargetReference, retriggerEdit } from './terraform-edits';
+import { isReferenceable, removeTlsBlock, retargetReference, retriggerEdit } from './terraform-edits';
 
 export type { PinRequest } from './pin-flow';
 
@@ -55,6 +55,9 @@ export function planPinEdit(site: PinSite, request: PinRequest): PinPlan {
   const source = site.files.find((f) => f.path === backend.block.file);
   const block = source?.hcl.blocks.find((b) => b.type === 'resource' && b.start === backend.block.start);
   if (!source || !block) return refuse(`${backend.address} could not be read from ${backend.block.file}.`);
+  if (!isClosedBlock(source.text, backend.block)) return refuse(unclosed(backend.address));
+  if (!isReferenceable(backend.address))
+    return refuse(`${JSON.stringify(backend.address)} is not a name Terraform can refer to: fix its labels first, then pin.`);
   if (attr(block, 'count')) return refuse(`${backend.address} uses count; pin its instances by hand, or use for_each.`);
   const keyed = attr(block, 'for_each') !== undefined;
   if (keyed && site.instances.some((b) => b.key === undefined)) {
@@ -204,7 +207,9 @@ function hostExpression(block: HclBlock, text: string): PinContent['name'] {
 function pinLines(pin: PinContent): string[] {
   const thumbprint = pin.thumbprint.kind === 'literal' ? hclString(pin.thumbprint.value) : pin.thumbprint.text;
   if (pin.kind === 'certificate') return [`serverCertificateThumbprints = [${thumbprint}]`];
-  const name = pin.name.kind === 'literal' ? hclString(pin.name.value) : pin.name.kind === 'expression' ? pin.name.text : hclString(HOST_PLACEHOLDER);
+  // An expression written over several lines stays one value in parentheses (a line break ends an attribute).
+  const expression = pin.name.kind === 'expression' ? (/[\r\n]/.test(pin.name.text) ? `(${pin.name.text})` : pin.name.text) : undefined;
+  const name = pin.name.kind === 'literal' ? hclString(pin.name.value) : (expression ?? hclString(HOST_PLACEHOLDER));
   return ['serverX509Names = [{', `  name                        = ${name}`, `  issuerCertificateThumbprint = ${thumbprint}`, '}]'];
 }
 
@@ -365,9 +370,13 @@ function mapShape(site: PinSite, overlay: Overlay) {
 function reindent(lines: string[], outer: string, unit: string): string[] {
   return lines.map((l) => {
     if (l.trim() === '') return '';
-    const m = /^((?: {2})*)(.*)$/.exec(l)!;
+    const m = /^((?: {2})*)([\s\S]*)$/.exec(l)!;
     return outer + unit.repeat(m[1].length / 2) + m[2];
   });
+}
+
+function unclosed(address: string): string {
+  return `${address} is missing its closing brace: fix the syntax first, then pin.`;
 }
 
 /** Merges the pin into an overlay of the module, read from its file. */
@@ -375,6 +384,7 @@ function mergeInto(site: PinSite, overlay: Overlay, pin: PinContent, backend: Ba
   const file = site.files.find((f) => f.path === overlay.block.file);
   const block = file?.hcl.blocks.find((b) => b.type === 'resource' && b.start === overlay.block.start);
   if (!file || !block) return refuse(`${overlay.address} could not be read from ${overlay.block.file}.`);
+  if (!isClosedBlock(file.text, overlay.block)) return refuse(unclosed(overlay.address));
   return mergeIntoOverlay(overlay, block, file.text, pin, backend, style);
 }
 

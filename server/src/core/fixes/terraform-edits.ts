@@ -3,7 +3,7 @@
 // and the pin command build their edits from these, so a quick fix and a pin write the same text.
 import type { Backend, BlockSpan, Overlay } from '../model';
 import type { Span, TextEdit } from '../types';
-import { appendToBody, appendToList, hclString, removeLines, replace } from './hcl';
+import { appendToBody, appendToList, hclString, isClosedBlock, removeLines, replace } from './hcl';
 
 /** Removes a backend's `tls {}` or `dynamic "tls"` block with its lines. */
 export function removeTlsBlock(block: BlockSpan, text: string): TextEdit {
@@ -67,13 +67,23 @@ export function backendReference(backend: Backend, overlay: Overlay): string {
   return backend.address;
 }
 
+/**
+ * Whether a resource address can be written as a reference: `type.name` with both parts identifiers. Tree-sitter
+ * reads labels HCL rejects (a quoted name with a line break in it), and no edit can name such a resource.
+ */
+export function isReferenceable(address: string): boolean {
+  return /^[A-Za-z_][\w-]*\.[A-Za-z_][\w-]*$/.test(address);
+}
+
 /** Adds the reference to `replace_triggered_by`, adding the attribute or the whole `lifecycle` block as needed. */
 export function addTrigger(overlay: Overlay, text: string, reference: string): TextEdit | undefined {
   const file = overlay.block.file;
+  if (!isReferenceable(reference.replace(/\[[^\]]*\]$/, ''))) return undefined;
   if (overlay.replaceTriggeredByAttr) {
     const list = overlay.replaceTriggeredByAttr.list;
-    return list ? appendToList(file, text, list, reference) : undefined;
+    return list && text[list.end - 1] === ']' ? appendToList(file, text, list, reference) : undefined;
   }
+  if (!isClosedBlock(text, overlay.lifecycle ?? overlay.block)) return undefined;
   if (overlay.lifecycle) return appendToBody(file, text, overlay.lifecycle, [`replace_triggered_by = [${reference}]`]);
   return appendToBody(file, text, overlay.block, ['lifecycle {', `  replace_triggered_by = [${reference}]`, '}'], true);
 }

@@ -162,42 +162,40 @@ export function topLevelStatements(text: string): Statement[] | undefined {
   return out;
 }
 
-/** Just past a single-quoted string's closing quote, skipping escapes and `${...}` (which may hold strings); -1 if open. */
+/**
+ * Just past a single-quoted string's closing quote, skipping escapes and `${...}` (which may hold strings); -1 if open.
+ * Strings and interpolations nested in each other are kept on a stack: `'${'${'…` nested thousands deep would
+ * otherwise recurse once per level and overflow the call stack.
+ */
 function stringEnd(text: string, from: number): number {
+  // Each entry is a string (IN_STRING) or an interpolation (its count of open braces, at least 1).
+  const open: number[] = [IN_STRING];
   let i = from;
   while (i < text.length) {
     const c = text.charCodeAt(i);
-    if (c === 92 /* \ */) i += 2;
-    else if (c === 39) return i + 1;
-    else if (c === 10) return -1;
-    else if (c === 36 && text.charCodeAt(i + 1) === 123) {
-      const end = interpolationEnd(text, i + 2);
-      if (end < 0) return -1;
-      i = end;
-    } else i++;
-  }
-  return -1;
-}
-
-/** Just past the `}` that closes an interpolation opened before `from`; -1 if it never closes on its line. */
-function interpolationEnd(text: string, from: number): number {
-  let depth = 1;
-  let i = from;
-  while (i < text.length) {
-    const c = text.charCodeAt(i);
-    if (c === 39) {
-      const end = stringEnd(text, i + 1);
-      if (end < 0) return -1;
-      i = end;
-      continue;
-    }
     if (c === 10) return -1;
-    if (c === 123) depth++;
-    else if (c === 125 && --depth === 0) return i + 1;
+    const top = open.length - 1;
+    if (open[top] === IN_STRING) {
+      if (c === 92 /* \ */) {
+        i += 2;
+        continue;
+      }
+      if (c === 39) {
+        open.pop();
+        if (open.length === 0) return i + 1;
+      } else if (c === 36 && text.charCodeAt(i + 1) === 123) {
+        open.push(1);
+        i++;
+      }
+    } else if (c === 39) open.push(IN_STRING);
+    else if (c === 123) open[top]++;
+    else if (c === 125 && --open[top] === 0) open.pop();
     i++;
   }
   return -1;
 }
+
+const IN_STRING = 0;
 
 function multiLineStringEnd(text: string, from: number): number {
   const close = text.indexOf("'''", from);

@@ -1,5 +1,6 @@
 // Turns a tree-sitter HCL tree into plain objects that outlive the tree (trees live in the wasm heap and must be
 // deleted), and recovers blocks that follow a damaged one by re-parsing top-level chunks of the text.
+import { ParseBudgetError } from './parse-budget';
 import type { SyntaxNode, TerraformParser, Tree } from './terraform-parser';
 
 export interface Located {
@@ -84,7 +85,15 @@ export function extractFile(tree: Tree, text: string, parser: TerraformParser, v
   };
   for (const c of root.namedChildren) visit(c);
   const rows = new RowIndex(text);
-  for (const region of mergeRegions(damaged)) recoverRegion(region, text, parser, file, varFile ? ATTRIBUTE_OR_BLOCK_START : BLOCK_START, rows);
+  // Chunk starts are found once for the file: searching from each damaged region to the next start would read the
+  // rest of the file once per region (seconds for thousands of small regions, as damaged text easily makes).
+  const chunkStarts = matchOffsets(text, varFile ? ATTRIBUTE_OR_BLOCK_START : BLOCK_START);
+  // Recovery is best effort, under a budget of its own on top of the parse's: the regions it has no time left for are
+  // not read (each chunk's parse could otherwise spend a whole parse budget: seconds on a file cut into pieces).
+  const deadline = cpuMs() + RECOVERY_BUDGET_MS;
+  for (const region of mergeRegions(damaged, text)) {
+    if (!recoverRegion(region, text, parser, file, chunkStarts, rows, deadline)) break;
+  }
   file.blocks.sort((a, b) => a.start - b.start);
   file.attributes.sort((a, b) => a.start - b.start);
   return file;
@@ -96,19 +105,35 @@ const ATTRIBUTE_OR_BLOCK_START = /^(?:(?:resource|data|module|variable|locals|te
 
 /**
  * Re-parses each chunk of a damaged region on its own. A region that is one chunk is left as the main parse
- * read it: parsing the same text again would only give the same damage at twice the cost.
+ * read it: parsing the same text again would only give the same damage at twice the cost. False when the recovery's
+ * CPU deadline came first.
  */
-function recoverRegion(region: Located, text: string, parser: TerraformParser, file: HclFile, chunkStart: RegExp, rows: RowIndex): void {
+function recoverRegion(
+  region: Located,
+  text: string,
+  parser: TerraformParser,
+  file: HclFile,
+  chunkStarts: readonly number[],
+  rows: RowIndex,
+  deadline: number,
+): boolean {
   const starts: number[] = [];
-  chunkStart.lastIndex = region.start;
-  for (let m = chunkStart.exec(text); m && m.index < region.end; m = chunkStart.exec(text)) starts.push(m.index);
+  for (let i = firstAtOrAfter(chunkStarts, region.start); i < chunkStarts.length && chunkStarts[i] < region.end; i++) starts.push(chunkStarts[i]);
   if (starts.length === 0 || starts[0] !== region.start) starts.unshift(region.start);
-  if (starts.length < 2) return;
+  if (starts.length < 2) return true;
   for (let i = 0; i < starts.length; i++) {
     const start = starts[i];
     const end = i + 1 < starts.length ? starts[i + 1] : region.end;
     if (end <= start) continue;
-    const tree = parser.parseRanges(text, [{ start, end }], (o) => rows.rowOf(o));
+    const left = deadline - cpuMs();
+    let tree: Tree;
+    try {
+      if (left <= 0) return false;
+      tree = parser.parseRanges(text, [{ start, end }], (o) => rows.rowOf(o), left);
+    } catch (e) {
+      if (e instanceof ParseBudgetError) return false;
+      throw e;
+    }
     try {
       const body = tree.rootNode.namedChildren.find((c) => c?.type === 'body');
       if (body) readBody(body, text, file.blocks, file.attributes, start, end);
@@ -116,6 +141,41 @@ function recoverRegion(region: Located, text: string, parser: TerraformParser, f
       tree.delete();
     }
   }
+  return true;
+}
+
+const BLANK = /^\s*$/;
+
+/** CPU milliseconds the recovery of one file's damaged regions may take. */
+const RECOVERY_BUDGET_MS = 250;
+
+/** CPU time of the process in milliseconds, as the parse budgets count it. */
+function cpuMs(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+}
+
+/** Where each match of a global pattern starts, in order. */
+function matchOffsets(text: string, pattern: RegExp): number[] {
+  const out: number[] = [];
+  pattern.lastIndex = 0;
+  for (let m = pattern.exec(text); m; m = pattern.exec(text)) {
+    out.push(m.index);
+    if (m[0].length === 0) pattern.lastIndex++;
+  }
+  return out;
+}
+
+/** The index of the first offset at or after `offset` in a sorted list (its length when there is none). */
+function firstAtOrAfter(offsets: readonly number[], offset: number): number {
+  let lo = 0;
+  let hi = offsets.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (offsets[mid] < offset) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 class RowIndex {
@@ -135,12 +195,16 @@ class RowIndex {
   }
 }
 
-function mergeRegions(regions: Located[]): Located[] {
+/**
+ * Damaged regions joined where they overlap or only blanks separate them: tree-sitter may leave a damaged top level as
+ * thousands of small pieces, and a block cut into pieces is only found again when its pieces are one region.
+ */
+function mergeRegions(regions: Located[], text: string): Located[] {
   const sorted = regions.filter((r) => r.end > r.start).sort((a, b) => a.start - b.start);
   const out: Located[] = [];
   for (const r of sorted) {
     const last = out[out.length - 1];
-    if (last && r.start <= last.end) last.end = Math.max(last.end, r.end);
+    if (last && (r.start <= last.end || BLANK.test(text.slice(last.end, r.start)))) last.end = Math.max(last.end, r.end);
     else out.push({ ...r });
   }
   return out;
@@ -415,6 +479,8 @@ export function readExpr(node: SyntaxNode, text: string, depth = 0): Expr {
 }
 
 function readTraversal(node: SyntaxNode, variable: SyntaxNode, text: string, depth: number): Expr {
+  // namedChild(i) walks the siblings from the first: a reference of thousands of steps would cost their square.
+  if (node.namedChildCount > MAX_EXPR_DEPTH) return other(node);
   const path: Array<string | number | Expr> = [];
   for (let i = 1; i < node.namedChildCount; i++) {
     const step = node.namedChild(i);

@@ -26,9 +26,10 @@ export interface TerraformParser {
   parse(text: string, oldTree?: Tree): Tree;
   /**
    * Parses only the given line-aligned ranges of `text` (sorted, disjoint), keeping offsets absolute: for recovery
-   * after damage, and to skip blocks that cannot matter. `rowOf` maps an offset to its 0-based line.
+   * after damage, and to skip blocks that cannot matter. `rowOf` maps an offset to its 0-based line. `budgetMs`
+   * (default terraformParseBudgetMs) is the CPU time it may take before it throws ParseBudgetError.
    */
-  parseRanges(text: string, ranges: ReadonlyArray<{ start: number; end: number }>, rowOf: (offset: number) => number): Tree;
+  parseRanges(text: string, ranges: ReadonlyArray<{ start: number; end: number }>, rowOf: (offset: number) => number, budgetMs?: number): Tree;
 }
 
 /** Where the two wasm files are: one folder holding both (the bundle's dist/), or each file's own path. */
@@ -84,14 +85,13 @@ export async function loadTerraformParser(location: WasmLocation): Promise<Terra
       if (!tree) throw new ParseBudgetError(budgetMs);
       return tree;
     },
-    parseRanges(text, ranges, rowOf) {
+    parseRanges(text, ranges, rowOf, budgetMs = terraformParseBudgetMs(text.length)) {
       const includedRanges: TS.Range[] = ranges.map((r) => ({
         startIndex: r.start,
         endIndex: r.end,
         startPosition: { row: rowOf(r.start), column: 0 },
         endPosition: { row: rowOf(r.end), column: 0 },
       }));
-      const budgetMs = terraformParseBudgetMs(text.length);
       const tree = run(prepare(text), { budgetMs, includedRanges });
       if (!tree) throw new ParseBudgetError(budgetMs);
       return tree;

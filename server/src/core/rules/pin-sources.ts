@@ -1,5 +1,6 @@
 // The resources that write backend pins, for the rules that check the pins themselves: azapi overlays of a backend
 // type (linked to a backend or not) and azapi backends that carry pins in their own body.
+import { isHostName } from '../hosts';
 import { replace } from '../fixes/hcl';
 import type { ApiVersion, Backend, BlockSpan, Model, Pin, PrimVal } from '../model';
 import type { Fix, RelatedInfo, Span } from '../types';
@@ -37,11 +38,12 @@ export function usedBy(writer: PinWriter, span: Span, what: string): RelatedInfo
 
 /**
  * "Use the URL host": the pin's name literal rewritten to `host`, keeping its quotes. None for a name built from
- * references or escapes, which stays the user's to change.
+ * references or escapes, which stays the user's to change, nor for a URL host that is no host name itself (it would
+ * only swap one placeholder for another).
  */
 export function useUrlHostFixes(name: PrimVal, host: string | undefined, text: string | undefined): Fix[] {
   const original = text?.slice(name.span.start, name.span.end);
-  if (host === undefined || !name.quoted || original === undefined || !/^(?:"[^"\\$%]*"|'[^'\\$]*')$/.test(original)) return [];
+  if (host === undefined || !isHostName(host) || !name.quoted || original === undefined || !/^(?:"[^"\\$%]*"|'[^'\\$]*')$/.test(original)) return [];
   const edit = replace(name.span.file, name.span.start, name.span.end, `${original[0]}${host}${original[0]}`);
   return [{ title: 'Use the URL host', kind: 'fix', isPreferred: true, edits: [edit] }];
 }
