@@ -65,3 +65,26 @@ describe('parsing only what can matter', () => {
     });
   }
 });
+
+describe('a file of one block that cannot matter', () => {
+  test('is not parsed (an outputs.tf), while a file of one backend is, and the module lints the same', async () => {
+    const parser = await testParser();
+    const parsed: string[] = [];
+    const spy = {
+      ...parser,
+      parse: (text: string, old?: Parameters<typeof parser.parse>[1]) => (parsed.push(text), parser.parse(text, old)),
+      parseRanges: (text: string, ranges: Parameters<typeof parser.parseRanges>[1], rowOf: Parameters<typeof parser.parseRanges>[2]) => (
+        parsed.push(ranges.map((r) => text.slice(r.start, r.end)).join('')),
+        parser.parseRanges(text, ranges, rowOf)
+      ),
+    };
+    const outputs = `# what the module gives back\noutput "backend_id" {\n  value = azurerm_api_management_backend.live.id\n}\n`;
+    const ws = new Workspace(spy);
+    ws.setFile('/w/main.tf', BACKEND);
+    ws.setFile('/w/outputs.tf', outputs);
+    const findings = ws.lint().findings.map((f) => `${f.file}:${f.ruleId}@${f.start}`);
+    assert.deepEqual(findings, [`/w/main.tf:APIM002@${BACKEND.lastIndexOf('false')}`]);
+    assert.ok(parsed.includes(BACKEND), 'the backend file is parsed whole');
+    assert.ok(!parsed.some((t) => t.includes('output "backend_id"')), 'the output block is never handed to the parser');
+  });
+});

@@ -16,7 +16,7 @@ const IRRELEVANT_HEADER = /(?:(?:resource|data)[ \t]+"(?!azurerm_api_management|
  */
 export function parseForExtraction(parser: TerraformParser, text: string): Tree {
   const starts = topLevelBlockStarts(text);
-  if (!starts || starts.length < 2) return parser.parse(text);
+  if (!starts || starts.length === 0) return parser.parse(text);
   const keep: Array<{ start: number; end: number }> = [];
   const take = (start: number, end: number) => {
     const last = keep[keep.length - 1];
