@@ -134,6 +134,8 @@ suite('APIM Backends view', () => {
         moduleUri.fsPath,
         `resource "azurerm_api_management_backend" "local" {\n  name = "local"\n  api_management_name = "apim-local"\n  url = "https://127.0.0.1:${server.address().port}/api"\n}\n`,
       );
+      // Opened, so the server has it whatever the file watcher does (a busy machine delivers its events late).
+      await vscode.workspace.openTextDocument(moduleUri);
       const view = api.backendsView;
       const find = async () => {
         await view.refresh();
