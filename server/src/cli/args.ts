@@ -2,6 +2,7 @@
 // [--fail-on error|warning|info|never] [--fix|--fix-dry-run]`, `apim-tls-lint thumbprint FILE`, the subcommands that
 // parse their own (probe, pin, inventory), plus --help and --version. Pure: no I/O, so every usage error is testable.
 
+import { oneOf, readOptions, UsageError } from './options';
 export type Format = 'text' | 'json' | 'sarif';
 export type FailOn = 'error' | 'warning' | 'info' | 'never';
 
@@ -24,9 +25,6 @@ export type ParsedArgs =
 /** Subcommands that parse their own arguments, each in its own file (cli.ts maps the name to its runner). */
 export const SUBCOMMANDS = ['probe', 'pin', 'inventory'] as const;
 export type Subcommand = (typeof SUBCOMMANDS)[number];
-
-/** A mistake in the command line; the CLI prints it with a pointer to --help and exits 2. */
-export class UsageError extends Error {}
 
 export const USAGE = `Usage: apim-tls-lint [paths...] [options]
        apim-tls-lint thumbprint FILE
@@ -79,56 +77,36 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
   if (subcommand) return { kind: 'subcommand', name: subcommand, argv: argv.slice(1) };
   const options: CliOptions = { paths: [], format: 'text', failOn: 'warning' };
   let wantsVersion = false;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    if (arg === '--') {
-      options.paths.push(...argv.slice(i + 1));
-      break;
-    }
-    if (arg === '-h' || arg === '--help') return { kind: 'help' };
-    if (arg === '-v' || arg === '--version') {
-      wantsVersion = true;
-      continue;
-    }
-    if (!arg.startsWith('-') || arg === '-') {
-      options.paths.push(arg);
-      continue;
-    }
-    const eq = arg.indexOf('=');
-    const name = eq > 0 ? arg.slice(0, eq) : arg;
-    const value = (): string => {
-      if (eq > 0) return arg.slice(eq + 1);
-      // A following flag is never a value: `--config --format json` is a missing value, not a file named --format.
-      const next = argv[i + 1];
-      if (next === undefined || (next.startsWith('-') && next !== '-')) throw new UsageError(`${name} needs a value.`);
-      i++;
-      return next;
-    };
-    switch (name) {
+  const help = readOptions(argv, options.paths, (option) => {
+    switch (option.name) {
+      case '-v':
+      case '--version':
+        return (wantsVersion = option.flag());
       case '--format':
-        options.format = oneOf(name, value(), FORMATS);
-        break;
+        options.format = oneOf('--format', option.value(), FORMATS);
+        return true;
       case '--fail-on':
-        options.failOn = oneOf(name, value(), FAIL_ON);
-        break;
+        options.failOn = oneOf('--fail-on', option.value(), FAIL_ON);
+        return true;
       case '--fix':
       case '--fix-dry-run': {
-        if (eq > 0) throw new UsageError(`${name} takes no value.`);
-        const mode = name === '--fix' ? 'write' : 'dry-run';
+        option.flag();
+        const mode = option.name === '--fix' ? 'write' : 'dry-run';
         if (options.fix && options.fix !== mode) throw new UsageError('--fix and --fix-dry-run exclude each other.');
         options.fix = mode;
-        break;
+        return true;
       }
       case '--config': {
-        const file = value();
+        const file = option.value();
         if (!file) throw new UsageError('--config needs a file name.');
         options.config = file;
-        break;
+        return true;
       }
       default:
-        throw new UsageError(`Unknown option ${name}.`);
+        return false;
     }
-  }
+  });
+  if (help) return { kind: 'help' };
   if (wantsVersion) return { kind: 'version' };
   if (options.fix === 'dry-run' && options.format !== 'text') throw new UsageError('--fix-dry-run prints a diff; --format does not apply to it.');
   if (options.paths.length === 0) options.paths.push('.');
@@ -142,9 +120,4 @@ function parseThumbprint(argv: readonly string[]): ParsedArgs {
   if (option) throw new UsageError(`Unknown option ${option} for thumbprint.`);
   if (files.length !== 1) throw new UsageError(files.length ? 'thumbprint takes one certificate file.' : 'thumbprint needs a certificate file.');
   return { kind: 'thumbprint', file: files[0] };
-}
-
-function oneOf<T extends string>(flag: string, value: string, allowed: readonly T[]): T {
-  if ((allowed as readonly string[]).includes(value)) return value as T;
-  throw new UsageError(`${flag} must be one of ${allowed.join(', ')}; got "${value}".`);
 }

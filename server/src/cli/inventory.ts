@@ -15,7 +15,7 @@ import { formatInventoryText, type TextOptions } from '../core/inventory/report/
 import type { Inventory, LiveFacts } from '../core/inventory/types';
 import type { Backend } from '../core/model';
 import { Workspace } from '../core/workspace';
-import { UsageError } from './args';
+import { oneOf, readOptions, subcommandArgs, timeoutOption, UsageError, wholeNumber } from './options';
 import { readCertificates } from './certificates';
 import type { CliIo } from './cli';
 import { FileError, cliVersion, collectFiles, readCertificateFile } from './files';
@@ -62,18 +62,8 @@ export interface InventoryArgs {
 }
 
 export async function runInventory(argv: readonly string[], io: CliIo): Promise<number> {
-  let args: InventoryArgs | 'help';
-  try {
-    args = parseInventoryArgs(argv);
-  } catch (e) {
-    if (!(e instanceof UsageError)) throw e;
-    io.stderr(`apim-tls-lint inventory: ${e.message}\nRun 'apim-tls-lint inventory --help' for usage.\n`);
-    return 2;
-  }
-  if (args === 'help') {
-    io.stdout(INVENTORY_USAGE);
-    return 0;
-  }
+  const args = subcommandArgs('inventory', argv, parseInventoryArgs, INVENTORY_USAGE, io);
+  if (typeof args === 'number') return args;
   let inventory: Inventory;
   try {
     inventory = await inventoryOf(args, io);
@@ -103,60 +93,36 @@ export async function runInventory(argv: readonly string[], io: CliIo): Promise<
 
 export function parseInventoryArgs(argv: readonly string[]): InventoryArgs | 'help' {
   const args: InventoryArgs = { paths: [], format: 'text', probe: false, concurrency: DEFAULT_CONCURRENCY };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    if (arg === '-h' || arg === '--help') return 'help';
-    if (arg === '--') {
-      args.paths.push(...argv.slice(i + 1));
-      break;
-    }
-    if (!arg.startsWith('-') || arg === '-') {
-      args.paths.push(arg);
-      continue;
-    }
-    const eq = arg.indexOf('=');
-    const name = eq > 0 ? arg.slice(0, eq) : arg;
-    const value = (): string => {
-      if (eq > 0) return arg.slice(eq + 1);
-      const next = argv[i + 1];
-      if (next === undefined || (next.startsWith('-') && next !== '-')) throw new UsageError(`${name} needs a value.`);
-      i++;
-      return next;
-    };
-    switch (name) {
-      case '--format': {
-        const format = value();
-        if (!(INVENTORY_FORMATS as readonly string[]).includes(format))
-          throw new UsageError(`--format must be one of ${INVENTORY_FORMATS.join(', ')}; got "${format}".`);
-        args.format = format as InventoryFormat;
-        break;
-      }
+  const help = readOptions(argv, args.paths, (option) => {
+    switch (option.name) {
+      case '--format':
+        args.format = oneOf('--format', option.value(), INVENTORY_FORMATS);
+        return true;
       case '--output': {
-        const file = value();
+        const file = option.value();
         if (!file) throw new UsageError('--output needs a file name.');
         args.output = file;
-        break;
+        return true;
       }
       case '--config': {
-        const file = value();
+        const file = option.value();
         if (!file) throw new UsageError('--config needs a file name.');
         args.config = file;
-        break;
+        return true;
       }
       case '--probe':
-        if (eq > 0) throw new UsageError('--probe takes no value.');
-        args.probe = true;
-        break;
+        return (args.probe = option.flag());
       case '--concurrency':
-        args.concurrency = integer(name, value(), 1, 32);
-        break;
+        args.concurrency = wholeNumber('--concurrency', option.value(), 1, 32);
+        return true;
       case '--timeout':
-        args.timeoutMs = integer(name, value(), 1, 600_000);
-        break;
+        args.timeoutMs = timeoutOption(option.value());
+        return true;
       default:
-        throw new UsageError(`Unknown option ${name}.`);
+        return false;
     }
-  }
+  });
+  if (help) return help;
   if (!args.probe && (argv.some((a) => a.startsWith('--concurrency')) || args.timeoutMs !== undefined)) {
     throw new UsageError('--concurrency and --timeout go with --probe.');
   }
@@ -236,12 +202,6 @@ function render(inventory: Inventory, format: InventoryFormat, options: TextOpti
     default:
       return formatInventoryText(inventory, options);
   }
-}
-
-function integer(flag: string, text: string, min: number, max: number): number {
-  const n = Number(text);
-  if (!/^\d+$/.test(text) || n < min || n > max) throw new UsageError(`${flag} takes a whole number from ${min} to ${max}; got "${text}".`);
-  return n;
 }
 
 function relative(cwd: string, key: string): string {

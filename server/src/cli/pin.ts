@@ -11,7 +11,7 @@ import { backendsNamed } from '../core/live/locate';
 import type { Backend, Pin } from '../core/model';
 import { LineIndex } from '../core/text';
 import { Workspace } from '../core/workspace';
-import { UsageError } from './args';
+import { readOptions, subcommandArgs, timeoutOption, UsageError } from './options';
 import { readCertificates } from './certificates';
 import type { CliIo } from './cli';
 import { FileError, collectFiles, readCertificateFile, type ConfigGroup } from './files';
@@ -75,18 +75,8 @@ export interface PinArgs {
 }
 
 export async function runPin(argv: readonly string[], io: CliIo): Promise<number> {
-  let args: PinArgs | 'help';
-  try {
-    args = parsePinArgs(argv);
-  } catch (e) {
-    if (!(e instanceof UsageError)) throw e;
-    io.stderr(`apim-tls-lint pin: ${e.message}\nRun 'apim-tls-lint pin --help' for usage.\n`);
-    return 2;
-  }
-  if (args === 'help') {
-    io.stdout(PIN_USAGE);
-    return 0;
-  }
+  const args = subcommandArgs('pin', argv, parsePinArgs, PIN_USAGE, io);
+  if (typeof args === 'number') return args;
   const fail = (message: string) => {
     io.stderr(`apim-tls-lint pin: ${message}\n`);
     return 2;
@@ -183,75 +173,46 @@ export async function runPin(argv: readonly string[], io: CliIo): Promise<number
 export function parsePinArgs(argv: readonly string[]): PinArgs | 'help' {
   const args: PinArgs = { targets: [], paths: [], ca: '', fromLive: false, yes: false, dryRun: false, allUnpinned: false, hosts: [] };
   const positional: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    if (arg === '-h' || arg === '--help') return 'help';
-    if (arg === '--') {
-      positional.push(...argv.slice(i + 1));
-      break;
-    }
-    if (!arg.startsWith('-') || arg === '-') {
-      positional.push(arg);
-      continue;
-    }
-    const eq = arg.indexOf('=');
-    const name = eq > 0 ? arg.slice(0, eq) : arg;
-    const value = (): string => {
-      if (eq > 0) return arg.slice(eq + 1);
-      const next = argv[i + 1];
-      if (next === undefined || next.startsWith('-')) throw new UsageError(`${name} needs a value.`);
-      i++;
-      return next;
-    };
-    const flag = () => {
-      if (eq > 0) throw new UsageError(`${name} takes no value.`);
-      return true;
-    };
-    switch (name) {
+  const help = readOptions(argv, positional, (option) => {
+    switch (option.name) {
       case '--ca':
-        args.ca = value();
-        break;
+        args.ca = option.value();
+        return true;
       case '--index': {
-        const text = value();
+        const text = option.value();
         if (!/^\d+$/.test(text)) throw new UsageError(`--index takes the position of a certificate in the file (0, 1, …); got "${text}".`);
         args.index = Number(text);
-        break;
+        return true;
       }
       case '--yes':
-        args.yes = flag();
-        break;
+        return (args.yes = option.flag());
       case '--from-live':
-        args.fromLive = flag();
-        break;
+        return (args.fromLive = option.flag());
       case '--connect': {
-        const text = value();
+        const text = option.value();
         const connect = parseConnect(text);
         if (!connect) throw new UsageError(`--connect takes HOST[:PORT]; got "${text}".`);
         args.connect = connect;
-        break;
+        return true;
       }
-      case '--timeout': {
-        const text = value();
-        if (!/^[1-9]\d*$/.test(text)) throw new UsageError(`--timeout takes milliseconds (a whole number above 0); got "${text}".`);
-        args.timeoutMs = Number(text);
-        break;
-      }
+      case '--timeout':
+        args.timeoutMs = timeoutOption(option.value());
+        return true;
       case '--dry-run':
-        args.dryRun = flag();
-        break;
+        return (args.dryRun = option.flag());
       case '--all-unpinned':
-        args.allUnpinned = flag();
-        break;
+        return (args.allUnpinned = option.flag());
       case '--host':
-        args.hosts.push(value());
-        break;
+        args.hosts.push(option.value());
+        return true;
       case '--config':
-        args.config = value();
-        break;
+        args.config = option.value();
+        return true;
       default:
-        throw new UsageError(`Unknown option ${name}.`);
+        return false;
     }
-  }
+  });
+  if (help) return help;
   if (args.fromLive && args.ca) throw new UsageError('--from-live pins what the backend presents: it takes no --ca FILE.');
   if (args.fromLive && args.index !== undefined)
     throw new UsageError('--index picks a certificate of a --ca file; --from-live pins the one the backend presents.');

@@ -10,7 +10,7 @@ import { judgeLive, type LiveVerdict } from '../core/live/judge';
 import { backendsAt, backendsNamed } from '../core/live/locate';
 import type { Backend } from '../core/model';
 import { DEFAULT_TIMEOUT_MS, probeBackend, publicRoots } from '../live/probe';
-import { UsageError } from './args';
+import { oneOf, readOptions, subcommandArgs, timeoutOption, UsageError } from './options';
 import { readCertificates } from './certificates';
 import type { CliIo } from './cli';
 import { FileError, collectFiles, readCertificateFile } from './files';
@@ -53,18 +53,8 @@ export interface ProbeArgs {
 }
 
 export async function runProbe(argv: readonly string[], io: CliIo): Promise<number> {
-  let args: ProbeArgs | 'help';
-  try {
-    args = parseProbeArgs(argv);
-  } catch (e) {
-    if (!(e instanceof UsageError)) throw e;
-    io.stderr(`apim-tls-lint probe: ${e.message}\nRun 'apim-tls-lint probe --help' for usage.\n`);
-    return 2;
-  }
-  if (args === 'help') {
-    io.stdout(PROBE_USAGE);
-    return 0;
-  }
+  const args = subcommandArgs('probe', argv, parseProbeArgs, PROBE_USAGE, io);
+  if (typeof args === 'number') return args;
   let resolved: LiveConfigResult;
   try {
     resolved = args.backend !== undefined ? await configFromBackend(args, io) : liveConfigForUrl(args.target!, args.tier);
@@ -96,60 +86,35 @@ export function exitCodeOf(verdict: LiveVerdict): number {
 export function parseProbeArgs(argv: readonly string[]): ProbeArgs | 'help' {
   const args: ProbeArgs = { paths: [], timeoutMs: DEFAULT_TIMEOUT_MS, format: 'text' };
   const positional: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    if (arg === '-h' || arg === '--help') return 'help';
-    if (arg === '--') {
-      positional.push(...argv.slice(i + 1));
-      break;
-    }
-    if (!arg.startsWith('-')) {
-      positional.push(arg);
-      continue;
-    }
-    const eq = arg.indexOf('=');
-    const name = eq > 0 ? arg.slice(0, eq) : arg;
-    const value = (): string => {
-      if (eq > 0) return arg.slice(eq + 1);
-      const next = argv[i + 1];
-      if (next === undefined || next.startsWith('-')) throw new UsageError(`${name} needs a value.`);
-      i++;
-      return next;
-    };
-    switch (name) {
+  const help = readOptions(argv, positional, (option) => {
+    switch (option.name) {
       case '--backend':
-        args.backend = value();
-        break;
+        args.backend = option.value();
+        return true;
       case '--tier': {
-        const tier = value();
+        const tier = option.value();
         if (tier !== 'v2' && tier !== 'classic') throw new UsageError(`--tier must be v2 or classic; got "${tier}".`);
         args.tier = tier;
-        break;
+        return true;
       }
       case '--connect': {
-        const text = value();
+        const text = option.value();
         const connect = parseConnect(text);
         if (!connect) throw new UsageError(`--connect takes HOST:PORT; got "${text}".`);
         args.connect = connect;
-        break;
+        return true;
       }
-      case '--timeout': {
-        const text = value();
-        const ms = Number(text);
-        if (!/^\d+$/.test(text) || ms < 1 || ms > 600_000) throw new UsageError(`--timeout takes milliseconds from 1 to 600000; got "${text}".`);
-        args.timeoutMs = ms;
-        break;
-      }
-      case '--format': {
-        const format = value();
-        if (format !== 'text' && format !== 'json') throw new UsageError(`--format must be text or json; got "${format}".`);
-        args.format = format;
-        break;
-      }
+      case '--timeout':
+        args.timeoutMs = timeoutOption(option.value());
+        return true;
+      case '--format':
+        args.format = oneOf('--format', option.value(), ['text', 'json'] as const);
+        return true;
       default:
-        throw new UsageError(`Unknown option ${name}.`);
+        return false;
     }
-  }
+  });
+  if (help) return help;
   if (args.backend !== undefined) {
     if (!args.backend) throw new UsageError('--backend needs FILE:LINE or a resource address.');
     args.paths = positional.length ? positional : ['.'];
