@@ -4,6 +4,7 @@
 // each lint and live check), so it never reads the workspace itself.
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
+import { shortName } from '../../server/src/core/inventory/report/columns';
 import { markdownRow } from '../../server/src/core/inventory/report/markdown';
 import type { ServiceSummary, TrustState } from '../../server/src/core/inventory/types';
 import {
@@ -157,7 +158,7 @@ export class BackendsView implements vscode.TreeDataProvider<BackendsNode>, vsco
 
 /** The tree item of a backend, as the view draws it (also what the editor tests read). */
 export function backendItem(entry: InventoryViewEntry): vscode.TreeItem {
-  const item = new vscode.TreeItem(shortLabel(entry), vscode.TreeItemCollapsibleState.None);
+  const item = new vscode.TreeItem(shortName(entry), vscode.TreeItemCollapsibleState.None);
   item.id = `${entry.uri}#${entry.address}${entry.environment === null ? '' : `#${entry.environment}`}`;
   item.description = `stage ${entry.stage} · ${entry.trust}`;
   const [icon, color] = ICONS[entry.state];
@@ -186,12 +187,6 @@ export function serviceItem(service: ServiceSummary): vscode.TreeItem {
   item.tooltip = service.address ?? 'Backends whose service is defined outside this workspace';
   item.contextValue = 'service';
   return item;
-}
-
-function shortLabel(entry: InventoryViewEntry): string {
-  const name = /^[A-Za-z0-9_]+\.(.+)$/.exec(entry.address)?.[1] ?? entry.address;
-  const shown = entry.keysUnknown ? `${name}[*] (keys unknown)` : name;
-  return entry.environment === null ? shown : `${shown} in ${entry.environment}`;
 }
 
 function entryOf(node: BackendsNode | InventoryViewEntry): InventoryViewEntry {

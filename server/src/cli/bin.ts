@@ -17,12 +17,13 @@ v8.setFlagsFromString('--liftoff-only');
 
 const bundle = path.join(__dirname, 'cli-main.js');
 const source = fs.readFileSync(bundle, 'utf8');
-const cacheFile = cacheFileFor(bundle);
+const install = installOf(bundle);
+const cacheFile = cacheFileFor(bundle, install);
 const cached = cacheFile === undefined ? undefined : readOwnFile(cacheFile);
 const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, { filename: bundle, cachedData: cached });
 if (cacheFile !== undefined && (cached === undefined || script.cachedDataRejected)) {
   // Made at exit, the cache holds the functions this run compiled too, not only the top level.
-  process.once('exit', () => writeAtomically(cacheFile, script.createCachedData()));
+  process.once('exit', () => writeAtomically(cacheFile, install, script.createCachedData()));
 }
 const loaded = { exports: {} };
 (script.runInThisContext() as (...args: unknown[]) => void)(loaded.exports, createRequire(bundle), loaded, bundle, __dirname);
@@ -31,7 +32,7 @@ const loaded = { exports: {} };
  * One file per bundle and V8 in a folder of the user's own below the temporary folder; undefined when caching is off
  * (`NODE_DISABLE_COMPILE_CACHE`, as Node's own cache) or the folder cannot be made the user's alone.
  */
-function cacheFileFor(file: string): string | undefined {
+function cacheFileFor(file: string, install: string): string | undefined {
   if (process.env.NODE_DISABLE_COMPILE_CACHE) return undefined;
   try {
     const stat = fs.statSync(file);
@@ -42,7 +43,7 @@ function cacheFileFor(file: string): string | undefined {
     const owner = fs.statSync(dir);
     if (uid !== undefined && (owner.uid !== uid || (owner.mode & 0o022) !== 0)) return undefined;
     const key = `${stat.size}-${Math.trunc(stat.mtimeMs)}-${process.versions.v8}-${process.arch}`.replace(/[^\w.-]/g, '_');
-    return path.join(dir, `${installOf(file)}-${key}.bin`);
+    return path.join(dir, `${install}-${key}.bin`);
   } catch {
     return undefined;
   }
@@ -67,13 +68,12 @@ function readOwnFile(file: string): Buffer | undefined {
  * Written beside and renamed, so that a run starting meanwhile reads the whole cache or none; the caches of this
  * install's earlier bundles (a rebuild, an upgrade) are removed, so the folder holds one per install.
  */
-function writeAtomically(file: string, data: Buffer): void {
+function writeAtomically(file: string, install: string, data: Buffer): void {
   const partial = `${file}.${process.pid}.tmp`;
   try {
     fs.writeFileSync(partial, data, { mode: 0o600 });
     fs.renameSync(partial, file);
     const dir = path.dirname(file);
-    const install = path.basename(file).split('-').slice(0, 3).join('-');
     for (const name of fs.readdirSync(dir)) {
       if (name.startsWith(`${install}-`) && name !== path.basename(file) && name.endsWith('.bin')) fs.rmSync(path.join(dir, name), { force: true });
     }
