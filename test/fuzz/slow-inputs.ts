@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import { REPO_ROOT } from '../support/parser';
 import type { InputFile } from './check';
 import { applyMutations, type Mutation } from './mutations';
+import { NESTING_TOO_DEEP_CODE as TOO_DEEP } from '../../server/src/core/nesting-too-deep';
 import { PARSE_BUDGET_CODE as BUDGET } from '../../server/src/core/parse/parse-budget';
 
 export interface SlowInput {
@@ -43,9 +44,11 @@ export const SLOW_INPUTS: SlowInput[] = [
   },
   {
     name: 'terraform-nested-templates',
-    why: '`"${` nested 40,000 deep: the bare tree-sitter-terraform parse takes about 9 s',
+    why:
+      '`"${` nested 40,000 deep: the bare tree-sitter-terraform parse takes about 9 s (it was given up at its budget; since the ' +
+      'nesting cap, what lies past 128 levels is not parsed, and the backend before it is linted)',
     files: () => file('main.tf', `${BACKEND('validate_certificate_chain = false')}locals {\n  x = ${'"${'.repeat(40_000)}1${'}"'.repeat(40_000)}\n}\n`),
-    reports: [[BUDGET]],
+    reports: [['APIM001', TOO_DEEP]],
   },
   {
     name: 'terraform-recovery-regions',
@@ -60,7 +63,8 @@ export const SLOW_INPUTS: SlowInput[] = [
     name: 'terraform-recovery-reparse',
     why:
       'found by the fuzzer: two lines of 10,000 and 40,000 `{` and an unterminated string in a 50 kB module: the bare parse takes ' +
-      '3 s and the lint 20 s, the damaged regions being parsed again chunk by chunk',
+      '3 s and the lint 20 s, the damaged regions being parsed again chunk by chunk (the 1,000 unclosed levels are now cut at ' +
+      '128, to the next top-level block)',
     files: () =>
       fuzzed('test/fixtures/rules/APIM010/shared-with-unpinned/main.tf', [
         { kind: 'duplicate', at: 801263, length: 102, to: 960100 },
@@ -69,7 +73,7 @@ export const SLOW_INPUTS: SlowInput[] = [
         { kind: 'long-line', at: 689884, length: 40000, fill: '{', afterEquals: false },
         { kind: 'long-line', at: 361781, length: 10000, fill: '{', afterEquals: true },
       ]),
-    reports: [['APIM015'], [BUDGET]],
+    reports: [[TOO_DEEP, 'APIM015']],
   },
   {
     name: 'terraform-near-size-cap-damaged',
@@ -91,10 +95,11 @@ export const SLOW_INPUTS: SlowInput[] = [
     why:
       'found by the fuzzer: `"${` written 500 times without an end in a 2.6 MB file (comment lines after it): tree-sitter-terraform ' +
       'grows the wasm heap to 2 GB in 9 s and aborts ("RuntimeError: Aborted()"); the runtime is dead after that, so every later ' +
-      'Terraform or Bicep parse in the process fails (the server keeps running but lints nothing)',
+      'Terraform or Bicep parse in the process fails (the server keeps running but lints nothing); since the nesting cap, what ' +
+      'lies past 128 levels is not parsed',
     files: () =>
       file('main.tf', `${BACKEND(`validate_certificate_chain = false`)}locals {\n  x = ${'"${'.repeat(500)}1\n}\n${`# ${'é'.repeat(99)}\n`.repeat(26_000)}`),
-    reports: [[BUDGET]],
+    reports: [['APIM001', TOO_DEEP]],
   },
   {
     name: 'bicep-quote-run',
@@ -104,14 +109,83 @@ export const SLOW_INPUTS: SlowInput[] = [
     files: () => file('main.bicep', `${BICEP_BACKEND}${'"'.repeat(10_000)}\n`),
     reports: [['APIM001'], [BUDGET]],
   },
+  {
+    name: 'bicep-nested-interpolations-damaged',
+    why:
+      "found by the fuzzer: `'${` nested 100,000 deep (closed) in a 500 kB Bicep file whose head was cut: the parse ran 2.1 s past " +
+      'its 1.5 s budget, the grammar recovering from the damage a few microseconds for each character of the nesting (since the ' +
+      'nesting cap, what lies past 128 levels is not parsed)',
+    files: () =>
+      fuzzed('test/fixtures/rules/APIM002/bicep-avm-mcr.bicep', [
+        [{ kind: 'delete', at: 104878, length: 210 }],
+        [
+          { kind: 'deep', at: 988391, depth: 100000, shape: 4, balanced: true, asValue: true },
+          { kind: 'flip', at: 507443, mask: 61 },
+        ],
+      ]),
+    reports: [[TOO_DEEP]],
+  },
+  {
+    name: 'bicep-nested-interpolations-long-lines',
+    why:
+      "found by the fuzzer: `'${` nested 100,000 deep and lines of 10,000 blanks and `a` in a Bicep file: 2.7 s, the parse " + 'stopped well past its budget',
+    files: () =>
+      fuzzed('test/fixtures/rules/APIM002/bicep-avm-mcr.bicep', [
+        [
+          { kind: 'long-line', at: 84214, length: 10000, fill: ' ', afterEquals: true },
+          { kind: 'long-line', at: 757196, length: 10000, fill: 'a', afterEquals: true },
+        ],
+        [
+          { kind: 'deep', at: 195630, depth: 100000, shape: 4, balanced: true, asValue: false },
+          { kind: 'deep', at: 39554, depth: 10, shape: 1, balanced: true, asValue: true },
+        ],
+      ]),
+    reports: [[BUDGET], [TOO_DEEP]],
+  },
+  {
+    name: 'terraform-nested-interpolations',
+    why: 'found by the fuzzer: `"${` nested 100,000 deep (closed) in an azapi backend, with a flipped byte and invalid UTF-8: 2.3 s',
+    files: () =>
+      fuzzed('test/fixtures/rules/APIM005/azapi-backend.tf', [
+        [
+          { kind: 'invalid-utf8', at: 725742, bytes: [254, 254, 255] },
+          { kind: 'deep', at: 36287, depth: 100000, shape: 4, balanced: true, asValue: false },
+        ],
+        [{ kind: 'flip', at: 59748, mask: 244 }],
+      ]),
+    reports: [[TOO_DEEP, 'APIM005']],
+  },
+  {
+    name: 'terraform-size-cap-comments-after-damage',
+    why:
+      'found by the fuzzer: a stray `]` after the last block of a file padded to the 5 MB cap with comment lines: the grammar ' +
+      'recovers from the error about a microsecond for every character after it, 3.6 s for the comments alone and 5 s for the ' +
+      'lint (since then, runs of comments over 32 kB are left out of the parse)',
+    files: () =>
+      fuzzed('test/fixtures/rules/APIM005/circuit-breaker-only.tf', [
+        [
+          { kind: 'deep', at: 405076, depth: 10, shape: 2, balanced: true, asValue: false },
+          { kind: 'long-line', at: 574249, length: 100000, fill: '/', afterEquals: false },
+          { kind: 'flip', at: 924824, mask: 27 },
+        ],
+        [{ kind: 'size-cap', delta: 0, fill: 'ascii' }],
+      ]),
+    reports: [[]],
+  },
 ];
 
 function file(name: string, text: string): InputFile[] {
   return [{ name, bytes: new Uint8Array(Buffer.from(text, 'utf8')), format: name.endsWith('.bicep') ? 'bicep' : 'terraform' }];
 }
 
-/** A seed fixture with the mutations a fuzz run applied to it (mutations.ts), as that run made it. */
-function fuzzed(seed: string, mutations: Mutation[]): InputFile[] {
-  const bytes = applyMutations(new Uint8Array(fs.readFileSync(path.join(REPO_ROOT, seed))), 'terraform', mutations);
-  return [{ name: path.basename(seed), bytes, format: 'terraform' }];
+/**
+ * A seed fixture with the mutations a fuzz run applied to it (mutations.ts), as that run made it: one list, or one
+ * list for each edit of the run, applied in turn.
+ */
+function fuzzed(seed: string, mutations: Mutation[] | Mutation[][]): InputFile[] {
+  const format = seed.endsWith('.bicep') ? 'bicep' : 'terraform';
+  const steps = Array.isArray(mutations[0]) ? (mutations as Mutation[][]) : [mutations as Mutation[]];
+  let bytes = new Uint8Array(fs.readFileSync(path.join(REPO_ROOT, seed)));
+  for (const step of steps) bytes = applyMutations(bytes, format, step);
+  return [{ name: path.basename(seed), bytes, format }];
 }

@@ -16,7 +16,8 @@ import type { CertificateInfo } from '../../server/src/core/certificates/types';
 import { parseConfig } from '../../server/src/core/config';
 import { formatOf, isLintedFile } from '../../server/src/core/formats';
 import { hclString } from '../../server/src/core/fixes/hcl';
-import { capJsonDepth, JSON_TOO_DEEP_CODE, MAX_JSON_DEPTH, parseJsonTree } from '../../server/src/core/json-depth';
+import { capJsonDepth, parseJsonTree } from '../../server/src/core/json-depth';
+import { MAX_NESTING_DEPTH, NESTING_TOO_DEEP_CODE } from '../../server/src/core/nesting-too-deep';
 import { prepareBicepText } from '../../server/src/core/parse/bicep-parser';
 import { blankRunsAsComments } from '../../server/src/core/parse/hcl-blank-runs';
 import { budgeted, PARSE_BUDGET_CODE } from '../../server/src/core/parse/parse-budget';
@@ -120,12 +121,12 @@ describe('JSON nesting guard', () => {
   });
 
   test('deeper values are blanked length for length, line breaks kept, and the parse stays shallow', () => {
-    const deep = '[\n'.repeat(MAX_JSON_DEPTH + 10) + ']'.repeat(MAX_JSON_DEPTH + 10);
+    const deep = '[\n'.repeat(MAX_NESTING_DEPTH + 10) + ']'.repeat(MAX_NESTING_DEPTH + 10);
     const capped = capJsonDepth(deep);
     assert.equal(capped.text.length, deep.length);
     assert.equal(capped.text.split('\n').length, deep.split('\n').length);
-    assert.equal(capped.cutAt, 2 * MAX_JSON_DEPTH);
-    assert.ok(depthOf(deep) <= MAX_JSON_DEPTH + 1);
+    assert.equal(capped.cutAt, 2 * MAX_NESTING_DEPTH);
+    assert.ok(depthOf(deep) <= MAX_NESTING_DEPTH + 1);
   });
 
   test('brackets in strings and comments do not count; a string ends at a line break as jsonc-parser ends it', () => {
@@ -142,14 +143,14 @@ describe('JSON nesting guard', () => {
   test('closing brackets of the wrong kind and unterminated nesting cannot get past the cap', () => {
     for (const text of ['{"a":{],'.repeat(20_000), '{"a":['.repeat(20_000), '[{]'.repeat(50_000), '{'.repeat(100_000), `[${'{"a":['.repeat(30_000)}`]) {
       assert.doesNotThrow(() => parseJsonTree(text));
-      assert.ok(depthOf(text) <= 2 * MAX_JSON_DEPTH + 2, `tree depth ${depthOf(text)}`);
+      assert.ok(depthOf(text) <= 2 * MAX_NESTING_DEPTH + 2, `tree depth ${depthOf(text)}`);
     }
   });
 
   test('a configuration file nested too deep is a problem at the first value not read, not a crash', () => {
     const text = `{"ignore": ${'['.repeat(10_000)}${']'.repeat(10_000)}}`;
     const { problems } = parseConfig(text, RULE_IDS);
-    assert.ok(problems.some((p) => p.start === 11 + MAX_JSON_DEPTH - 1 && /nested more than 128 levels/.test(p.message)));
+    assert.ok(problems.some((p) => p.start === 11 + MAX_NESTING_DEPTH - 1 && /nested more than 128 levels/.test(p.message)));
   });
 
   test('found by the fuzzer: a NUL character in a varFiles entry is a configuration problem, not a CLI crash', async () => {
@@ -186,7 +187,7 @@ describe('JSON nesting guard', () => {
     const file = '/w/azuredeploy.json';
     const text = template(`, "deep": ${'['.repeat(10_000)}${']'.repeat(10_000)}`);
     const { findings, workspace } = await lintTexts(new Map([[file, text]]));
-    assert.deepEqual(findings.map((f) => `${f.ruleId}:${f.severity}`).sort(), ['APIM001:warning', `${JSON_TOO_DEEP_CODE}:info`]);
+    assert.deepEqual(findings.map((f) => `${f.ruleId}:${f.severity}`).sort(), ['APIM001:warning', `${NESTING_TOO_DEEP_CODE}:info`]);
     const plan = workspace.planPin({ file, offset: text.indexOf('Microsoft.ApiManagement'), certificates: [caCertificate()] });
     assert.ok(!plan.ok);
     assert.match('reason' in plan ? plan.reason : '', /more than 128 levels deep/);
@@ -202,7 +203,7 @@ describe('JSON nesting guard', () => {
     );
     assert.deepEqual(
       findings.map((f) => `${path.basename(f.file)} ${f.ruleId}`),
-      ['azuredeploy.json APIM001', `azuredeploy.parameters.json ${JSON_TOO_DEEP_CODE}`],
+      ['azuredeploy.json APIM001', `azuredeploy.parameters.json ${NESTING_TOO_DEEP_CODE}`],
     );
   });
 });
@@ -307,7 +308,10 @@ describe('inputs the fuzzer found', () => {
       const text = `${backend}var deep = ${"'${".repeat(100_000)}1${closed ? "}'".repeat(100_000) : ''}\n`;
       const { findings } = await lintTexts(new Map([['/h/main.bicep', text]]));
       const reported = findings.map((f) => f.ruleId);
-      assert.ok(['APIM001', PARSE_BUDGET_CODE].includes(reported.join()), `closed ${closed}: ${JSON.stringify(reported)}`);
+      // Levels past 128 are not parsed: the backend is linted, and the notice points at the first level cut.
+      assert.deepEqual(reported, ['APIM001', NESTING_TOO_DEEP_CODE], `closed ${closed}`);
+      const notice = findings.find((f) => f.ruleId === NESTING_TOO_DEEP_CODE)!;
+      assert.equal(notice.start, text.indexOf('var deep = ') + 'var deep = '.length + 3 * MAX_NESTING_DEPTH + 1);
     }
   });
 
@@ -414,20 +418,26 @@ describe('pathological Terraform', () => {
     assert.match(prepared.slice(text.indexOf('c = [')), /^c = \[1, \/\* +\*\/ 2\]/, 'the run between list items became a comment');
   });
 
-  for (const [name, value] of [
-    ['80,000 quotes', '"'.repeat(80_000)],
-    ['a run of a million characters of ${', `"${'${'.repeat(500_000)}"`],
-  ] as const) {
-    test(`${name}: one info notice that the parse ran out of time, nothing else`, async () => {
-      const text = `${HEADER}${value}${FOOTER}`;
-      const { findings } = await lintTexts(new Map([['/h/main.tf', text]]));
-      assert.deepEqual(
-        findings.map((f) => [f.ruleId, f.severity, f.start]),
-        [[PARSE_BUDGET_CODE, 'info', 0]],
-      );
-      assert.match(findings[0].message, /took longer than its time budget/);
-    });
-  }
+  test('80,000 quotes: one info notice that the parse ran out of time, nothing else', async () => {
+    const text = `${HEADER}${'"'.repeat(80_000)}${FOOTER}`;
+    const { findings } = await lintTexts(new Map([['/h/main.tf', text]]));
+    assert.deepEqual(
+      findings.map((f) => [f.ruleId, f.severity, f.start]),
+      [[PARSE_BUDGET_CODE, 'info', 0]],
+    );
+    assert.match(findings[0].message, /took longer than its time budget/);
+  });
+
+  test('a run of a million characters of ${ (it ran out of time): one notice where the nesting passes 128 levels', async () => {
+    const text = `${HEADER}"${'${'.repeat(500_000)}"${FOOTER}`;
+    const { findings } = await lintTexts(new Map([['/h/main.tf', text]]));
+    assert.deepEqual(
+      findings.map((f) => [f.ruleId, f.severity, f.start]),
+      // The resource and tls blocks are the first two levels, the string's `${` the third; inside it each `${` is a
+      // stray `$` and an object's `{`: the notice is at the `{` one level past the cap.
+      [[NESTING_TOO_DEEP_CODE, 'info', HEADER.length + 1 + 2 * (MAX_NESTING_DEPTH - 2) + 1]],
+    );
+  });
 });
 
 describe('over-budget parses are remembered', () => {

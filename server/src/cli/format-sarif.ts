@@ -9,7 +9,7 @@ import { EXPIRED_SUPPRESSION_CODE, INVALID_SUPPRESSION_CODE, UNUSED_DIRECTIVE_CO
 import { DOCS_BASE, SOURCE, docsPageUrl, docsUrl, type Severity } from '../core/types';
 import { PARSE_BUDGET_CODE } from '../core/parse/parse-budget';
 import { FILE_TOO_LARGE_CODE } from '../core/workspace';
-import { JSON_TOO_DEEP_CODE } from '../core/json-depth';
+import { NESTING_TOO_DEEP_CODE } from '../core/nesting-too-deep';
 import type { AutomationDetails } from './ado-pipeline';
 import type { Location, Reported } from './report';
 import { docHelp } from './doc-help';
@@ -71,11 +71,11 @@ const TOOL_RULES: Record<string, ToolRule> = {
     level: 'info',
     help: 'apim-tls-lint skips files over 5 MB and reports each with this note instead of linting it. Split the file, or lint it with a tool meant for generated files.',
   },
-  [JSON_TOO_DEEP_CODE]: {
+  [NESTING_TOO_DEEP_CODE]: {
     name: 'NestingTooDeep',
-    summary: 'JSON nested too deep to read in full; the rest of the file was linted.',
+    summary: 'A file nested too deep to read in full; the rest of the file was linted.',
     level: 'info',
-    help: 'apim-tls-lint reads JSON (ARM templates, parameters files, the configuration) down to 128 levels of objects and arrays; what is nested deeper is not read, and the file gets this note where the first such value begins. Real templates stay far below that depth; a file this deep is usually generated or damaged.',
+    help: 'apim-tls-lint reads JSON (ARM templates, parameters files, the configuration), Terraform and Bicep down to 128 levels of brackets and interpolations; what is nested deeper is not read, and the file gets this note where the first such value begins (a level that never closes is skipped up to the next top-level block). Real configurations stay far below that depth; a file this deep is usually generated or damaged.',
   },
 };
 

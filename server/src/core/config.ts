@@ -1,7 +1,8 @@
 // `.apim-tls-lint.json`: parsed with jsonc-parser so that a broken file yields positioned problems (shown as
 // diagnostics on the file) and whatever was valid in it still applies.
 import { ParseErrorCode, type Node as JsonNode, type ParseError } from 'jsonc-parser';
-import { MAX_JSON_DEPTH, parseJsonTree } from './json-depth';
+import { parseJsonTree } from './json-depth';
+import { MAX_NESTING_DEPTH } from './nesting-too-deep';
 import { RULES } from './rules';
 import type { SeveritySetting } from './types';
 
@@ -48,7 +49,7 @@ export function parseConfig(text: string, knownRuleIds: readonly string[]): { co
       message: `Invalid JSON: ${JSON_ERRORS[e.error] ?? 'the text cannot be read here'}.`,
     });
   }
-  if (cutAt !== undefined) problems.push({ start: cutAt, end: cutAt + 1, message: `Values nested more than ${MAX_JSON_DEPTH} levels deep are not read.` });
+  if (cutAt !== undefined) problems.push({ start: cutAt, end: cutAt + 1, message: `Values nested more than ${MAX_NESTING_DEPTH} levels deep are not read.` });
   if (!root) {
     if (problems.length === 0) problems.push({ start: 0, end: text.length, message: 'The configuration file is empty; expected a JSON object.' });
     return { config, problems };

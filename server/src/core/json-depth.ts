@@ -3,12 +3,7 @@
 // deeper than the cap are blanked, length for length, before the text reaches the parser: every offset of the
 // tree stays that of the real text, and everything up to the cap is read as written.
 import { parseTree, type Node, type ParseError, type ParseOptions } from 'jsonc-parser';
-import type { Finding } from './types';
-
-/** Objects and arrays nested deeper than this are not read (real templates stay far below it). */
-export const MAX_JSON_DEPTH = 128;
-
-export const JSON_TOO_DEEP_CODE = 'nesting-too-deep';
+import { MAX_NESTING_DEPTH } from './nesting-too-deep';
 
 export interface JsonTree {
   root: Node | undefined;
@@ -17,7 +12,7 @@ export interface JsonTree {
 }
 
 /** jsonc-parser's parseTree over `text` with the values nested deeper than `maxDepth` read as `0`. */
-export function parseJsonTree(text: string, errors: ParseError[] = [], options?: ParseOptions, maxDepth = MAX_JSON_DEPTH): JsonTree {
+export function parseJsonTree(text: string, errors: ParseError[] = [], options?: ParseOptions, maxDepth = MAX_NESTING_DEPTH): JsonTree {
   const capped = capJsonDepth(text, maxDepth);
   return { root: parseTree(capped.text, errors, options), cutAt: capped.cutAt };
 }
@@ -28,7 +23,7 @@ export function parseJsonTree(text: string, errors: ParseError[] = [], options?:
  * jsonc-parser's scanner reads them, and a closing bracket of the wrong kind closes nothing (the parser skips it
  * too), so the parser never nests deeper than the depth counted here.
  */
-export function capJsonDepth(text: string, maxDepth = MAX_JSON_DEPTH): { text: string; cutAt?: number } {
+export function capJsonDepth(text: string, maxDepth = MAX_NESTING_DEPTH): { text: string; cutAt?: number } {
   const cuts: Array<[number, number]> = [];
   const open: number[] = [];
   let cutStart = -1;
@@ -82,17 +77,3 @@ const OPEN_BRACE = 0x7b;
 const CLOSE_BRACE = 0x7d;
 const OPEN_BRACKET = 0x5b;
 const CLOSE_BRACKET = 0x5d;
-
-/** The one info finding of a file whose values nested deeper than the cap were not read. */
-export function tooDeepNotice(file: string, cutAt: number): Finding {
-  return {
-    file,
-    start: cutAt,
-    end: cutAt + 1,
-    ruleId: JSON_TOO_DEEP_CODE,
-    severity: 'info',
-    message: `apim-tls-lint did not read what this file nests more than ${MAX_JSON_DEPTH} levels deep (the first such value starts here); the rest of the file was linted.`,
-    related: [],
-    fixes: [],
-  };
-}

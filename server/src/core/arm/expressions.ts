@@ -2,7 +2,7 @@
 // functions real templates use to pass TLS settings around (`[if(not(empty(parameters('tls'))), ...)]`). Anything
 // the evaluator does not know is unknown, and unknown never produces a finding.
 import type { Node } from 'jsonc-parser';
-import { MAX_JSON_DEPTH } from '../json-depth';
+import { MAX_NESTING_DEPTH } from '../nesting-too-deep';
 import { type ListVal, type ObjectVal, type PrimVal, type UnknownVal, type Val } from '../model';
 import type { Span } from '../types';
 
@@ -17,7 +17,7 @@ export interface ArmScope {
 export function nodeVal(node: Node, file: string, scope: ArmScope | undefined, depth = 0): Val {
   const span: Span = { file, start: node.offset, end: node.offset + node.length };
   // The tree is capped (json-depth.ts); this keeps the walk bounded for any tree it is handed.
-  if (depth > MAX_JSON_DEPTH) return { kind: 'unknown', span };
+  if (depth > MAX_NESTING_DEPTH) return { kind: 'unknown', span };
   switch (node.type) {
     case 'object': {
       const entries = new Map<string, Val>();
@@ -352,7 +352,7 @@ class Evaluator {
   /** A value `json('...')` parsed (JSON.parse does not recurse; this walk does, so it stops at the JSON cap). */
   private fromJs(v: unknown, depth = 0): Val {
     if (v === null || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') return this.prim(v);
-    if (depth >= MAX_JSON_DEPTH) return this.unknown();
+    if (depth >= MAX_NESTING_DEPTH) return this.unknown();
     if (Array.isArray(v)) return { kind: 'list', items: v.map((x) => this.fromJs(x, depth + 1)), span: this.here };
     if (typeof v === 'object') return { kind: 'object', entries: new Map(Object.entries(v).map(([k, x]) => [k, this.fromJs(x, depth + 1)])), span: this.here };
     return this.unknown();

@@ -3,7 +3,8 @@
 // parameters file) and variables, so that a finding lands on the `false` the user must edit.
 import type { Node } from 'jsonc-parser';
 import { armSchemaKind, POLICY, type SourceText } from '../formats';
-import { parseJsonTree, tooDeepNotice } from '../json-depth';
+import { parseJsonTree } from '../json-depth';
+import { tooDeepNotice } from '../nesting-too-deep';
 import type { EmbeddedText, FormatResult } from '../source-format';
 import { member, type ApiVersion, type Backend, type BlockSpan, type Bound, type Model, type PolicyOwner, type Service, type Val } from '../model';
 import { jsonStringText } from '../policies/host-strings';

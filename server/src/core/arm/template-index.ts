@@ -3,7 +3,7 @@
 // backend, a nested deployment, or children of those) are then parsed into trees, so a large template costs little more
 // than reading it once. Anything the outline cannot be sure of gives undefined, and the whole template is parsed.
 import { createScanner, parseTree, ScanError, SyntaxKind, type JSONScanner, type Node as JsonNode, type ParseError } from 'jsonc-parser';
-import { MAX_JSON_DEPTH } from '../json-depth';
+import { MAX_NESTING_DEPTH } from '../nesting-too-deep';
 
 /** jsonc-parser's node, built here by hand (its type is read-only for callers of its parser). */
 type Node = { -readonly [K in keyof JsonNode]: K extends 'parent' ? Node | undefined : K extends 'children' ? Node[] | undefined : JsonNode[K] };
@@ -118,7 +118,7 @@ function skipValue(scanner: JSONScanner, first: SyntaxKind): number | undefined 
   for (;;) {
     const token = scanner.scan();
     if (token === SyntaxKind.OpenBraceToken || token === SyntaxKind.OpenBracketToken) {
-      if (++depth > MAX_JSON_DEPTH - 2) return undefined;
+      if (++depth > MAX_NESTING_DEPTH - 2) return undefined;
     } else if (token === SyntaxKind.CloseBraceToken || token === SyntaxKind.CloseBracketToken) {
       if (--depth === 0) return scanner.getTokenOffset() + 1;
     } else if (token === SyntaxKind.EOF || token === SyntaxKind.Unknown || scanner.getTokenError() !== ScanError.None) return undefined;

@@ -1,6 +1,7 @@
 // A Bicep file as plain objects: the named nodes of its tree-sitter tree (comments and MISSING nodes left out), so
 // the tree can be deleted at once (the wasm heap never shrinks) and a file that did not change is not parsed again.
 import { BICEP_PARSE_BUDGET_MS, type BicepParser, type Tree } from '../parse/bicep-parser';
+import { parserInput } from '../parse/parser-input';
 import { readsResource, relevantRanges } from '../parse/bicep-relevant';
 
 export interface BNode {
@@ -15,6 +16,11 @@ export interface BicepFile {
   text: string;
   root: BNode;
   hasErrors: boolean;
+  /**
+   * Where the file first nests deeper than the cap (parse/parser-input.ts), when it does: `text` is then the capped
+   * text the nodes were read from (offsets unchanged), and what lies deeper is not read.
+   */
+  tooDeepAt?: number;
 }
 
 /** The reason a file could not be read, for the notice it gets. */
@@ -25,16 +31,18 @@ const MAX_NODE_DEPTH = 200;
 const cache = new Map<string, { text: string; outcome: ParseOutcome }>();
 
 /** Parses `text` (cached by path and text) into plain nodes; a parse over the time budget gives `budget`. */
-export function parseBicepFile(parser: BicepParser, path: string, text: string): ParseOutcome {
+export function parseBicepFile(parser: BicepParser, path: string, realText: string): ParseOutcome {
   const hit = cache.get(path);
-  if (hit && hit.text === text) return hit.outcome;
+  if (hit && hit.text === realText) return hit.outcome;
+  const { text, cutAt, ranges: capRanges } = parserInput(realText, 'bicep');
   const paramFile = /\.bicepparam$/i.test(path);
-  // A template is parsed without the statements that cannot matter, unless that leaves errors a whole parse may not have.
-  const ranges = paramFile || !parser.parseRanges ? undefined : relevantRanges(text);
+  // A template is parsed without the statements that cannot matter, unless that leaves errors a whole parse may not
+  // have; one nested past the cap without what was blanked, whatever that leaves.
+  const ranges = capRanges ?? (paramFile || !parser.parseRanges ? undefined : relevantRanges(text));
   const started = cpuMs();
-  let tree = ranges ? parser.parseRanges!(text, ranges) : parser.parse(text, paramFile);
+  let tree = ranges && parser.parseRanges ? parser.parseRanges(text, ranges, undefined, paramFile) : parser.parse(text, paramFile);
   let partial = !!ranges;
-  if (tree && partial && tree.rootNode.hasError) {
+  if (tree && partial && !capRanges && tree.rootNode.hasError) {
     tree.delete();
     // The whole parse gets what the partial one left of the budget: one file, one budget.
     const left = BICEP_PARSE_BUDGET_MS - (cpuMs() - started);
@@ -45,12 +53,13 @@ export function parseBicepFile(parser: BicepParser, path: string, text: string):
   if (!tree) outcome = { ok: false, reason: 'budget' };
   else {
     try {
-      outcome = { ok: true, file: { path, text, root: toPlain(tree, text, paramFile || partial), hasErrors: tree.rootNode.hasError } };
+      const root = toPlain(tree, text, paramFile || partial);
+      outcome = { ok: true, file: { path, text, root, hasErrors: tree.rootNode.hasError, ...(cutAt === undefined ? {} : { tooDeepAt: cutAt }) } };
     } finally {
       tree.delete();
     }
   }
-  cache.set(path, { text, outcome });
+  cache.set(path, { text: realText, outcome });
   return outcome;
 }
 

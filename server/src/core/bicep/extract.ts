@@ -3,7 +3,8 @@
 // them (`parent:` or nesting), one instance per loop element and condition, with params given by a `.bicepparam`
 // file, a parameters JSON file beside the template, or the `params` of a local module call one level up.
 import type { Node as JsonNode } from 'jsonc-parser';
-import { JSON_TOO_DEEP_CODE, parseJsonTree, tooDeepNotice } from '../json-depth';
+import { parseJsonTree } from '../json-depth';
+import { NESTING_TOO_DEEP_CODE, tooDeepNotice } from '../nesting-too-deep';
 import { POLICY, type SourceText } from '../formats';
 import type { EmbeddedText, FormatResult } from '../source-format';
 import { asString, type ApiVersion, type Backend, type BlockSpan, type Bound, type Model, type PolicyOwner, type Service, type Val } from '../model';
@@ -57,6 +58,7 @@ export function extractBicepModel(
       const outcome = parseBicepFile(parser, path, src.text);
       if (outcome.ok) file = outcome.file;
       else notices.push(budgetNotice(path));
+      if (file?.tooDeepAt !== undefined) notices.push(tooDeepNotice(path, file.tooDeepAt));
     }
     parsed.set(path, file);
     return file ?? undefined;
@@ -181,7 +183,7 @@ function bicepparamValues(file: BicepFile): Map<string, Val> {
 function jsonParameterValues(src: SourceText, notices: Finding[]): Map<string, Val> {
   const out = new Map<string, Val>();
   const { root, cutAt } = parseJsonTree(src.text, [], { allowTrailingComma: true });
-  if (cutAt !== undefined && !notices.some((n) => n.file === src.path && n.ruleId === JSON_TOO_DEEP_CODE)) notices.push(tooDeepNotice(src.path, cutAt));
+  if (cutAt !== undefined && !notices.some((n) => n.file === src.path && n.ruleId === NESTING_TOO_DEEP_CODE)) notices.push(tooDeepNotice(src.path, cutAt));
   const params = root && jsonMember(root, 'parameters');
   if (!params || params.type !== 'object') return out;
   for (const prop of params.children ?? []) {

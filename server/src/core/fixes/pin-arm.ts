@@ -6,7 +6,8 @@ import { removePropertyNode } from '../arm/edits';
 import { isExpression } from '../arm/expressions';
 import { property } from '../arm/parameters';
 import { compareApiVersions, PIN_API_VERSION } from '../api-versions';
-import { MAX_JSON_DEPTH, parseJsonTree } from '../json-depth';
+import { parseJsonTree } from '../json-depth';
+import { MAX_NESTING_DEPTH } from '../nesting-too-deep';
 import type { Backend } from '../model';
 import { lineBreakOf } from '../text';
 import type { TextEdit } from '../types';
@@ -35,7 +36,7 @@ export function planArmPin(backend: Backend, text: string, pin: ArmPin): ArmPinP
 
   // jsonc-parser's modify parses the whole text itself, without the depth cap.
   if (parseJsonTree(text).cutAt !== undefined)
-    return { ok: false, reason: `The template nests values more than ${MAX_JSON_DEPTH} levels deep, too deep to edit safely; add the pin by hand.` };
+    return { ok: false, reason: `The template nests values more than ${MAX_NESTING_DEPTH} levels deep, too deep to edit safely; add the pin by hand.` };
   let res = resourceAt(current);
   if (!res) return { ok: false, reason: 'The backend resource is no longer where it was; lint the file again.' };
   const props = property(res, 'properties');

@@ -1,6 +1,7 @@
 // The pin edit for a Bicep backend: `properties.tls.serverX509Names` set (replacing a list already there), the
 // validate flags written as false dropped (pins take precedence), and the `@version` of the type string raised to
 // one that has pins. The resource is located in the plain tree of bicep/ast.ts; edits keep the file's indentation.
+import { MAX_NESTING_DEPTH } from '../nesting-too-deep';
 import { compareApiVersions, PIN_API_VERSION } from '../api-versions';
 import { parseBicepFile, type BNode, type BicepFile } from '../bicep/ast';
 import type { Backend } from '../model';
@@ -21,6 +22,9 @@ export function planBicepPin(parser: BicepParser, backend: Backend, text: string
   const file = backend.block.file;
   const parsed = parseBicepFile(parser, file, text);
   if (!parsed.ok) return { ok: false, reason: `${file} could not be parsed within the time budget.` };
+  // The nodes were read from the capped text: an edit built from them could copy what was blanked.
+  if (parsed.file.tooDeepAt !== undefined)
+    return { ok: false, reason: `${file} nests values more than ${MAX_NESTING_DEPTH} levels deep, too deep to edit safely; add the pin by hand.` };
   const path = pathTo(parsed.file.root, backend.block.start);
   const resource = path.find((n) => n.type === 'resource_declaration' && n.start === backend.block.start);
   const body = resource?.named.find((n) => n.type === 'object');

@@ -1,5 +1,6 @@
 // web-tree-sitter with tree-sitter-bicep. The runtime is the one the Terraform parser initialises (once per process);
 // each parse runs under a time budget, because this grammar is quadratic on some inputs (many `${...}`).
+import { LineStarts } from './line-starts';
 import { budgeted } from './parse-budget';
 import { newParser, type SyntaxNode, type Tree, type WasmLocation } from './terraform-parser';
 
@@ -15,8 +16,8 @@ export interface BicepParser {
    * `budgetMs`. Offsets in the tree are those of `text` itself.
    */
   parse(text: string, paramFile?: boolean, budgetMs?: number): Tree | null;
-  /** Parses only the given ranges of a template (sorted, disjoint, each whole statements), offsets kept absolute. */
-  parseRanges?(text: string, ranges: ReadonlyArray<{ start: number; end: number }>, budgetMs?: number): Tree | null;
+  /** Parses only the given ranges of `text` (sorted, disjoint), offsets kept absolute. */
+  parseRanges?(text: string, ranges: ReadonlyArray<{ start: number; end: number }>, budgetMs?: number, paramFile?: boolean): Tree | null;
 }
 
 export type { SyntaxNode, Tree };
@@ -27,7 +28,7 @@ export async function loadBicepParser(location: WasmLocation): Promise<BicepPars
   return {
     kind: 'bicep',
     parse: (text, paramFile = false, budgetMs = BICEP_PARSE_BUDGET_MS) => run(prepareBicepText(text, paramFile), { budgetMs }),
-    parseRanges(text, ranges, budgetMs = BICEP_PARSE_BUDGET_MS) {
+    parseRanges(text, ranges, budgetMs = BICEP_PARSE_BUDGET_MS, paramFile = false) {
       const rows = new LineStarts(text);
       const includedRanges = ranges.map((r) => ({
         startIndex: r.start,
@@ -35,27 +36,9 @@ export async function loadBicepParser(location: WasmLocation): Promise<BicepPars
         startPosition: rows.pointAt(r.start),
         endPosition: rows.pointAt(r.end),
       }));
-      return run(prepareBicepText(text, false), { budgetMs, includedRanges });
+      return run(prepareBicepText(text, paramFile), { budgetMs, includedRanges });
     },
   };
-}
-
-/** Rows and columns of offsets, as tree-sitter counts them (rows split at \n only). */
-class LineStarts {
-  private readonly starts: number[] = [0];
-  constructor(text: string) {
-    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) this.starts.push(i + 1);
-  }
-  pointAt(offset: number): { row: number; column: number } {
-    let lo = 0;
-    let hi = this.starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (this.starts[mid] <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return { row: lo, column: offset - this.starts[lo] };
-  }
 }
 
 /**

@@ -4,6 +4,7 @@
 // offset (its blocks, attributes and expressions, and the model's spans read from them), so the objects keep their
 // identity and whatever was derived from an unchanged block can be reused.
 import { extractFile, type HclAttribute, type HclBlock, type HclFile, type Located } from './hcl-ast';
+import { parserInput } from './parser-input';
 import { topLevelBlockStarts } from './parse-relevant';
 import type { TerraformParser } from './terraform-parser';
 
@@ -168,6 +169,8 @@ export class SegmentedHcl {
   /** The text between two offsets, read as a file of its own and moved to where it starts. */
   private read(after: string, at: number, end: number): Segment | undefined {
     const text = after.slice(at, end);
+    // A piece nested past the cap or holding a long run of comments: the file is read whole (terraform/document.ts).
+    if (parserInput(text, 'hcl').ranges) return undefined;
     let file: HclFile;
     const tree = this.parser.parse(text);
     try {

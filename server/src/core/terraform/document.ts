@@ -5,6 +5,8 @@
 import { extractFile, type HclFile, type Located } from '../parse/hcl-ast';
 import { SegmentedHcl } from '../parse/hcl-segments';
 import { ParseBudgetError } from '../parse/parse-budget';
+import { LineStarts } from '../parse/line-starts';
+import { parserInput } from '../parse/parser-input';
 import { parseForExtraction } from '../parse/parse-relevant';
 import type { TerraformParser } from '../parse/terraform-parser';
 import type { FormatDocument, TextChange } from '../source-format';
@@ -32,11 +34,14 @@ export class TerraformDocument implements FormatDocument {
 
   /** Set when the file's parse ran out of time (the file then reads as empty, and gets one notice). */
   overBudget: number | undefined;
+  /** Where the file first nests deeper than the cap (parse/parser-input.ts), when it does: what lies deeper is not read. */
+  tooDeepAt: number | undefined;
 
   /** The file's blocks and attributes, extracted on first use and kept until the text changes. */
   hcl(): HclFile {
     if (this.hclFile) return this.hclFile;
     this.overBudget = undefined;
+    this.tooDeepAt = undefined;
     try {
       return this.read();
     } catch (e) {
@@ -48,13 +53,25 @@ export class TerraformDocument implements FormatDocument {
   }
 
   private read(): HclFile {
-    const { path, text, parser } = this;
+    const { path, parser } = this;
     // The modules manifest is JSON, read by the model cache from the text.
-    if (isModulesManifest(path) || (isConfigFile(path) && !RELEVANT.test(text))) {
+    if (isModulesManifest(path) || (isConfigFile(path) && !RELEVANT.test(this.text))) {
       this.segments = undefined;
       this.hclFile = { blocks: [], attributes: [], hasErrors: false };
-    } else if (this.segments) {
-      this.hclFile = this.segments.hcl();
+      return this.hclFile;
+    }
+    if (this.segments) return (this.hclFile = this.segments.hcl());
+    // Parsed and read as capped; offsets are those of the real text.
+    const { text, cutAt, ranges } = parserInput(this.text, 'hcl');
+    this.tooDeepAt = cutAt;
+    if (ranges) {
+      const lines = new LineStarts(text);
+      const tree = parser.parseRanges(text, ranges, (o) => lines.pointAt(o).row);
+      try {
+        this.hclFile = extractFile(tree, text, parser, isVarFile(path));
+      } finally {
+        tree.delete();
+      }
     } else if (this.editing) {
       const tree = parser.parse(text);
       try {

@@ -5,6 +5,7 @@
 // with the text, in place, because each is tracked by the segment of the open file it lies in.
 import type { HclBlock, HclFile, Located } from '../parse/hcl-ast';
 import type { Model, Val } from '../model';
+import { tooDeepNotice } from '../nesting-too-deep';
 import { PARSE_BUDGET_CODE } from '../parse/parse-budget';
 import type { ExtractRequest, FormatResult } from '../source-format';
 import { isAvmTerraformService } from '../registry-modules';
@@ -64,8 +65,9 @@ export class TerraformModelCache {
     }
     const notices: Finding[] = [];
     for (const path of files) {
-      const budget = documents.get(path)?.overBudget;
-      if (budget !== undefined) notices.push(budgetNotice(path, budget));
+      const document = documents.get(path);
+      if (document?.overBudget !== undefined) notices.push(budgetNotice(path, document.overBudget));
+      if (document?.tooDeepAt !== undefined) notices.push(tooDeepNotice(path, document.tooDeepAt));
     }
     // Policies are gathered from every run; one written once is read once, whichever runs evaluate it.
     const policies = new Map<string, PolicyPart>();
