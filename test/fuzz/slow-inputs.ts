@@ -185,7 +185,7 @@ function file(name: string, text: string): InputFile[] {
 function fuzzed(seed: string, mutations: Mutation[] | Mutation[][]): InputFile[] {
   const format = seed.endsWith('.bicep') ? 'bicep' : 'terraform';
   const steps = Array.isArray(mutations[0]) ? (mutations as Mutation[][]) : [mutations as Mutation[]];
-  let bytes = new Uint8Array(fs.readFileSync(path.join(REPO_ROOT, seed)));
+  let bytes: Uint8Array = new Uint8Array(fs.readFileSync(path.join(REPO_ROOT, seed)));
   for (const step of steps) bytes = applyMutations(bytes, format, step);
   return [{ name: path.basename(seed), bytes, format }];
 }

@@ -1,6 +1,7 @@
 // A Bicep file as plain objects: the named nodes of its tree-sitter tree (comments and MISSING nodes left out), so
 // the tree can be deleted at once (the wasm heap never shrinks) and a file that did not change is not parsed again.
-import { BICEP_PARSE_BUDGET_MS, type BicepParser, type Tree } from '../parse/bicep-parser';
+import { type BicepParser, type Tree } from '../parse/bicep-parser';
+import { parseBudgetMs } from '../parse/parse-budget';
 import { parserInput } from '../parse/parser-input';
 import { readsResource, relevantRanges } from '../parse/bicep-relevant';
 
@@ -45,7 +46,7 @@ export function parseBicepFile(parser: BicepParser, path: string, realText: stri
   if (tree && partial && !capRanges && tree.rootNode.hasError) {
     tree.delete();
     // The whole parse gets what the partial one left of the budget: one file, one budget.
-    const left = BICEP_PARSE_BUDGET_MS - (cpuMs() - started);
+    const left = parseBudgetMs(text.length) - (cpuMs() - started);
     tree = left > 0 ? parser.parse(text, paramFile, left) : null;
     partial = false;
   }

@@ -1,13 +1,10 @@
 // web-tree-sitter with tree-sitter-bicep. The runtime is the one the Terraform parser initialises (once per process);
 // each parse runs under a time budget, because this grammar is quadratic on some inputs (many `${...}`).
 import { LineStarts } from './line-starts';
-import { budgeted } from './parse-budget';
+import { budgeted, parseBudgetMs } from './parse-budget';
 import { newParser, type SyntaxNode, type Tree, type WasmLocation } from './terraform-parser';
 
 export const BICEP_GRAMMAR_WASM = 'tree-sitter-bicep.wasm';
-
-/** Milliseconds a single Bicep parse may take before the file is given up with one info notice. */
-export const BICEP_PARSE_BUDGET_MS = 1500;
 
 export interface BicepParser {
   readonly kind: 'bicep';
@@ -27,8 +24,8 @@ export async function loadBicepParser(location: WasmLocation): Promise<BicepPars
   const run = budgeted(await newParser(location, BICEP_GRAMMAR_WASM));
   return {
     kind: 'bicep',
-    parse: (text, paramFile = false, budgetMs = BICEP_PARSE_BUDGET_MS) => run(prepareBicepText(text, paramFile), { budgetMs }),
-    parseRanges(text, ranges, budgetMs = BICEP_PARSE_BUDGET_MS, paramFile = false) {
+    parse: (text, paramFile = false, budgetMs = parseBudgetMs(text.length)) => run(prepareBicepText(text, paramFile), { budgetMs }),
+    parseRanges(text, ranges, budgetMs = parseBudgetMs(text.length), paramFile = false) {
       const rows = new LineStarts(text);
       const includedRanges = ranges.map((r) => ({
         startIndex: r.start,

@@ -1,6 +1,6 @@
 // What tree-sitter is given of a Terraform or Bicep text: its nesting capped, and long runs of comments left out.
 // Both grammars take seconds on text nested tens of thousands deep (a Bicep `'${` nested 100,000 deep ran 2.5 s past its
-// 1.5 s budget: the parser reports progress too seldom on such text to be stopped in time), and no real configuration
+// budget: the parser reports progress too seldom on such text to be stopped in time), and no real configuration
 // nests more than a few dozen levels. What a bracket or interpolation opening deeper than the cap holds is blanked,
 // length for length, and left out of the parse (the text is cut short where such a level never closes): every offset
 // stays that of the real text, and everything up to the cap is read as written. The same cap and notice as for JSON

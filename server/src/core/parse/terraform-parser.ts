@@ -5,29 +5,21 @@
 import TS = require('web-tree-sitter');
 
 import { blankRunsAsComments } from './hcl-blank-runs';
-import { budgeted, ParseBudgetError } from './parse-budget';
+import { budgeted, ParseBudgetError, parseBudgetMs } from './parse-budget';
 
 export type SyntaxNode = TS.Node;
 export type Tree = TS.Tree;
 
-/**
- * Milliseconds a Terraform parse may take: a 1 MB file parses in about a third of a second, so this leaves a wide margin
- * for a slow machine, and a file that takes longer is pathological (a run of thousands of quotes or `${`).
- */
-export function terraformParseBudgetMs(length: number): number {
-  return 1500 + Math.round(length / 2000);
-}
-
 export interface TerraformParser {
   /**
    * Parses `text`; with `oldTree` (already `edit`ed) the parse is incremental. Throws ParseBudgetError when the parse
-   * takes longer than terraformParseBudgetMs.
+   * takes longer than parseBudgetMs.
    */
   parse(text: string, oldTree?: Tree): Tree;
   /**
    * Parses only the given line-aligned ranges of `text` (sorted, disjoint), keeping offsets absolute: for recovery
    * after damage, and to skip blocks that cannot matter. `rowOf` maps an offset to its 0-based line. `budgetMs`
-   * (default terraformParseBudgetMs) is the CPU time it may take before it throws ParseBudgetError.
+   * (default parseBudgetMs) is the CPU time it may take before it throws ParseBudgetError.
    */
   parseRanges(text: string, ranges: ReadonlyArray<{ start: number; end: number }>, rowOf: (offset: number) => number, budgetMs?: number): Tree;
 }
@@ -80,12 +72,12 @@ export async function loadTerraformParser(location: WasmLocation): Promise<Terra
   };
   return {
     parse(text, oldTree) {
-      const budgetMs = terraformParseBudgetMs(text.length);
+      const budgetMs = parseBudgetMs(text.length);
       const tree = run(prepare(text), { budgetMs, oldTree });
       if (!tree) throw new ParseBudgetError(budgetMs);
       return tree;
     },
-    parseRanges(text, ranges, rowOf, budgetMs = terraformParseBudgetMs(text.length)) {
+    parseRanges(text, ranges, rowOf, budgetMs = parseBudgetMs(text.length)) {
       const includedRanges: TS.Range[] = ranges.map((r) => ({
         startIndex: r.start,
         endIndex: r.end,
