@@ -2,7 +2,7 @@
 // Both grammars take seconds on text nested tens of thousands deep (a Bicep `'${` nested 100,000 deep ran 2.5 s past its
 // budget: the parser reports progress too seldom on such text to be stopped in time), and no real configuration
 // nests more than a few dozen levels. What a bracket or interpolation opening deeper than the cap holds is blanked,
-// length for length, and left out of the parse (the text is cut short where such a level never closes): every offset
+// length for length, and left out of the parse (a level that never closes, up to the next top-level block): every offset
 // stays that of the real text, and everything up to the cap is read as written. The same cap and notice as for JSON
 // (json-depth.ts).
 // Both grammars also recover from an error slowly, a few microseconds for every character after it, comments and
