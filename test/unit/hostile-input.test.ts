@@ -167,6 +167,27 @@ describe('JSON nesting guard', () => {
     }
   });
 
+  test('found by the fuzzer: a glob too large for a regular expression is a configuration problem, not a crash', async () => {
+    const text = `{ "varFiles": ["${' '.repeat(40_000)}env/prod.parameters.json"] }`;
+    const { config, problems } = parseConfig(text, RULE_IDS);
+    assert.deepEqual(config.varFiles, [], 'the setting is not used');
+    assert.deepEqual(
+      problems.map((p) => [p.start, p.message]),
+      [[15, 'This entry of "varFiles" cannot be used as a glob (Regular expression too large).']],
+    );
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'apim-tls-lint-hostile-'));
+    try {
+      fs.writeFileSync(path.join(dir, '.apim-tls-lint.json'), text);
+      fs.writeFileSync(path.join(dir, 'azuredeploy.json'), template(''));
+      const run = await cli([dir]);
+      assert.equal(run.code, 2);
+      assert.match(run.stderr, /cannot be used as a glob \(Regular expression too large\)/);
+      assert.doesNotMatch(run.stderr, /internal error/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   test('found by the fuzzer: a varFiles entry too long for a file name names no file; the CLI lints the template', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'apim-tls-lint-hostile-'));
     try {

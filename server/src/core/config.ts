@@ -1,6 +1,7 @@
 // `.apim-tls-lint.json`: parsed with jsonc-parser so that a broken file yields positioned problems (shown as
 // diagnostics on the file) and whatever was valid in it still applies.
 import { ParseErrorCode, type Node as JsonNode, type ParseError } from 'jsonc-parser';
+import picomatch from 'picomatch';
 import { parseJsonTree } from './json-depth';
 import { MAX_NESTING_DEPTH } from './nesting-too-deep';
 import { RULES } from './rules';
@@ -66,12 +67,16 @@ export function parseConfig(text: string, knownRuleIds: readonly string[]): { co
       case 'rules':
         readRules(valueNode, knownRuleIds, config, problems);
         break;
-      case 'internalHosts':
+      case 'internalHosts': {
+        const list = readStringArray(valueNode, key, problems);
+        if (list) config[key] = list;
+        break;
+      }
       case 'ignore':
       case 'varFiles':
       case 'environments': {
         const list = readStringArray(valueNode, key, problems);
-        if (list) config[key] = list;
+        if (list && globsCompile(valueNode, key, problems)) config[key] = list;
         break;
       }
       case 'assumeTier':
@@ -144,6 +149,25 @@ function readStringArray(node: JsonNode, key: string, problems: ConfigProblem[])
     return undefined;
   }
   return (node.children ?? []).map((c) => String(c.value));
+}
+
+/**
+ * Whether every entry of a glob list compiles (picomatch turns each into a regular expression, which V8 refuses past a
+ * size: forty thousand blanks in a glob ended the CLI); a problem names each entry that does not.
+ */
+function globsCompile(node: JsonNode, key: string, problems: ConfigProblem[]): boolean {
+  let ok = true;
+  for (const entry of node.children ?? []) {
+    try {
+      // The matcher builds part of its expression on first use: it is tried once as the workspace will use it.
+      picomatch(String(entry.value), { dot: true })('a/b.tf');
+    } catch (e) {
+      const reason = e instanceof Error ? e.message.replace(/^Invalid regular expression: \/[\s\S]*\/[a-z]*: /, '') : String(e);
+      problems.push(at(entry, `This entry of "${key}" cannot be used as a glob (${reason}).`));
+      ok = false;
+    }
+  }
+  return ok;
 }
 
 function at(node: JsonNode, message: string): ConfigProblem {
