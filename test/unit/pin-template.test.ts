@@ -2,11 +2,14 @@
 // written into properties.tls.serverX509Names, false flags dropped, the api-version raised; the result parses, lints
 // clean and a second pin changes nothing.
 import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { describe, test } from 'node:test';
 import { parseTree, type ParseError } from 'jsonc-parser';
 import type { CertificateInfo } from '../../server/src/core/certificates/types';
 import { applyEdits, lintTexts } from '../support/fixtures';
-import { testBicepParser } from '../support/parser';
+import { REPO_ROOT, testBicepParser } from '../support/parser';
+import { applyMutations } from '../fuzz/mutations';
 
 const CA: CertificateInfo = {
   file: '/w/certs/issuing-ca.cer',
@@ -174,5 +177,16 @@ describe('pin edit for ARM template backends', () => {
     assert.deepEqual(errors, [], `valid JSON with comments:\n${fixed}`);
     assert.match(fixed, /\/\/ Chain validation was switched off on migration night\./);
     await assertPinnedAndStable(FILE, fixed, 'orders.internal');
+  });
+
+  test('found by the fuzzer: a value nested 100 deep (under the cap) is refused with a reason, not a crash', async () => {
+    // jsonc-parser's formatter, which the edit goes through, throws on some text nested about a hundred levels deep.
+    const fixture = new Uint8Array(fs.readFileSync(path.join(REPO_ROOT, 'test/fixtures/rules/APIM020/arm-clean.json')));
+    const mutated = applyMutations(fixture, 'arm', [{ kind: 'deep', at: 451907, depth: 100, shape: 1, balanced: true, asValue: true }]);
+    const text = Buffer.from(mutated).toString('utf8');
+    const { workspace } = await lintTexts(new Map([[FILE, text]]));
+    const plan = workspace.planPin({ file: FILE, offset: text.indexOf('tic-backend'), certificates: [CA] });
+    assert.equal(plan.ok, false);
+    assert.match(plan.ok ? '' : 'reason' in plan ? plan.reason : '', /too deep for its JSON to be edited safely; add the pin by hand/);
   });
 });

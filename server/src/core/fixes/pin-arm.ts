@@ -79,7 +79,14 @@ export function planArmPin(backend: Backend, text: string, pin: ArmPin): ArmPinP
   if (!already) {
     const path = list ? [...base, 'properties', 'tls', 'serverX509Names', list.children?.length ?? 0] : [...base, 'properties', 'tls', 'serverX509Names'];
     const value = list ? item : [item];
-    current = applyEdits(current, modify(current, path, value, { ...options, isArrayInsertion: !!list }));
+    let edits: ReturnType<typeof modify>;
+    try {
+      edits = modify(current, path, value, { ...options, isArrayInsertion: !!list });
+    } catch {
+      // jsonc-parser 3.3's formatter throws on a text nested about a hundred levels deep (below our own cap).
+      return { ok: false, reason: 'The template nests values too deep for its JSON to be edited safely; add the pin by hand.' };
+    }
+    current = applyEdits(current, edits);
   }
 
   // 3. An api-version that has pins.
