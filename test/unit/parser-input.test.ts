@@ -154,3 +154,23 @@ describe('long runs of comments', () => {
     );
   });
 });
+
+describe("a Bicep ''' string that never closes", () => {
+  test('its line is left out up to the next statement, and the backend after it is linted', async () => {
+    const text = `var note = '''\n${'never closed\n'.repeat(100)}${BICEP_BACKEND}`;
+    const input = parserInput(text, 'bicep');
+    assert.equal(input.text, text);
+    assert.equal(input.cutAt, undefined);
+    assert.deepEqual(input.ranges, [{ start: text.indexOf('resource b'), end: text.length }]);
+    const { findings } = await lintTexts(new Map([['/unclosed/main.bicep', text]]));
+    assert.deepEqual(
+      findings.map((f) => f.ruleId),
+      ['APIM001'],
+    );
+  });
+
+  test('a closed one is parsed as it is', () => {
+    const text = `var note = '''\nresource x\n'''\n${BICEP_BACKEND}`;
+    assert.deepEqual(parserInput(text, 'bicep'), { text });
+  });
+});

@@ -7,7 +7,8 @@
 // (json-depth.ts).
 // Both grammars also recover from an error slowly, a few microseconds for every character after it, comments and
 // blanks included: a stray `]` before 5 MB of comment lines took 3.6 s. Comments are never read (directives are found
-// in the text), so a run of them this long is left out of the parse as well.
+// in the text), so a run of them this long is left out of the parse as well; so is a Bicep `'''` string that never
+// closes, up to the next statement (the grammar lexed it to the end of the text at every step of its recovery).
 import { MAX_NESTING_DEPTH } from '../nesting-too-deep';
 
 export type NestingSyntax = 'hcl' | 'bicep';
@@ -27,7 +28,7 @@ export interface CappedText {
   cutAt?: number;
   /**
    * The ranges of `text` to hand the parser (tree-sitter's included ranges) when some of it is left out: what was
-   * blanked, and long runs of comments. Undefined when the whole text is to be parsed.
+   * blanked, long runs of comments, a `'''` string that never closes. Undefined when the whole text is to be parsed.
    */
   ranges?: TextRange[];
 }
@@ -51,7 +52,8 @@ export function parserInput(text: string, syntax: NestingSyntax, maxDepth = MAX_
   let depth = 0;
   // [start, end, closed]: a cut that never closed ends at the next top-level header.
   const cuts: Array<[number, number, boolean]> = [];
-  const comments: TextRange[] = [];
+  // Left out of the parse as they are: long runs of comments, a `'''` string that never closes.
+  const leftOut: TextRange[] = [];
   // While a cut is open: where it starts and how many frames were open below it.
   let cutStart = -1;
   let cutBelow = 0;
@@ -102,14 +104,24 @@ export function parserInput(text: string, syntax: NestingSyntax, maxDepth = MAX_
       if (c === quote) {
         if (!hcl && next === SINGLE_QUOTE && text.charCodeAt(i + 2) === SINGLE_QUOTE) {
           const end = text.indexOf("'''", i + 3);
-          i = end < 0 ? n : end + 3;
+          if (end >= 0) i = end + 3;
+          else {
+            // A multi-line string that never closes: the grammar lexes it to the end of the text again at every step of
+            // its recovery (5 MB took 6 s). Its line is left out up to the next top-level statement, where the parse
+            // goes on (a statement left without its value would take that one in).
+            HEADER.bicep.lastIndex = i + 3;
+            const header = HEADER.bicep.exec(text);
+            const stop = header ? header.index : n;
+            leftOut.push({ start: text.lastIndexOf('\n', i) + 1, end: stop });
+            i = stop;
+          }
         } else {
           open({ kind: 'string' }, i);
           i++;
         }
       } else if ((hcl && c === HASH) || (c === SLASH && (next === SLASH || next === STAR))) {
         const end = commentsEnd(text, i, hcl);
-        if (end - i >= LONG_COMMENTS) comments.push({ start: i, end });
+        if (end - i >= LONG_COMMENTS) leftOut.push({ start: i, end });
         i = end;
       } else if (c === LESS && next === LESS) {
         HEREDOC.lastIndex = i;
@@ -151,7 +163,7 @@ export function parserInput(text: string, syntax: NestingSyntax, maxDepth = MAX_
       else i = templateStep(text, i + at, hcl, open);
     }
   }
-  if (cuts.length === 0 && cutStart < 0) return comments.length === 0 ? { text } : { text, ranges: complement(comments, n) };
+  if (cuts.length === 0 && cutStart < 0) return leftOut.length === 0 ? { text } : { text, ranges: complement(leftOut, n) };
   const parts: string[] = [];
   const skipped: TextRange[] = [];
   let last = 0;
@@ -167,8 +179,8 @@ export function parserInput(text: string, syntax: NestingSyntax, maxDepth = MAX_
   // A level that never closes: the text ends where it opened.
   parts.push(cutStart >= 0 ? text.slice(last, cutStart) : text.slice(last));
   const capped = parts.join('');
-  // Comments inside a blanked level are blanked with it; the others are left out as they are.
-  for (const c of comments) if (c.end <= capped.length && !skipped.some((s) => s.start <= c.start && c.end <= s.end)) skipped.push(c);
+  // What lies inside a blanked level is blanked with it; the rest is left out as it is.
+  for (const c of leftOut) if (c.start < capped.length) skipped.push({ start: c.start, end: Math.min(c.end, capped.length) });
   skipped.sort((a, b) => a.start - b.start);
   return { text: capped, cutAt: cuts.length > 0 ? cuts[0][0] : cutStart, ranges: complement(skipped, capped.length) };
 }
@@ -200,13 +212,13 @@ function commentsEnd(text: string, from: number, hcl: boolean): number {
   }
 }
 
-/** The parts of `[0, length)` outside the sorted, disjoint `skipped`. */
+/** The parts of `[0, length)` outside `skipped` (sorted by start; they may overlap). */
 function complement(skipped: readonly TextRange[], length: number): TextRange[] {
   const kept: TextRange[] = [];
   let at = 0;
   for (const s of skipped) {
     if (s.start > at) kept.push({ start: at, end: s.start });
-    at = s.end;
+    at = Math.max(at, s.end);
   }
   if (at < length || kept.length === 0) kept.push({ start: at, end: length });
   return kept;
