@@ -7,13 +7,10 @@ import { SegmentedHcl } from '../parse/hcl-segments';
 import { ParseBudgetError } from '../parse/parse-budget';
 import { LineStarts } from '../parse/line-starts';
 import { parserInput } from '../parse/parser-input';
-import { parseForExtraction } from '../parse/parse-relevant';
 import type { TerraformParser } from '../parse/terraform-parser';
 import type { FormatDocument, TextChange } from '../source-format';
-import { isConfigFile, isModulesManifest, isVarFile } from './module';
-
-/** A file that mentions none of these cannot hold a backend, a service or a value a backend reads. */
-const RELEVANT = /api_management|ApiManagement|azapi|variable|locals|module/;
+import { isConfigFile, isVarFile } from './module';
+import { readClosedFile, readsAsEmpty, type ClosedRead } from './read-closed';
 
 export class TerraformDocument implements FormatDocument {
   private hclFile: HclFile | undefined;
@@ -37,13 +34,36 @@ export class TerraformDocument implements FormatDocument {
   /** Where the file first nests deeper than the cap (parse/parser-input.ts), when it does: what lies deeper is not read. */
   tooDeepAt: number | undefined;
 
+  /**
+   * A read of this closed file done elsewhere (the CLI's second thread, cli/read-ahead.ts): waited for on first use;
+   * undefined from it means the file is read here after all.
+   */
+  private readAhead: (() => ClosedRead | undefined) | undefined;
+
+  /** Whether the file's blocks are read already (hcl() costs nothing). */
+  get isRead(): boolean {
+    return this.hclFile !== undefined;
+  }
+
+  /** Hands the read of this closed file to `wait`, which gives what another thread read from the same text. */
+  readElsewhere(wait: () => ClosedRead | undefined): void {
+    if (!this.editing && !this.hclFile) this.readAhead = wait;
+  }
+
   /** The file's blocks and attributes, extracted on first use and kept until the text changes. */
   hcl(): HclFile {
     if (this.hclFile) return this.hclFile;
+    if (!this.editing) {
+      const read = this.readAhead?.() ?? readClosedFile(this.parser, this.path, this.text);
+      this.readAhead = undefined;
+      this.overBudget = read.overBudget;
+      this.tooDeepAt = read.tooDeepAt;
+      return (this.hclFile = read.file);
+    }
     this.overBudget = undefined;
     this.tooDeepAt = undefined;
     try {
-      return this.read();
+      return this.readEditing();
     } catch (e) {
       if (!(e instanceof ParseBudgetError)) throw e;
       this.segments = undefined;
@@ -52,44 +72,28 @@ export class TerraformDocument implements FormatDocument {
     }
   }
 
-  private read(): HclFile {
+  /** An open file: read whole, then kept as segments that a keystroke reads again one at a time. */
+  private readEditing(): HclFile {
     const { path, parser } = this;
-    // The modules manifest is JSON, read by the model cache from the text.
-    if (isModulesManifest(path) || (isConfigFile(path) && !RELEVANT.test(this.text))) {
+    if (readsAsEmpty(path, this.text)) {
       this.segments = undefined;
-      this.hclFile = { blocks: [], attributes: [], hasErrors: false };
-      return this.hclFile;
+      return (this.hclFile = { blocks: [], attributes: [], hasErrors: false });
     }
     if (this.segments) return (this.hclFile = this.segments.hcl());
     // Parsed and read as capped; offsets are those of the real text.
     const { text, cutAt, ranges } = parserInput(this.text, 'hcl');
     this.tooDeepAt = cutAt;
-    if (ranges) {
-      const lines = new LineStarts(text);
-      const tree = parser.parseRanges(text, ranges, (o) => lines.pointAt(o).row);
-      try {
-        this.hclFile = extractFile(tree, text, parser, isVarFile(path));
-      } finally {
-        tree.delete();
-      }
-    } else if (this.editing) {
-      const tree = parser.parse(text);
-      try {
-        this.hclFile = extractFile(tree, text, parser, isVarFile(path));
-      } finally {
-        tree.delete();
-      }
-      if (isConfigFile(path)) {
-        this.segments = SegmentedHcl.from(parser, text, this.hclFile);
-        this.hclFile = this.segments?.hcl() ?? this.hclFile;
-      }
-    } else {
-      const tree = isConfigFile(path) ? parseForExtraction(parser, text) : parser.parse(text);
-      try {
-        this.hclFile = extractFile(tree, text, parser, isVarFile(path));
-      } finally {
-        tree.delete();
-      }
+    const lines = ranges && new LineStarts(text);
+    const tree = lines ? parser.parseRanges(text, ranges, (o) => lines.pointAt(o).row) : parser.parse(text);
+    try {
+      this.hclFile = extractFile(tree, text, parser, isVarFile(path));
+    } finally {
+      tree.delete();
+    }
+    // A file read in ranges is read whole after each change: segments would hand the parser what was left out.
+    if (isConfigFile(path) && !ranges) {
+      this.segments = SegmentedHcl.from(parser, text, this.hclFile);
+      this.hclFile = this.segments?.hcl() ?? this.hclFile;
     }
     return this.hclFile;
   }
@@ -98,6 +102,7 @@ export class TerraformDocument implements FormatDocument {
     let before = this.text;
     this.text = text;
     this.hclFile = undefined;
+    this.readAhead = undefined;
     for (const [k, change] of changes.entries()) {
       const after = k === changes.length - 1 ? text : before.slice(0, change.start) + change.text + before.slice(change.end);
       let result: ReturnType<SegmentedHcl['edit']>;
@@ -116,7 +121,7 @@ export class TerraformDocument implements FormatDocument {
       before = after;
     }
     // A file that can no longer matter is read as empty (see hcl()); whatever was read from it goes.
-    if (isConfigFile(this.path) && !RELEVANT.test(text)) {
+    if (readsAsEmpty(this.path, text)) {
       this.segments = undefined;
       this.generation++;
     }
