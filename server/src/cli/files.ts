@@ -52,8 +52,9 @@ export interface Collected {
   formats: Set<string>;
 }
 
-export function collectFiles(paths: readonly string[], cwd: string, configFile?: string): Collected {
-  const collector = new Collector(cwd, configFile);
+/** `onFile` hears of each linted file as it is read (the CLI starts its second thread once there are many). */
+export function collectFiles(paths: readonly string[], cwd: string, configFile?: string, onFile?: (key: string) => void): Collected {
+  const collector = new Collector(cwd, configFile, onFile);
   for (const given of paths) collector.add(given);
   collector.addConfiguredVarFiles();
   return collector.result();
@@ -119,6 +120,7 @@ class Collector {
   constructor(
     private readonly cwd: string,
     configFile?: string,
+    private readonly onFile?: (key: string) => void,
   ) {
     if (configFile) this.override = this.groupFor(path.resolve(cwd, configFile));
   }
@@ -223,7 +225,10 @@ class Collector {
     // The first way the user named a file is how it is shown; a file first read as context takes the user's name.
     if (known && target && !this.targets.has(key)) known.display = display;
     if (target) this.targets.add(key);
-    if (!known) group.byKey.set(key, { key, display, text: readText(abs, display) });
+    if (!known) {
+      group.byKey.set(key, { key, display, text: readText(abs, display) });
+      this.onFile?.(key);
+    }
   }
 
   private configForDir(dir: string): Group {
@@ -326,7 +331,7 @@ function isFile(p: string): boolean {
   return statOf(p)?.isFile() ?? false;
 }
 
-function isDir(p: string): boolean {
+export function isDir(p: string): boolean {
   return statOf(p)?.isDirectory() ?? false;
 }
 
