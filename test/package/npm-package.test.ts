@@ -44,7 +44,6 @@ describe('the npm package', () => {
       'dist/cli.js',
       'dist/cli-main.js',
       'dist/certificate-reader.js',
-      'dist/read-ahead-worker.js',
       'dist/server.js',
       'dist/tree-sitter.wasm',
       'dist/tree-sitter-terraform.wasm',
