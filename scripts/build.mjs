@@ -79,8 +79,6 @@ await Promise.all([
   // The executable itself is small: it loads cli-main.js through V8's code cache (server/src/cli/bin.ts).
   build({ ...common, entryPoints: [path.join(root, 'server/src/cli/bin.ts')], outfile: path.join(dist, 'cli.js'), banner: { js: '#!/usr/bin/env node' } }),
   build({ ...common, entryPoints: [path.join(root, 'server/src/cli/x509-modules.ts')], outfile: path.join(dist, 'certificate-reader.js') }),
-  // The CLI's second thread, which reads Terraform files while the lint reads others (server/src/cli/read-ahead.ts).
-  build({ ...common, entryPoints: [path.join(root, 'server/src/cli/read-ahead-worker.ts')], outfile: path.join(dist, 'read-ahead-worker.js') }),
 ]);
 
 for (const [from, to] of [

@@ -1,20 +1,18 @@
 // The command line as a function: arguments and a small I/O surface in, an exit code out. main.ts wires it to
 // the process; the tests call it directly on temporary folders.
-import { formatOf, TERRAFORM } from '../core/formats';
 import type { SourceFormat } from '../core/source-format';
 import { LineIndex } from '../core/text';
 import type { Finding } from '../core/types';
 import { Workspace } from '../core/workspace';
-import { USAGE, parseArgs, type CliOptions, type FailOn, type Subcommand } from './args';
+import { USAGE, parseArgs, type FailOn, type Subcommand } from './args';
 import { UsageError } from './options';
 import { readCertificates } from './certificates';
-import { FileError, cliVersion, collectFiles, findWasmFiles, readCertificateFile, type Collected } from './files';
+import { FileError, cliVersion, collectFiles, readCertificateFile, type Collected } from './files';
 import { formatJson } from './format-json';
 import { detectAdoPipeline } from './ado-pipeline';
 import { formatSarif } from './format-sarif';
 import { formatText } from './format-text';
 import { loadFormats } from './load-formats';
-import { READ_AHEAD_AFTER, ReadAheadThread } from './read-ahead';
 import { Fixer } from './fix';
 import { SEVERITY_RANK, compareReported, type Location, type Reported } from './report';
 import { runThumbprint } from './thumbprint';
@@ -63,30 +61,15 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   if (parsed.kind === 'subcommand') return SUBCOMMAND_RUNNERS[parsed.name](parsed.argv, io);
   const { options } = parsed;
 
-  // The second thread is started during the walk, once there are enough Terraform files for it to be of use, so that
-  // it is ready when the lint starts reading.
-  let readAhead: ReadAheadThread | undefined;
-  let terraformFiles = 0;
-  const onFile = (key: string) => {
-    if (formatOf(key) === TERRAFORM.id && ++terraformFiles === READ_AHEAD_AFTER) readAhead = ReadAheadThread.start(() => findWasmFiles(io.env), io.env);
-  };
-  try {
-    return await lintAndReport(options, io, onFile, () => readAhead);
-  } finally {
-    readAhead?.dispose();
-  }
-}
-
-async function lintAndReport(options: CliOptions, io: CliIo, onFile: (key: string) => void, readAhead: () => ReadAheadThread | undefined): Promise<number> {
   let collected: Collected;
   let formats: SourceFormat[];
   try {
-    collected = collectFiles(options.paths, io.cwd, options.config, onFile);
+    collected = collectFiles(options.paths, io.cwd, options.config);
     if (collected.configProblems.length) {
       io.stderr(collected.configProblems.map((p) => `${p}\n`).join('') + 'apim-tls-lint: fix the configuration file and run again.\n');
       return EXIT_ERROR;
     }
-    formats = await loadFormats(collected.formats, io.env, readAhead());
+    formats = await loadFormats(collected.formats, io.env);
   } catch (e) {
     if (!(e instanceof FileError)) throw e;
     io.stderr(`apim-tls-lint: ${e.message}\n`);

@@ -52,9 +52,8 @@ export interface Collected {
   formats: Set<string>;
 }
 
-/** `onFile` hears of each linted file as it is read (the CLI starts its second thread once there are many). */
-export function collectFiles(paths: readonly string[], cwd: string, configFile?: string, onFile?: (key: string) => void): Collected {
-  const collector = new Collector(cwd, configFile, onFile);
+export function collectFiles(paths: readonly string[], cwd: string, configFile?: string): Collected {
+  const collector = new Collector(cwd, configFile);
   for (const given of paths) collector.add(given);
   collector.addConfiguredVarFiles();
   return collector.result();
@@ -120,7 +119,6 @@ class Collector {
   constructor(
     private readonly cwd: string,
     configFile?: string,
-    private readonly onFile?: (key: string) => void,
   ) {
     if (configFile) this.override = this.groupFor(path.resolve(cwd, configFile));
   }
@@ -225,10 +223,7 @@ class Collector {
     // The first way the user named a file is how it is shown; a file first read as context takes the user's name.
     if (known && target && !this.targets.has(key)) known.display = display;
     if (target) this.targets.add(key);
-    if (!known) {
-      group.byKey.set(key, { key, display, text: readText(abs, display) });
-      this.onFile?.(key);
-    }
+    if (!known) group.byKey.set(key, { key, display, text: readText(abs, display) });
   }
 
   private configForDir(dir: string): Group {
@@ -331,7 +326,7 @@ function isFile(p: string): boolean {
   return statOf(p)?.isFile() ?? false;
 }
 
-export function isDir(p: string): boolean {
+function isDir(p: string): boolean {
   return statOf(p)?.isDirectory() ?? false;
 }
 

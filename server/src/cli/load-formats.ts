@@ -6,18 +6,10 @@ import { BICEP, TERRAFORM } from '../core/formats';
 import { loadBicepParser } from '../core/parse/bicep-parser';
 import { loadTerraformParser, type WasmLocation } from '../core/parse/terraform-parser';
 import type { SourceFormat } from '../core/source-format';
-import type { TerraformReadAhead } from '../core/terraform/model-cache';
 import { FileError, findBicepWasm, findWasmFiles } from './files';
 
-/**
- * The formats of `wanted` (format ids), in the order their parts join the model; FileError when a grammar is missing.
- * `readAhead` reads Terraform files on a second thread (read-ahead.ts).
- */
-export async function loadFormats(
-  wanted: ReadonlySet<string>,
-  env: Readonly<Record<string, string | undefined>>,
-  readAhead?: TerraformReadAhead,
-): Promise<SourceFormat[]> {
+/** The formats of `wanted` (format ids), in the order their parts join the model; FileError when a grammar is missing. */
+export async function loadFormats(wanted: ReadonlySet<string>, env: Readonly<Record<string, string | undefined>>): Promise<SourceFormat[]> {
   const formats: SourceFormat[] = [];
   let wasm: WasmLocation | undefined;
   const terraformWasm = () => (wasm ??= findWasmFiles(env));
@@ -26,7 +18,7 @@ export async function loadFormats(
     const parser = await loadTerraformParser(location).catch((e: unknown) => {
       throw new FileError(`Cannot load the Terraform parser from ${JSON.stringify(location)}: ${e instanceof Error ? e.message : String(e)}`);
     });
-    formats.push(terraformFormat(parser, readAhead));
+    formats.push(terraformFormat(parser));
   }
   if (wanted.has(armFormat.id)) formats.push(armFormat);
   if (wanted.has(BICEP.id)) {

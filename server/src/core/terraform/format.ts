@@ -13,11 +13,10 @@ import type { TerraformParser } from '../parse/terraform-parser';
 import type { PinSite, SourceFormat } from '../source-format';
 import { TerraformDocument } from './document';
 import { dirname, isConfigFile, isDownloaded } from './module';
-import { TerraformModelCache, type TerraformReadAhead } from './model-cache';
+import { TerraformModelCache } from './model-cache';
 
-/** `readAhead`: another thread that may read closed files for the model (the CLI's, cli/read-ahead.ts). */
-export function terraformFormat(parser: TerraformParser, readAhead?: TerraformReadAhead): SourceFormat {
-  const cache = new TerraformModelCache(readAhead);
+export function terraformFormat(parser: TerraformParser): SourceFormat {
+  const cache = new TerraformModelCache();
   return {
     ...TERRAFORM,
     createDocument: (path, text, editing) => new TerraformDocument(parser, path, text, editing),

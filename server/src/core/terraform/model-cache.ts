@@ -11,7 +11,6 @@ import type { ExtractRequest, FormatResult } from '../source-format';
 import { isAvmTerraformService } from '../registry-modules';
 import type { Finding, Span } from '../types';
 import type { TerraformDocument } from './document';
-import { readsAsEmpty, type ClosedRead } from './read-closed';
 import { policyTexts, type PolicyPart } from './policies';
 import type { ModuleInstance } from './evaluate';
 import { extractModel, extractResource, moduleInstances, type LinkMemo, type Resource, type ResourceParts } from './extract';
@@ -53,9 +52,6 @@ export class TerraformModelCache {
   private links = new WeakMap<ModuleInstance, LinkMemo>();
   /** Objects whose spans are tracked already (shared values are reached from many resources). */
   private tracked = new WeakSet<object>();
-
-  /** `readAhead`: another thread that may read some of the closed files a rebuild is about to read (the CLI's). */
-  constructor(private readonly readAhead?: TerraformReadAhead) {}
 
   extract(documents: ReadonlyMap<string, TerraformDocument>, request: ExtractRequest): FormatResult {
     if (this.isStale(documents, request)) this.rebuild(documents, request);
@@ -135,13 +131,10 @@ export class TerraformModelCache {
       !isDownloaded(path) &&
       !request.isConfiguredVarFile(path) &&
       (request.environments ? request.environments(path) : underAny(path, contributing));
-    // Configured var files apply wherever they are; other files only matter in a module that can contribute.
-    const reads = [...documents].map(
-      ([path, doc]) => [path, doc, contributing.has(dirname(path)) || (isVarFile(path) && request.isConfiguredVarFile(path)) || environment(path)] as const,
-    );
-    this.offerReads(reads.filter(([path, doc, read]) => read && !doc.isRead && !readsAsEmpty(path, doc.text)).map(([, doc]) => doc));
-    for (const [path, doc, read] of reads) {
+    for (const [path, doc] of documents) {
       doc.untrack();
+      // Configured var files apply wherever they are; other files only matter in a module that can contribute.
+      const read = contributing.has(dirname(path)) || (isVarFile(path) && request.isConfiguredVarFile(path)) || environment(path);
       if (!read) this.skipped.set(path, doc.text);
       sources.push({ path, file: read ? doc.hcl() : EMPTY });
       this.built.set(path, { doc, generation: doc.generation });
@@ -159,13 +152,6 @@ export class TerraformModelCache {
     this.instances = moduleInstances(this.modules, this.environments);
     this.borrowed = borrowedFiles(this.instances, downloads);
     for (const instance of this.instances) instance.onValue = (val) => this.track(val, documents);
-  }
-
-  /** Offers the files a rebuild is about to read, in that order, to the other thread; each it takes is read there. */
-  private offerReads(docs: TerraformDocument[]): void {
-    if (!this.readAhead || docs.length === 0) return;
-    const waits = this.readAhead.offer(docs.map((d) => ({ path: d.path, text: d.text })));
-    for (const [i, wait] of waits) docs[i].readElsewhere(wait);
   }
 
   /** Edits inside resource blocks: each module whose files changed lists its resources again. */
@@ -427,13 +413,4 @@ function policyKey(part: PolicyPart): string {
   const src = part.source;
   const at = !src ? '' : src.kind === 'inline' ? `${src.span.file}:${src.span.start}` : src.path;
   return `${part.owner.name}\u0000${h.file}:${h.start}\u0000${at}`;
-}
-
-/**
- * Another thread that reads closed Terraform files while this one reads others (cli/read-ahead.ts). Offered the files a
- * rebuild is about to read, in the order it reads them, it takes some: for each taken (by index) a function that waits
- * for what that thread read, or gives undefined when the file is to be read here after all.
- */
-export interface TerraformReadAhead {
-  offer(files: ReadonlyArray<{ path: string; text: string }>): Map<number, () => ClosedRead | undefined>;
 }
