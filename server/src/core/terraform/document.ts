@@ -10,7 +10,7 @@ import { parserInput } from '../parse/parser-input';
 import type { TerraformParser } from '../parse/terraform-parser';
 import type { FormatDocument, TextChange } from '../source-format';
 import { isConfigFile, isVarFile } from './module';
-import { readClosedFile, readsAsEmpty, type ClosedRead } from './read-closed';
+import { readClosedFile, readsAsEmpty } from './read-closed';
 
 export class TerraformDocument implements FormatDocument {
   private hclFile: HclFile | undefined;
@@ -34,28 +34,11 @@ export class TerraformDocument implements FormatDocument {
   /** Where the file first nests deeper than the cap (parse/parser-input.ts), when it does: what lies deeper is not read. */
   tooDeepAt: number | undefined;
 
-  /**
-   * A read of this closed file done elsewhere (the CLI's second thread, cli/read-ahead.ts): waited for on first use;
-   * undefined from it means the file is read here after all.
-   */
-  private readAhead: (() => ClosedRead | undefined) | undefined;
-
-  /** Whether the file's blocks are read already (hcl() costs nothing). */
-  get isRead(): boolean {
-    return this.hclFile !== undefined;
-  }
-
-  /** Hands the read of this closed file to `wait`, which gives what another thread read from the same text. */
-  readElsewhere(wait: () => ClosedRead | undefined): void {
-    if (!this.editing && !this.hclFile) this.readAhead = wait;
-  }
-
   /** The file's blocks and attributes, extracted on first use and kept until the text changes. */
   hcl(): HclFile {
     if (this.hclFile) return this.hclFile;
     if (!this.editing) {
-      const read = this.readAhead?.() ?? readClosedFile(this.parser, this.path, this.text);
-      this.readAhead = undefined;
+      const read = readClosedFile(this.parser, this.path, this.text);
       this.overBudget = read.overBudget;
       this.tooDeepAt = read.tooDeepAt;
       return (this.hclFile = read.file);
@@ -102,7 +85,6 @@ export class TerraformDocument implements FormatDocument {
     let before = this.text;
     this.text = text;
     this.hclFile = undefined;
-    this.readAhead = undefined;
     for (const [k, change] of changes.entries()) {
       const after = k === changes.length - 1 ? text : before.slice(0, change.start) + change.text + before.slice(change.end);
       let result: ReturnType<SegmentedHcl['edit']>;

@@ -1,6 +1,5 @@
 // How a Terraform file that is not open for editing is read: capped and stripped for the parser (parse/parser-input.ts),
-// parsed without its irrelevant blocks, and extracted into plain objects. A pure function of the text, so that the
-// CLI's second thread (cli/read-ahead.ts) reads a file exactly as the workspace would.
+// parsed without its irrelevant blocks, and extracted into plain objects: a pure function of the path and the text.
 import { extractFile, type HclFile } from '../parse/hcl-ast';
 import { LineStarts } from '../parse/line-starts';
 import { ParseBudgetError } from '../parse/parse-budget';
