@@ -3,6 +3,7 @@
 import type { SourceFormat } from '../core/source-format';
 import { LineIndex } from '../core/text';
 import type { Finding } from '../core/types';
+import { readClosedFile } from '../core/terraform/read-closed';
 import { Workspace } from '../core/workspace';
 import { USAGE, parseArgs, type FailOn, type Subcommand } from './args';
 import { UsageError } from './options';
@@ -13,6 +14,7 @@ import { detectAdoPipeline } from './ado-pipeline';
 import { formatSarif } from './format-sarif';
 import { formatText } from './format-text';
 import { loadFormats } from './load-formats';
+import { ReadCache } from './read-cache';
 import { Fixer } from './fix';
 import { SEVERITY_RANK, compareReported, type Location, type Reported } from './report';
 import { runThumbprint } from './thumbprint';
@@ -63,13 +65,15 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
 
   let collected: Collected;
   let formats: SourceFormat[];
+  // What this run reads of each Terraform file is kept for the next run in this folder (a file changed is read again).
+  const cache = ReadCache.open(io.cwd, __filename, io.env);
   try {
     collected = collectFiles(options.paths, io.cwd, options.config);
     if (collected.configProblems.length) {
       io.stderr(collected.configProblems.map((p) => `${p}\n`).join('') + 'apim-tls-lint: fix the configuration file and run again.\n');
       return EXIT_ERROR;
     }
-    formats = await loadFormats(collected.formats, io.env);
+    formats = await loadFormats(collected.formats, io.env, cache && ((parser, file, text) => cache.read(file, text, () => readClosedFile(parser, file, text))));
   } catch (e) {
     if (!(e instanceof FileError)) throw e;
     io.stderr(`apim-tls-lint: ${e.message}\n`);
@@ -84,6 +88,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   }
   const fixer = options.fix ? new Fixer(options.fix) : undefined;
   const reported = lint(collected, formats, fixer).sort(compareReported);
+  cache?.save();
   if (fixer) io.stderr(fixer.summary());
   if (fixer?.mode === 'dry-run') {
     io.stdout(fixer.diff());

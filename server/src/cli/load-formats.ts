@@ -6,10 +6,18 @@ import { BICEP, TERRAFORM } from '../core/formats';
 import { loadBicepParser } from '../core/parse/bicep-parser';
 import { loadTerraformParser, type WasmLocation } from '../core/parse/terraform-parser';
 import type { SourceFormat } from '../core/source-format';
+import type { ClosedFileReader } from '../core/terraform/read-closed';
 import { FileError, findBicepWasm, findWasmFiles } from './files';
 
-/** The formats of `wanted` (format ids), in the order their parts join the model; FileError when a grammar is missing. */
-export async function loadFormats(wanted: ReadonlySet<string>, env: Readonly<Record<string, string | undefined>>): Promise<SourceFormat[]> {
+/**
+ * The formats of `wanted` (format ids), in the order their parts join the model; FileError when a grammar is missing.
+ * `readClosed` is how closed Terraform files are read (the lint command's cache of reads, read-cache.ts).
+ */
+export async function loadFormats(
+  wanted: ReadonlySet<string>,
+  env: Readonly<Record<string, string | undefined>>,
+  readClosed?: ClosedFileReader,
+): Promise<SourceFormat[]> {
   const formats: SourceFormat[] = [];
   let wasm: WasmLocation | undefined;
   const terraformWasm = () => (wasm ??= findWasmFiles(env));
@@ -18,7 +26,7 @@ export async function loadFormats(wanted: ReadonlySet<string>, env: Readonly<Rec
     const parser = await loadTerraformParser(location).catch((e: unknown) => {
       throw new FileError(`Cannot load the Terraform parser from ${JSON.stringify(location)}: ${e instanceof Error ? e.message : String(e)}`);
     });
-    formats.push(terraformFormat(parser));
+    formats.push(terraformFormat(parser, readClosed));
   }
   if (wanted.has(armFormat.id)) formats.push(armFormat);
   if (wanted.has(BICEP.id)) {

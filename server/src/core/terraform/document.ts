@@ -10,7 +10,7 @@ import { parserInput } from '../parse/parser-input';
 import type { TerraformParser } from '../parse/terraform-parser';
 import type { FormatDocument, TextChange } from '../source-format';
 import { isConfigFile, isVarFile } from './module';
-import { readClosedFile, readsAsEmpty } from './read-closed';
+import { readClosedFile, readsAsEmpty, type ClosedFileReader } from './read-closed';
 
 export class TerraformDocument implements FormatDocument {
   private hclFile: HclFile | undefined;
@@ -27,6 +27,7 @@ export class TerraformDocument implements FormatDocument {
     readonly path: string,
     public text: string,
     private readonly editing: boolean,
+    private readonly readClosed: ClosedFileReader = readClosedFile,
   ) {}
 
   /** Set when the file's parse ran out of time (the file then reads as empty, and gets one notice). */
@@ -38,7 +39,7 @@ export class TerraformDocument implements FormatDocument {
   hcl(): HclFile {
     if (this.hclFile) return this.hclFile;
     if (!this.editing) {
-      const read = readClosedFile(this.parser, this.path, this.text);
+      const read = this.readClosed(this.parser, this.path, this.text);
       this.overBudget = read.overBudget;
       this.tooDeepAt = read.tooDeepAt;
       return (this.hclFile = read.file);

@@ -14,12 +14,14 @@ import type { PinSite, SourceFormat } from '../source-format';
 import { TerraformDocument } from './document';
 import { dirname, isConfigFile, isDownloaded } from './module';
 import { TerraformModelCache } from './model-cache';
+import type { ClosedFileReader } from './read-closed';
 
-export function terraformFormat(parser: TerraformParser): SourceFormat {
+/** `readClosed`: how a closed file is read (the CLI passes a cache of its reads, cli/read-cache.ts). */
+export function terraformFormat(parser: TerraformParser, readClosed?: ClosedFileReader): SourceFormat {
   const cache = new TerraformModelCache();
   return {
     ...TERRAFORM,
-    createDocument: (path, text, editing) => new TerraformDocument(parser, path, text, editing),
+    createDocument: (path, text, editing) => new TerraformDocument(parser, path, text, editing, readClosed),
     extract: (documents, request) => cache.extract(documents as ReadonlyMap<string, TerraformDocument>, request),
     edits: { removeFlag: removeFlagInObject, removeListItem: removeObjectItem, ...memberEdits(' = ') },
     words: {

@@ -20,6 +20,9 @@ export interface ClosedRead {
   tooDeepAt?: number;
 }
 
+/** How the workspace reads a closed file: readClosedFile, or a cache of its reads (the CLI's, cli/read-cache.ts). */
+export type ClosedFileReader = (parser: TerraformParser, path: string, text: string) => ClosedRead;
+
 /** Whether a file is read as empty without a parse: the modules manifest (JSON), or a file that cannot matter. */
 export function readsAsEmpty(path: string, text: string): boolean {
   return isModulesManifest(path) || (isConfigFile(path) && !RELEVANT.test(text));
