@@ -66,7 +66,7 @@ export class ReadCache {
 
   /**
    * Writes what this run read, when it differs from what was there: beside, then renamed, so a reader sees all or
-   * nothing. Caches of folders not linted for a week are removed then.
+   * nothing. Caches of folders not linted for a week are removed then (looked for once a day).
    */
   save(): void {
     if (this.used.size === this.kept.size && [...this.used.keys()].every((k) => this.kept.has(k))) {
@@ -90,16 +90,23 @@ export class ReadCache {
   }
 }
 
-/** The caches of folders not linted for a week (one file per folder and build) go. */
+/** The caches of folders not linted for a week (one file per folder and build) go; looked for once a day. */
 function pruneStale(dir: string): void {
-  const stale = Date.now() - STALE_AFTER_MS;
+  const marker = path.join(dir, 'pruned');
+  const now = Date.now();
+  try {
+    if (fs.statSync(marker).mtimeMs > now - DAY_MS) return;
+  } catch {
+    // Never pruned yet.
+  }
+  fs.writeFileSync(marker, '', { mode: 0o600 });
   for (const name of fs.readdirSync(dir)) {
     const file = path.join(dir, name);
-    if (name.endsWith('.bin') && fs.statSync(file).mtimeMs < stale) fs.rmSync(file, { force: true });
+    if (name.endsWith('.bin') && fs.statSync(file).mtimeMs < now - 7 * DAY_MS) fs.rmSync(file, { force: true });
   }
 }
 
-const STALE_AFTER_MS = 7 * 24 * 3600 * 1000;
+const DAY_MS = 24 * 3600 * 1000;
 
 function load(file: string): Map<string, ClosedRead> {
   try {
