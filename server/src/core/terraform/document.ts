@@ -86,6 +86,10 @@ export class TerraformDocument implements FormatDocument {
     let before = this.text;
     this.text = text;
     this.hclFile = undefined;
+    // What kept the old text from being read says nothing of the new one (which may not be read at all: a file that can
+    // no longer matter is skipped).
+    this.overBudget = undefined;
+    this.tooDeepAt = undefined;
     for (const [k, change] of changes.entries()) {
       const after = k === changes.length - 1 ? text : before.slice(0, change.start) + change.text + before.slice(change.end);
       let result: ReturnType<SegmentedHcl['edit']>;
