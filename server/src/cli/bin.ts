@@ -5,10 +5,10 @@
 // Anything wrong with the cache (missing, another Node, a changed bundle, an unwritable folder) only costs the compile.
 import * as fs from 'node:fs';
 import { createRequire } from 'node:module';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
+import { userCacheDir } from './user-cache-dir';
 
 // A run of the CLI is short: V8's optimizing tier for WebAssembly compiles the grammars in the background and makes the
 // process wait for it at exit (some 60 ms), and never pays that back in one run. Its baseline compiler is enough. Set
@@ -34,14 +34,10 @@ const loaded = { exports: {} };
  */
 function cacheFileFor(file: string, install: string): string | undefined {
   if (process.env.NODE_DISABLE_COMPILE_CACHE) return undefined;
+  const dir = userCacheDir('apim-tls-lint-compile-cache');
+  if (dir === undefined) return undefined;
   try {
     const stat = fs.statSync(file);
-    const uid = process.getuid?.();
-    const dir = path.join(os.tmpdir(), `apim-tls-lint-compile-cache${uid === undefined ? '' : `-${uid}`}`);
-    fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
-    // Cached code is code: never read it from a folder another user could have written.
-    const owner = fs.statSync(dir);
-    if (uid !== undefined && (owner.uid !== uid || (owner.mode & 0o022) !== 0)) return undefined;
     const key = `${stat.size}-${Math.trunc(stat.mtimeMs)}-${process.versions.v8}-${process.arch}`.replace(/[^\w.-]/g, '_');
     return path.join(dir, `${install}-${key}.bin`);
   } catch {

@@ -7,11 +7,11 @@
 // `APIM_TLS_LINT_CACHE=0` turns it off.
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import * as v8 from 'node:v8';
 import { isVarFile } from '../core/terraform/module';
 import type { ClosedRead } from '../core/terraform/read-closed';
+import { userCacheDir } from './user-cache-dir';
 
 export const READ_CACHE_ENV = 'APIM_TLS_LINT_CACHE';
 
@@ -32,14 +32,10 @@ export class ReadCache {
    */
   static open(cwd: string, bundle: string, env: Readonly<Record<string, string | undefined>>): ReadCache | undefined {
     if (env[READ_CACHE_ENV] === '0' || path.basename(bundle) !== 'cli-main.js') return undefined;
+    const dir = userCacheDir('apim-tls-lint-read-cache');
+    if (dir === undefined) return undefined;
     try {
       const stat = fs.statSync(bundle);
-      const uid = process.getuid?.();
-      const dir = path.join(os.tmpdir(), `apim-tls-lint-read-cache${uid === undefined ? '' : `-${uid}`}`);
-      fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
-      // What is read from the cache becomes findings: never read it from a folder another user could have written.
-      const owner = fs.statSync(dir);
-      if (uid !== undefined && (owner.uid !== uid || (owner.mode & 0o022) !== 0)) return undefined;
       const key = hash(`${FORMAT}\0${bundle}\0${stat.size}\0${stat.mtimeMs}\0${path.resolve(cwd)}`);
       return new ReadCache(path.join(dir, `${key}.bin`));
     } catch {

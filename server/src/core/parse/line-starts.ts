@@ -1,4 +1,5 @@
 // Where each line of a text starts, to give tree-sitter the row and column of an offset (included ranges need both).
+// Not text.ts's LineIndex: that one counts a lone \r as a line break, as LSP does; tree-sitter's rows split at \n only.
 
 /** Rows and columns of offsets, as tree-sitter counts them (rows split at \n only). */
 export class LineStarts {
