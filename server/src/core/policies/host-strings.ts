@@ -50,7 +50,7 @@ function templateRun(source: string, from: number, to: number, b: OffsetMapBuild
       run = i;
     } else if ((c === DOLLAR || c === PERCENT) && source.charCodeAt(i + 1) === LBRACE) {
       flush(i);
-      const close = interpolationEnd(source, i + 2, to);
+      const close = interpolationEnd(source, i + 2, to, QUOTE);
       b.opaque(i, close);
       i = close;
       run = i;
@@ -79,15 +79,18 @@ function hclEscape(source: string, at: number): { length: number; produced: stri
   return { length: 2, produced: simple[e] ?? e };
 }
 
-/** Just past the `}` closing an interpolation whose body starts at `from` (quoted strings inside skipped), or `to`. */
-function interpolationEnd(source: string, from: number, to: number): number {
+/**
+ * Just past the `}` closing an interpolation whose body starts at `from` (strings inside, quoted with `quote`: `"` in
+ * HCL, `'` in Bicep, skipped), or `to`.
+ */
+function interpolationEnd(source: string, from: number, to: number, quote: number): number {
   let depth = 1;
   let i = from;
   while (i < to) {
     const c = source.charCodeAt(i);
-    if (c === QUOTE) {
+    if (c === quote) {
       i++;
-      while (i < to && source.charCodeAt(i) !== QUOTE) i += source.charCodeAt(i) === BACKSLASH ? 2 : 1;
+      while (i < to && source.charCodeAt(i) !== quote) i += source.charCodeAt(i) === BACKSLASH ? 2 : 1;
     } else if (c === LBRACE) depth++;
     else if (c === RBRACE && --depth === 0) return i + 1;
     i++;
@@ -197,7 +200,7 @@ export function bicepStringText(source: string, start: number, end: number): Map
       run = i;
     } else if (c === DOLLAR && source.charCodeAt(i + 1) === LBRACE) {
       b.copy(run, source.slice(run, i));
-      const stop = bicepInterpolationEnd(source, i + 2, close);
+      const stop = interpolationEnd(source, i + 2, close, APOSTROPHE);
       b.opaque(i, stop);
       i = stop;
       run = i;
@@ -205,21 +208,6 @@ export function bicepStringText(source: string, start: number, end: number): Map
   }
   b.copy(run, source.slice(run, close));
   return b.build();
-}
-
-function bicepInterpolationEnd(source: string, from: number, to: number): number {
-  let depth = 1;
-  let i = from;
-  while (i < to) {
-    const c = source.charCodeAt(i);
-    if (c === APOSTROPHE) {
-      i++;
-      while (i < to && source.charCodeAt(i) !== APOSTROPHE) i += source.charCodeAt(i) === BACKSLASH ? 2 : 1;
-    } else if (c === LBRACE) depth++;
-    else if (c === RBRACE && --depth === 0) return i + 1;
-    i++;
-  }
-  return to;
 }
 
 const QUOTE = 34;
