@@ -2,7 +2,7 @@
 // [--fail-on error|warning|info|never] [--fix|--fix-dry-run]`, `apim-tls-lint thumbprint FILE`, the subcommands that
 // parse their own (probe, pin, inventory), plus --help and --version. Pure: no I/O, so every usage error is testable.
 
-import { oneOf, readOptions, UsageError } from './options';
+import { fileName, oneOf, readOptions, UsageError } from './options';
 export type Format = 'text' | 'json' | 'sarif';
 export type FailOn = 'error' | 'warning' | 'info' | 'never';
 
@@ -96,12 +96,9 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
         options.fix = mode;
         return true;
       }
-      case '--config': {
-        const file = option.value();
-        if (!file) throw new UsageError('--config needs a file name.');
-        options.config = file;
+      case '--config':
+        options.config = fileName('--config', option.value());
         return true;
-      }
       default:
         return false;
     }

@@ -15,7 +15,7 @@ import { formatInventoryText, type TextOptions } from '../core/inventory/report/
 import type { Inventory, LiveFacts } from '../core/inventory/types';
 import type { Backend } from '../core/model';
 import { Workspace } from '../core/workspace';
-import { oneOf, readOptions, subcommandArgs, timeoutOption, UsageError, wholeNumber } from './options';
+import { fileName, oneOf, readOptions, subcommandArgs, timeoutOption, UsageError, wholeNumber } from './options';
 import { readCertificates } from './certificates';
 import type { CliIo } from './cli';
 import { FileError, cliVersion, collectFiles, readCertificateFile } from './files';
@@ -98,18 +98,12 @@ export function parseInventoryArgs(argv: readonly string[]): InventoryArgs | 'he
       case '--format':
         args.format = oneOf('--format', option.value(), INVENTORY_FORMATS);
         return true;
-      case '--output': {
-        const file = option.value();
-        if (!file) throw new UsageError('--output needs a file name.');
-        args.output = file;
+      case '--output':
+        args.output = fileName('--output', option.value());
         return true;
-      }
-      case '--config': {
-        const file = option.value();
-        if (!file) throw new UsageError('--config needs a file name.');
-        args.config = file;
+      case '--config':
+        args.config = fileName('--config', option.value());
         return true;
-      }
       case '--probe':
         return (args.probe = option.flag());
       case '--concurrency':

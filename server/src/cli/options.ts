@@ -54,6 +54,12 @@ export function readOptions(argv: readonly string[], positional: string[], onOpt
   return undefined;
 }
 
+/** The value of an option that names a file (`--config`, `--output`): not empty. */
+export function fileName(flag: string, text: string): string {
+  if (!text) throw new UsageError(`${flag} needs a file name.`);
+  return text;
+}
+
 export function oneOf<T extends string>(flag: string, value: string, allowed: readonly T[]): T {
   if ((allowed as readonly string[]).includes(value)) return value as T;
   throw new UsageError(`${flag} must be one of ${allowed.join(', ')}; got "${value}".`);

@@ -11,7 +11,7 @@ import { backendsNamed } from '../core/live/locate';
 import type { Backend, Pin } from '../core/model';
 import { LineIndex } from '../core/text';
 import { Workspace } from '../core/workspace';
-import { readOptions, subcommandArgs, timeoutOption, UsageError } from './options';
+import { fileName, readOptions, subcommandArgs, timeoutOption, UsageError } from './options';
 import { readCertificates } from './certificates';
 import type { CliIo } from './cli';
 import { FileError, collectFiles, readCertificateFile, type ConfigGroup } from './files';
@@ -176,7 +176,7 @@ export function parsePinArgs(argv: readonly string[]): PinArgs | 'help' {
   const help = readOptions(argv, positional, (option) => {
     switch (option.name) {
       case '--ca':
-        args.ca = option.value();
+        args.ca = fileName('--ca', option.value());
         return true;
       case '--index': {
         const text = option.value();
@@ -206,7 +206,7 @@ export function parsePinArgs(argv: readonly string[]): PinArgs | 'help' {
         args.hosts.push(option.value());
         return true;
       case '--config':
-        args.config = option.value();
+        args.config = fileName('--config', option.value());
         return true;
       default:
         return false;
