@@ -38,6 +38,12 @@ export class TerraformDocument implements FormatDocument {
   /** The file's blocks and attributes, extracted on first use and kept until the text changes. */
   hcl(): HclFile {
     if (this.hclFile) return this.hclFile;
+    if (readsAsEmpty(this.path, this.text)) {
+      this.segments = undefined;
+      this.overBudget = undefined;
+      this.tooDeepAt = undefined;
+      return (this.hclFile = { blocks: [], attributes: [], hasErrors: false });
+    }
     if (!this.editing) {
       const read = this.readClosed(this.parser, this.path, this.text);
       this.overBudget = read.overBudget;
@@ -59,10 +65,6 @@ export class TerraformDocument implements FormatDocument {
   /** An open file: read whole, then kept as segments that a keystroke reads again one at a time. */
   private readEditing(): HclFile {
     const { path, parser } = this;
-    if (readsAsEmpty(path, this.text)) {
-      this.segments = undefined;
-      return (this.hclFile = { blocks: [], attributes: [], hasErrors: false });
-    }
     if (this.segments) return (this.hclFile = this.segments.hcl());
     // Parsed and read as capped; offsets are those of the real text.
     const { text, cutAt, ranges } = parserInput(this.text, 'hcl');

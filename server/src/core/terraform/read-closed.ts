@@ -20,7 +20,7 @@ export interface ClosedRead {
   tooDeepAt?: number;
 }
 
-/** How the workspace reads a closed file: readClosedFile, or a cache of its reads (the CLI's, cli/read-cache.ts). */
+/** How the workspace reads a closed file that matters: readClosedFile, or a cache of its reads (the CLI's, cli/read-cache.ts). */
 export type ClosedFileReader = (parser: TerraformParser, path: string, text: string) => ClosedRead;
 
 /** Whether a file is read as empty without a parse: the modules manifest (JSON), or a file that cannot matter. */
@@ -28,8 +28,8 @@ export function readsAsEmpty(path: string, text: string): boolean {
   return isModulesManifest(path) || (isConfigFile(path) && !RELEVANT.test(text));
 }
 
+/** Reads a file that is not read as empty (readsAsEmpty: the document looks first, so that a cache never sees those). */
 export function readClosedFile(parser: TerraformParser, path: string, realText: string): ClosedRead {
-  if (readsAsEmpty(path, realText)) return { file: { blocks: [], attributes: [], hasErrors: false } };
   // Parsed and read as capped; offsets are those of the real text.
   const { text, cutAt, ranges } = parserInput(realText, 'hcl');
   const tooDeep = cutAt === undefined ? {} : { tooDeepAt: cutAt };
